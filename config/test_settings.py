@@ -1,0 +1,8 @@
+"""Settings for pytest: the real settings, with development defaults for the two secrets."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "insecure-test-key")
+
+from config.settings import *  # noqa: F403

@@ -1,0 +1,108 @@
+"""The one place that decides what a user may see and do.
+
+Every view, export, API endpoint and command that touches people or money asks `require()` for
+the action and passes its queryset through `scoped()`; nothing else filters by region.
+"""
+
+from enum import StrEnum
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+
+from lindungi.core.roles import Role
+
+
+class Action(StrEnum):
+    VIEW_PEOPLE = "view_people"
+    VIEW_MONEY = "view_money"
+    VIEW_AUDIT = "view_audit"
+    IMPORT_CANDIDATES = "import_candidates"
+    REVIEW_DUPLICATES = "review_duplicates"
+    MANAGE_PROGRAMMES = "manage_programmes"
+    RUN_SELECTION = "run_selection"
+    APPROVE_SELECTION = "approve_selection"
+    PROPOSE_EXCLUSION = "propose_exclusion"
+    DECIDE_EXCLUSION = "decide_exclusion"
+    EXCHANGE_INSURER_FILES = "exchange_insurer_files"
+    RECORD_EXIT = "record_exit"
+    MANAGE_BILLING = "manage_billing"
+    RECORD_PAYMENT = "record_payment"
+    MANAGE_BUDGET = "manage_budget"
+    MANAGE_USERS = "manage_users"
+
+
+READ_ACTIONS = frozenset({Action.VIEW_PEOPLE, Action.VIEW_MONEY, Action.VIEW_AUDIT})
+ALL_ACTIONS = frozenset(Action)
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.PROVINCE_ADMIN: ALL_ACTIONS,
+    Role.PROVINCE_OFFICER: ALL_ACTIONS - {Action.MANAGE_USERS},
+    Role.REGENCY_OFFICER: frozenset(
+        {
+            Action.VIEW_PEOPLE,
+            Action.VIEW_MONEY,
+            Action.IMPORT_CANDIDATES,
+            Action.PROPOSE_EXCLUSION,
+            Action.RECORD_EXIT,
+        }
+    ),
+    Role.INSURER_LIAISON: frozenset(
+        {Action.VIEW_PEOPLE, Action.EXCHANGE_INSURER_FILES, Action.RECORD_EXIT}
+    ),
+    # Auditors read everything and change nothing.
+    Role.AUDITOR: READ_ACTIONS,
+}
+
+M = TypeVar("M", bound=Model)
+
+
+def _is_active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can(user, action: Action) -> bool:
+    if not _is_active(user):
+        return False
+    if user.is_superuser:
+        return True
+    return action in ROLE_ACTIONS.get(user.role, frozenset())
+
+
+def require(user, action: Action) -> None:
+    """Raise PermissionDenied unless the user may perform the action."""
+    if not can(user, action):
+        raise PermissionDenied(action.value)
+
+
+def regency_scope(user) -> str | None:
+    """The one regency code a user is limited to, or None for the whole installation."""
+    if _is_active(user) and not user.is_superuser and user.role == Role.REGENCY_OFFICER:
+        return user.regency_id
+    return None
+
+
+def can_access_regency(user, regency_code: str | None) -> bool:
+    if not _is_active(user) or not (user.is_superuser or user.role):
+        return False
+    limit = regency_scope(user)
+    return limit is None or limit == regency_code
+
+
+def scoped(user, queryset: QuerySet[M], *, regency_field: str | None = None) -> QuerySet[M]:
+    """Limit a queryset of people or money to what the user may read.
+
+    The model names the path to its regency code in `REGENCY_SCOPE_FIELD` (for example
+    "regency_id" or "person__regency_id"); `regency_field` overrides it for ad hoc querysets.
+    """
+    if not _is_active(user) or not (user.is_superuser or user.role):
+        return queryset.none()
+    field = regency_field or getattr(queryset.model, "REGENCY_SCOPE_FIELD", None)
+    if field is None:
+        raise TypeError(
+            f"{queryset.model.__name__} has no REGENCY_SCOPE_FIELD; pass regency_field."
+        )
+    limit = regency_scope(user)
+    if limit is None:
+        return queryset
+    return queryset.filter(**{field: limit})

@@ -11,7 +11,7 @@ from config.env import env_bool, env_int, env_list, env_str, load_dotenv
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(str(BASE_DIR / ".env"))
 
-VAR_DIR = Path(env_str("LINDUNGI_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = (BASE_DIR / env_str("LINDUNGI_VAR_DIR", "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)

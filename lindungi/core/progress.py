@@ -27,3 +27,35 @@ class NullProgress:
 
 
 NULL_PROGRESS = NullProgress()
+
+
+class TerminalProgress:
+    """A tqdm bar on stderr for management commands; silent when stderr is not a terminal."""
+
+    def __init__(self, *, disable: bool | None = None, unit: str = "baris") -> None:
+        self._disable = disable
+        self._unit = unit
+        self._bar = None
+
+    def start(self, total: int | None, label: str = "") -> None:
+        from tqdm import tqdm
+
+        self.finish()
+        # disable=None lets tqdm hide itself when stderr is not a TTY (CI logs, pipes).
+        self._bar = tqdm(
+            total=total,
+            desc=label,
+            unit=self._unit,
+            unit_scale=True,
+            disable=self._disable,
+            mininterval=0.25,
+        )
+
+    def advance(self, step: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.update(step)
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None

@@ -49,8 +49,10 @@ class Regency(models.Model):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="regencies")
     name = models.CharField(max_length=100)
     type = models.CharField(max_length=10, choices=RegencyType.choices)
-    # GeoJSON MultiPolygon (WGS84), only where boundaries are shipped (NTT).
+    # GeoJSON MultiPolygon (WGS84) and centroid, only where boundaries are shipped (NTT).
     boundary = models.JSONField(null=True, blank=True)
+    centroid_lat = models.FloatField(null=True, blank=True)
+    centroid_lng = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -65,6 +67,7 @@ class District(models.Model):
     code_nik = models.CharField(max_length=6, unique=True)
     regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="districts")
     name = models.CharField(max_length=100)
+    boundary = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -101,9 +104,10 @@ class DistrictCode(models.Model):
     in_current = models.BooleanField()
     editions = models.CharField(max_length=60)
     earlier_names = models.CharField(max_length=300, blank=True)
-    successor = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
-    )
+    # Retired codes only: the current district holding most of its villages. Stored as codes, not
+    # a foreign key, so that the national history loads even where districts are not loaded.
+    successor_code_nik = models.CharField(max_length=6, blank=True)
+    successor_name = models.CharField(max_length=100, blank=True)
     successor_basis = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -126,9 +130,8 @@ class RegencyCode(models.Model):
     in_current = models.BooleanField()
     editions = models.CharField(max_length=60)
     earlier_names = models.CharField(max_length=300, blank=True)
-    successor = models.ForeignKey(
-        Regency, null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
-    )
+    successor_code_nik = models.CharField(max_length=4, blank=True)
+    successor_name = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["code_nik"]

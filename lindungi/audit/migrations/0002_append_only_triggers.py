@@ -34,7 +34,7 @@ SQLITE_BACKWARD = [
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD)
+        schema_editor.execute(POSTGRES_FORWARD, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_FORWARD:
             schema_editor.execute(statement)
@@ -42,7 +42,7 @@ def forward(apps, schema_editor):
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_BACKWARD)
+        schema_editor.execute(POSTGRES_BACKWARD, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_BACKWARD:
             schema_editor.execute(statement)

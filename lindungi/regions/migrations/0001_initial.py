@@ -5,138 +5,240 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('code', models.CharField(help_text='Dotted, e.g. 53.01.04', max_length=8, primary_key=True, serialize=False)),
-                ('code_nik', models.CharField(max_length=6, unique=True)),
-                ('name', models.CharField(max_length=100)),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Dotted, e.g. 53.01.04",
+                        max_length=8,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("code_nik", models.CharField(max_length=6, unique=True)),
+                ("name", models.CharField(max_length=100)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Edition',
+            name="Edition",
             fields=[
-                ('label', models.CharField(max_length=8, primary_key=True, serialize=False)),
-                ('source_path', models.CharField(max_length=200)),
-                ('decree', models.CharField(blank=True, max_length=200)),
-                ('provinces', models.PositiveIntegerField()),
-                ('regencies', models.PositiveIntegerField()),
-                ('districts', models.PositiveIntegerField()),
-                ('villages', models.PositiveIntegerField()),
+                ("label", models.CharField(max_length=8, primary_key=True, serialize=False)),
+                ("source_path", models.CharField(max_length=200)),
+                ("decree", models.CharField(blank=True, max_length=200)),
+                ("provinces", models.PositiveIntegerField()),
+                ("regencies", models.PositiveIntegerField()),
+                ("districts", models.PositiveIntegerField()),
+                ("villages", models.PositiveIntegerField()),
             ],
             options={
-                'ordering': ['label'],
+                "ordering": ["label"],
             },
         ),
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('code', models.CharField(max_length=2, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
+                ("code", models.CharField(max_length=2, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=100)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='DistrictCode',
+            name="DistrictCode",
             fields=[
-                ('code_nik', models.CharField(max_length=6, primary_key=True, serialize=False)),
-                ('code', models.CharField(max_length=8)),
-                ('name', models.CharField(max_length=100)),
-                ('regency_code_nik', models.CharField(db_index=True, max_length=4)),
-                ('first_edition', models.CharField(max_length=8)),
-                ('last_edition', models.CharField(max_length=8)),
-                ('in_current', models.BooleanField()),
-                ('editions', models.CharField(max_length=60)),
-                ('earlier_names', models.CharField(blank=True, max_length=300)),
-                ('successor_basis', models.CharField(blank=True, max_length=200)),
-                ('successor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='predecessors', to='regions.district')),
+                ("code_nik", models.CharField(max_length=6, primary_key=True, serialize=False)),
+                ("code", models.CharField(max_length=8)),
+                ("name", models.CharField(max_length=100)),
+                ("regency_code_nik", models.CharField(db_index=True, max_length=4)),
+                ("first_edition", models.CharField(max_length=8)),
+                ("last_edition", models.CharField(max_length=8)),
+                ("in_current", models.BooleanField()),
+                ("editions", models.CharField(max_length=60)),
+                ("earlier_names", models.CharField(blank=True, max_length=300)),
+                ("successor_basis", models.CharField(blank=True, max_length=200)),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predecessors",
+                        to="regions.district",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code_nik'],
+                "ordering": ["code_nik"],
             },
         ),
         migrations.CreateModel(
-            name='Regency',
+            name="Regency",
             fields=[
-                ('code', models.CharField(help_text='Dotted, e.g. 53.01', max_length=5, primary_key=True, serialize=False)),
-                ('code_nik', models.CharField(max_length=4, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('type', models.CharField(choices=[('kabupaten', 'Regency (kabupaten)'), ('kota', 'City (kota)')], max_length=10)),
-                ('boundary', models.JSONField(blank=True, null=True)),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='regencies', to='regions.province')),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Dotted, e.g. 53.01",
+                        max_length=5,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("code_nik", models.CharField(max_length=4, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[("kabupaten", "Regency (kabupaten)"), ("kota", "City (kota)")],
+                        max_length=10,
+                    ),
+                ),
+                ("boundary", models.JSONField(blank=True, null=True)),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="regencies",
+                        to="regions.province",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'regencies',
-                'ordering': ['code'],
+                "verbose_name_plural": "regencies",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='district',
-            name='regency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='districts', to='regions.regency'),
+            model_name="district",
+            name="regency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="districts",
+                to="regions.regency",
+            ),
         ),
         migrations.CreateModel(
-            name='RegencyCode',
+            name="RegencyCode",
             fields=[
-                ('code_nik', models.CharField(max_length=4, primary_key=True, serialize=False)),
-                ('code', models.CharField(max_length=5)),
-                ('name', models.CharField(max_length=100)),
-                ('province_code', models.CharField(max_length=2)),
-                ('type', models.CharField(choices=[('kabupaten', 'Regency (kabupaten)'), ('kota', 'City (kota)')], max_length=10)),
-                ('first_edition', models.CharField(max_length=8)),
-                ('last_edition', models.CharField(max_length=8)),
-                ('in_current', models.BooleanField()),
-                ('editions', models.CharField(max_length=60)),
-                ('earlier_names', models.CharField(blank=True, max_length=300)),
-                ('successor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='predecessors', to='regions.regency')),
+                ("code_nik", models.CharField(max_length=4, primary_key=True, serialize=False)),
+                ("code", models.CharField(max_length=5)),
+                ("name", models.CharField(max_length=100)),
+                ("province_code", models.CharField(max_length=2)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[("kabupaten", "Regency (kabupaten)"), ("kota", "City (kota)")],
+                        max_length=10,
+                    ),
+                ),
+                ("first_edition", models.CharField(max_length=8)),
+                ("last_edition", models.CharField(max_length=8)),
+                ("in_current", models.BooleanField()),
+                ("editions", models.CharField(max_length=60)),
+                ("earlier_names", models.CharField(blank=True, max_length=300)),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predecessors",
+                        to="regions.regency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code_nik'],
+                "ordering": ["code_nik"],
             },
         ),
         migrations.CreateModel(
-            name='Village',
+            name="Village",
             fields=[
-                ('code', models.CharField(help_text='Dotted, e.g. 53.01.04.2003', max_length=13, primary_key=True, serialize=False)),
-                ('code_undotted', models.CharField(max_length=10, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('type', models.CharField(choices=[('kelurahan', 'Urban village (kelurahan)'), ('desa', 'Village (desa)')], max_length=10)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='villages', to='regions.district')),
-                ('regency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='villages', to='regions.regency')),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Dotted, e.g. 53.01.04.2003",
+                        max_length=13,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("code_undotted", models.CharField(max_length=10, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("kelurahan", "Urban village (kelurahan)"),
+                            ("desa", "Village (desa)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="villages",
+                        to="regions.district",
+                    ),
+                ),
+                (
+                    "regency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="villages",
+                        to="regions.regency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='RegencyStatistic',
+            name="RegencyStatistic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=40)),
-                ('value', models.DecimalField(decimal_places=3, max_digits=18)),
-                ('unit', models.CharField(max_length=20)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('reference_period', models.CharField(max_length=60)),
-                ('source', models.CharField(max_length=300)),
-                ('source_ref', models.TextField(blank=True)),
-                ('note', models.TextField(blank=True)),
-                ('regency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statistics', to='regions.regency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=40)),
+                ("value", models.DecimalField(decimal_places=3, max_digits=18)),
+                ("unit", models.CharField(max_length=20)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("reference_period", models.CharField(max_length=60)),
+                ("source", models.CharField(max_length=300)),
+                ("source_ref", models.TextField(blank=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "regency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="statistics",
+                        to="regions.regency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['regency', 'indicator', 'year'],
-                'constraints': [models.UniqueConstraint(fields=('regency', 'indicator', 'year'), name='regions_stat_unique_per_year')],
+                "ordering": ["regency", "indicator", "year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("regency", "indicator", "year"), name="regions_stat_unique_per_year"
+                    )
+                ],
             },
         ),
     ]

@@ -16,3 +16,45 @@ class PovertyLabel(models.TextChoices):
     VULNERABLE = "vulnerable", _("Vulnerable")
     NOT_POOR = "not_poor", _("Not poor")
     UNKNOWN = "unknown", _("Unknown")
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed")
+
+
+class DuplicateRule(models.TextChoices):
+    SAME_NAME_BIRTH_VILLAGE = "same_name_birth_village", _("Same name, birth date and village")
+    SAME_KK_NAME = "same_kk_name", _("Same family card and name")
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed duplicate")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class RejectReason(models.TextChoices):
+    """Why a row was rejected. The values are stable: files and reports refer to them."""
+
+    MISSING_REQUIRED = "missing_required", _("A required value is missing")
+    NIK_INVALID = "nik_invalid", _("NIK is not 16 digits")
+    NIK_EXCEL_DAMAGED = "nik_excel_damaged", _("NIK was damaged by Excel")
+    NIK_UNKNOWN_REGION = "nik_unknown_region", _("NIK district code is unknown")
+    NIK_BIRTH_MISMATCH = "nik_birth_mismatch", _("NIK does not match birth date or sex")
+    KK_INVALID = "kk_invalid", _("Family card number is not 16 digits")
+    KK_EXCEL_DAMAGED = "kk_excel_damaged", _("Family card number was damaged by Excel")
+    NAME_INVALID = "name_invalid", _("Name is not plausible")
+    SEX_INVALID = "sex_invalid", _("Sex is not L or P")
+    BIRTH_DATE_INVALID = "birth_date_invalid", _("Birth date is not a real date")
+    BIRTH_DATE_FUTURE = "birth_date_future", _("Birth date is in the future")
+    VILLAGE_UNKNOWN = "village_unknown", _("Village code is unknown")
+    VILLAGE_OUTSIDE_REGION = "village_outside_region", _("Village is outside the served region")
+    OUTSIDE_USER_REGENCY = "outside_user_regency", _("Village is outside the uploader's regency")
+    DESIL_INVALID = "desil_invalid", _("Desil is not 1 to 10")
+    PHONE_INVALID = "phone_invalid", _("Phone number is not valid")
+    VALUE_TOO_LONG = "value_too_long", _("A value is too long")
+    DUPLICATE_CONFLICT = "duplicate_conflict", _("Same NIK with different identity in the file")
+    DUPLICATE_IN_FILE = "duplicate_in_file", _("Same NIK repeated with other details")
+    REGISTRY_CONFLICT = "registry_conflict", _("NIK registered with a different identity")

@@ -2,7 +2,14 @@
 
 from django.db import models
 
-from lindungi.registry.choices import PovertyLabel, Sex
+from lindungi.registry.choices import (
+    DuplicateRule,
+    DuplicateStatus,
+    ImportStatus,
+    PovertyLabel,
+    RejectReason,
+    Sex,
+)
 
 
 class Person(models.Model):
@@ -58,7 +65,7 @@ class Person(models.Model):
 
 
 class CandidateImport(models.Model):
-    """One uploaded candidate file (details are added by the import pipeline)."""
+    """One uploaded candidate file and what became of its rows."""
 
     REGENCY_SCOPE_FIELD = "regency_id"
 
@@ -74,6 +81,150 @@ class CandidateImport(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    sheet_name = models.CharField(max_length=100, blank=True)
+    # Canonical column -> header as found in the file (what the reader actually used).
+    column_mapping = models.JSONField(default=dict, blank=True)
+    # The header row exactly as read, so rejected rows can be exported in the file's own layout.
+    headers = models.JSONField(default=list, blank=True)
+    job_reference = models.CharField(max_length=64, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_accepted = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    # Reason code -> number of rejected rows.
+    reason_counts = models.JSONField(default=dict, blank=True)
+    duplicates_flagged = models.PositiveIntegerField(default=0)
+    duration_ms = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="completed")
+                | models.Q(
+                    rows_read=models.F("rows_accepted")
+                    + models.F("rows_updated")
+                    + models.F("rows_unchanged")
+                    + models.F("rows_rejected")
+                ),
+                name="registry_import_counts_add_up",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class RejectedRow(models.Model):
+    """A row that was not taken, with its values exactly as read and a stable reason."""
+
+    REGENCY_SCOPE_FIELD = "candidate_import__regency_id"
+
+    candidate_import = models.ForeignKey(
+        CandidateImport, on_delete=models.CASCADE, related_name="rejected_rows"
+    )
+    row_number = models.PositiveIntegerField()  # as a spreadsheet shows it: header is row 1
+    original = models.JSONField()  # header -> value as read (text)
+    reason = models.CharField(max_length=30, choices=RejectReason.choices)
+    message = models.CharField(max_length=300)
+    nik = models.CharField(max_length=40, blank=True)
+    # For conflicts: the other rows of the file, or the registered NIK, that clash with this one.
+    related_rows = models.JSONField(default=list, blank=True)
+    related_nik = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["candidate_import", "row_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate_import", "row_number"], name="registry_rejected_row_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_import_id}:{self.row_number} {self.reason}"
+
+
+class PersonVersion(models.Model):
+    """The values a person had before an import changed them (one row per replaced value set)."""
+
+    REGENCY_SCOPE_FIELD = "person__regency_id"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="versions")
+    kk_number = models.CharField(max_length=16)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(max_length=300, blank=True)
+    occupation = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    desil = models.PositiveSmallIntegerField(null=True, blank=True)
+    poverty_label = models.CharField(max_length=20, choices=PovertyLabel.choices)
+    # Where these (old) values came from...
+    source_import = models.ForeignKey(
+        CandidateImport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_row = models.PositiveIntegerField(null=True, blank=True)
+    source_edition = models.CharField(max_length=7, blank=True)
+    valid_from = models.DateTimeField()
+    # ...and which import replaced them.
+    replaced_by_import = models.ForeignKey(
+        CandidateImport, on_delete=models.PROTECT, related_name="replaced_versions"
+    )
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["person", "-replaced_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "replaced_by_import"], name="registry_version_once_per_import"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} before import {self.replaced_by_import_id}"
+
+
+class DuplicateCandidate(models.Model):
+    """Two people with different NIKs who look like the same person: reviewed, never merged."""
+
+    REGENCY_SCOPE_FIELD = "first_person__regency_id"
+
+    # first_person.id < second_person.id, so a pair is stored once.
+    first_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    first_nik = models.CharField(max_length=16)
+    second_nik = models.CharField(max_length=16)
+    rule = models.CharField(max_length=30, choices=DuplicateRule.choices)
+    status = models.CharField(
+        max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    note = models.TextField(blank=True)
+    found_by_import = models.ForeignKey(
+        CandidateImport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_person", "second_person", "rule"],
+                name="registry_duplicate_pair_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_person__lt=models.F("second_person")),
+                name="registry_duplicate_ordered_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "rule"], name="registry_dup_status_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.first_nik} ~ {self.second_nik} ({self.rule})"

@@ -149,6 +149,7 @@ USE_TZ = True
 # --- Static files (front-end packages are bundled by `make assets`, never from a CDN) --------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 STATICFILES_DIRS = [BASE_DIR / "lindungi" / "web" / "assets" / "dist"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,349 @@
+"""Programmes, their payers (cohorts), rates, quotas and the frozen decisions of selection runs."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.programs.choices import (
+    DEFAULT_CRITERIA,
+    Component,
+    ExclusionStatus,
+    FundingSource,
+    Outcome,
+    Package,
+    PayerType,
+    ProgrammeStatus,
+    QuotaMethod,
+    RateKind,
+    RunStatus,
+    Sector,
+    decode_reasons,
+)
+
+
+def default_criteria() -> list[str]:
+    return list(DEFAULT_CRITERIA)
+
+
+class RateRule(models.Model):
+    """One line of the contribution rate table: a base rate or a discount, valid for a period.
+
+    Rules are data so that a new regulation is a new row, not a code change (DOMAIN.md §2).
+    """
+
+    component = models.CharField(max_length=3, choices=Component.choices)
+    kind = models.CharField(max_length=20, choices=RateKind.choices)
+    # Basis points of the income (percent), whole rupiah (fixed), or payable share (discount).
+    value = models.PositiveIntegerField()
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    # Blank: every sector. `only_sector` limits the rule to one sector; `except_sector`
+    # excludes one.
+    only_sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
+    except_sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
+    # Funding sources the rule does not apply to (PP 50/2025 excludes APBN/APBD).
+    excluded_funding_sources = models.JSONField(default=list, blank=True)
+    legal_basis = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["component", "effective_from", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="programs_rate_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=RateKind.DISCOUNT) | Q(value__lte=10_000),
+                name="programs_rate_discount_at_most_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component} {self.kind} {self.value} from {self.effective_from}"
+
+
+class Programme(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    # Exactly one of province or regency: the region whose residents may be selected.
+    province = models.ForeignKey(
+        "regions.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    coverage_start = models.DateField(_("coverage start"))
+    coverage_end = models.DateField(_("coverage end"))
+    package = models.CharField(
+        _("package"), max_length=20, choices=Package.choices, default=Package.JKK_JKM
+    )
+    income_basis = models.PositiveIntegerField(_("declared income basis"), default=1_000_000)
+    target_headcount = models.PositiveIntegerField(_("target headcount"))
+    status = models.CharField(
+        max_length=10, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT
+    )
+    # Eligibility rules (DOMAIN.md §2, §5); each can be tuned per programme.
+    min_age = models.PositiveSmallIntegerField(default=15)
+    max_age = models.PositiveSmallIntegerField(default=65)
+    max_desil = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    exclude_active_participants = models.BooleanField(default=True)
+    exclude_wage_earners = models.BooleanField(default=True)
+    exclude_other_programmes = models.BooleanField(default=True)
+    # Quotas and priority.
+    quota_method = models.CharField(
+        max_length=20, choices=QuotaMethod.choices, default=QuotaMethod.POOR_POPULATION
+    )
+    redistribute_surplus = models.BooleanField(default=True)
+    criteria = models.JSONField(default=default_criteria)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(province__isnull=False, regency__isnull=True)
+                | Q(province__isnull=True, regency__isnull=False),
+                name="programs_programme_one_region",
+            ),
+            models.CheckConstraint(
+                condition=Q(coverage_end__gte=F("coverage_start")),
+                name="programs_programme_coverage_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_age__gte=F("min_age")), name="programs_programme_age_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def region_name(self) -> str:
+        return str(self.regency or self.province)
+
+
+class Cohort(models.Model):
+    """A group of places in a programme paid by one payer (optionally shared with a second)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=200)
+    # Cohorts fill places in this order where they share a regency.
+    position = models.PositiveSmallIntegerField(default=1)
+    payer_type = models.CharField(max_length=20, choices=PayerType.choices)
+    payer_name = models.CharField(max_length=200)
+    payer_regency = models.ForeignKey(
+        "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    funding_source = models.CharField(max_length=20, choices=FundingSource.choices)
+    headcount = models.PositiveIntegerField()
+    # Blank: places spread over the programme's whole region; set: all places in this regency.
+    regency = models.ForeignKey(
+        "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    second_payer_type = models.CharField(max_length=20, choices=PayerType.choices, blank=True)
+    second_payer_name = models.CharField(max_length=200, blank=True)
+    second_payer_regency = models.ForeignKey(
+        "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    second_funding_source = models.CharField(
+        max_length=20, choices=FundingSource.choices, blank=True
+    )
+    # Share of the cost borne by the second payer, in basis points (2500 = 25%).
+    second_payer_share_bp = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(second_payer_share_bp__lte=10_000),
+                name="programs_cohort_share_at_most_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(second_payer_share_bp=0) | ~Q(second_payer_name=""),
+                name="programs_cohort_share_needs_second_payer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Quota(models.Model):
+    """A typed-in quota (programme quota method "manual")."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="quotas")
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    headcount = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["cohort", "regency"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "regency"], name="programs_quota_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} {self.regency_id}: {self.headcount}"
+
+
+class ActiveInsurerParticipant(models.Model):
+    """A NIK the insurer reports as already active, from the latest imported list.
+
+    The insurer's list carries the membership segment, so "wage earner" (PU, covered by an
+    employer) is a flag of this list rather than a registry attribute we would have to guess.
+    """
+
+    nik = models.CharField(max_length=16, unique=True)
+    kpj = models.CharField(max_length=20, blank=True)
+    is_wage_earner = models.BooleanField(default=False)
+    source_file = models.CharField(max_length=255)
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["nik"]
+
+    def __str__(self) -> str:
+        return self.nik
+
+
+class SelectionRun(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="runs")
+    status = models.CharField(max_length=12, choices=RunStatus.choices, default=RunStatus.DRAFT)
+    # The rules as they were when the run was made, so the run explains itself later.
+    parameters = models.JSONField(default=dict)
+    candidates = models.PositiveIntegerField(default=0)
+    eligible = models.PositiveIntegerField(default=0)
+    selected = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(status=RunStatus.APPROVED),
+                name="programs_run_one_approved_per_programme",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} #{self.pk}"
+
+
+class RunQuota(models.Model):
+    """The quota a run applied to one regency and cohort, and where it was filled."""
+
+    run = models.ForeignKey(SelectionRun, on_delete=models.CASCADE, related_name="quotas")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="+")
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    # Before surplus redistribution, and after it.
+    initial_quota = models.PositiveIntegerField()
+    quota = models.PositiveIntegerField()
+    # Ranks (rank_from, rank_to] in this regency's list go to this cohort.
+    rank_from = models.PositiveIntegerField()
+    rank_to = models.PositiveIntegerField()
+    eligible = models.PositiveIntegerField()
+    filled = models.PositiveIntegerField(default=0)
+    last_desil = models.PositiveSmallIntegerField(null=True)
+    # Why the figure is what it is, e.g. the poor-population fallback used for this regency.
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["run", "regency", "cohort__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "cohort", "regency"], name="programs_runquota_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.regency_id} {self.cohort_id}: {self.quota}"
+
+
+class Decision(models.Model):
+    """One candidate's outcome in one run, with the values it was based on frozen in place."""
+
+    REGENCY_SCOPE_FIELD = "regency_id"
+
+    run = models.ForeignKey(SelectionRun, on_delete=models.CASCADE, related_name="decisions")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    nik = models.CharField(max_length=16)
+    kk_number = models.CharField(max_length=16)
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    desil = models.PositiveSmallIntegerField(null=True)
+    poverty_label = models.CharField(max_length=20)
+    birth_date = models.DateField()
+    age = models.SmallIntegerField()
+    # Bit set of choices.Reason; 0 means eligible.
+    reasons = models.PositiveIntegerField()
+    household_first = models.BooleanField(default=True)
+    tie_break = models.BigIntegerField()
+    rank = models.PositiveIntegerField(null=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["run", "regency", "rank", "nik"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "person"], name="programs_decision_unique"),
+            models.UniqueConstraint(
+                fields=["run", "regency", "rank"], name="programs_decision_rank_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["run", "nik"], name="programs_decision_run_nik"),
+            models.Index(fields=["person", "outcome"], name="programs_decision_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nik} {self.outcome}"
+
+    @property
+    def reason_list(self):
+        return decode_reasons(self.reasons)
+
+
+class ExclusionProposal(models.Model):
+    """A regency officer's written request to drop a selected person from a draft run."""
+
+    REGENCY_SCOPE_FIELD = "decision__regency_id"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="proposals")
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=ExclusionStatus.choices, default=ExclusionStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=Q(status=ExclusionStatus.PROPOSED),
+                name="programs_exclusion_one_open_per_decision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} ({self.status})"

@@ -1,0 +1,60 @@
+"""One row per background job: what was asked, by whom, how far it got and how it ended."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.jobs.choices import FINISHED_STATUSES, JobStatus
+
+
+class Job(models.Model):
+    # Scoping: a regency officer sees the jobs of their own regency only.
+    REGENCY_SCOPE_FIELD = "regency_id"
+
+    kind = models.CharField(_("kind"), max_length=80, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    # What the user reads (already in Indonesian) and what an administrator needs (traceback).
+    error_message = models.TextField(_("error"), blank=True)
+    error_detail = models.TextField(_("technical detail"), blank=True)
+    done = models.BigIntegerField(_("done"), default=0)
+    total = models.BigIntegerField(_("total"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs"
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="jobs"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The id django-tasks gave the queued task (a UUID with the database backend).
+    task_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        indexes = [models.Index(fields=["status", "created_at"], name="jobs_status_created_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=JobStatus.values), name="jobs_job_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(done__gte=0)
+                & (models.Q(total__isnull=True) | models.Q(total__gte=0)),
+                name="jobs_job_progress_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.label or self.kind}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES

@@ -1,0 +1,86 @@
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HTMX_STOP_POLLING
+
+from lindungi.jobs.models import Job
+from lindungi.jobs.selectors import get_job, get_progress, job_as_dict, list_jobs
+
+
+def _visible_job(request, pk: int) -> Job:
+    try:
+        return get_job(user=request.user, job_id=pk)
+    except Job.DoesNotExist:
+        # Another regency's job looks exactly like a job that does not exist.
+        raise Http404 from None
+
+
+def result_template_name(kind: str) -> str:
+    """The optional per-kind result template, e.g. "registry/jobs/registry_import_result.html"."""
+    app = kind.split(".", 1)[0]
+    return f"{app}/jobs/{kind.replace('.', '_')}_result.html"
+
+
+def _result_rows(result: dict) -> list[tuple[str, object]]:
+    """The fallback display of a result: one row per key, nested values as JSON."""
+    rows = []
+    for key, value in result.items():
+        if key == "result_url":
+            continue
+        if not (value is None or isinstance(value, str | int | float | bool)):
+            value = json.dumps(value, ensure_ascii=False)
+        rows.append((key, value))
+    return rows
+
+
+def _progress_context(request, job: Job) -> dict:
+    context = {"job": job, "progress": get_progress(job), "show_detail": request.user.is_superuser}
+    if job.is_finished and job.result is not None:
+        name = result_template_name(job.kind)
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            context["result_rows"] = _result_rows(job.result)
+        else:
+            context["result_template"] = name
+        context["result"] = job.result
+        url = job.result.get("result_url") or ""
+        # Results are built from user input (file names, filters); never link off-site.
+        if isinstance(url, str) and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            context["result_url"] = url
+    return context
+
+
+@login_required
+def job_list(request):
+    page = Paginator(list_jobs(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "jobs/job_list.html", {"page": page})
+
+
+@login_required
+def job_detail(request, pk: int):
+    job = _visible_job(request, pk)
+    return render(request, "jobs/job_detail.html", _progress_context(request, job))
+
+
+@login_required
+def job_progress(request, pk: int):
+    """The htmx partial the detail page polls; 286 tells htmx to stop once the job is done."""
+    job = _visible_job(request, pk)
+    response = render(request, "jobs/_progress.html", _progress_context(request, job))
+    if job.is_finished:
+        response.status_code = HTMX_STOP_POLLING
+    return response
+
+
+@login_required
+def job_json(request, pk: int):
+    return JsonResponse(job_as_dict(_visible_job(request, pk)))

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lindungi.regions import views
 
 app_name = "regions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.regency_list, name="list"),
+    path("cari/", views.lookup, name="lookup"),
+    path("<str:code>/", views.regency_detail, name="detail"),
+]

@@ -23,10 +23,18 @@ def test_ntt_is_loaded_with_its_boundaries_and_statistics():
 
 
 def test_loading_again_changes_nothing():
-    before = (Village.objects.count(), DistrictCode.objects.count(), RegencyStatistic.objects.count())
+    before = (
+        Village.objects.count(),
+        DistrictCode.objects.count(),
+        RegencyStatistic.objects.count(),
+    )
     Village.objects.filter(code="53.05.01.1001").update(name="Renamed by hand")
     counts = load_regions(province_codes=["53"])
-    after = (Village.objects.count(), DistrictCode.objects.count(), RegencyStatistic.objects.count())
+    after = (
+        Village.objects.count(),
+        DistrictCode.objects.count(),
+        RegencyStatistic.objects.count(),
+    )
     assert after == before
     assert counts["villages"] == 3442
     # A refresh restores the published name.

@@ -1,0 +1,61 @@
+"""Reference-region pages: the served regencies with a map, one regency, and a code look-up."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+
+from lindungi.regions import selectors
+from lindungi.regions.models import Regency, Village
+
+
+@login_required
+def regency_list(request):
+    regencies = selectors.list_regencies().annotate(
+        district_count=Count("districts", distinct=True),
+        village_count=Count("villages", distinct=True),
+    )
+    poor = selectors.poor_population()
+    rows = [{"regency": regency, "poor": poor.get(regency.code)} for regency in regencies]
+    shapes = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": regency.boundary,
+                "properties": {"code": regency.code, "name": regency.name},
+            }
+            for regency in regencies
+            if regency.boundary
+        ],
+    }
+    return render(request, "regions/regency_list.html", {"rows": rows, "shapes": shapes})
+
+
+@login_required
+def regency_detail(request, code: str):
+    regency = get_object_or_404(Regency, code=code)
+    districts = regency.districts.annotate(village_count=Count("villages")).order_by("code")
+    return render(
+        request, "regions/regency_detail.html", {"regency": regency, "districts": districts}
+    )
+
+
+@login_required
+def lookup(request):
+    """Answer for a village code (dotted or 10 digits) or a NIK / its 6-digit prefix."""
+    query = (request.GET.get("q") or "").strip()
+    village = nik = None
+    digits = query.replace(".", "")
+    if query:
+        if selectors.normalise_village_code(query):
+            try:
+                village = selectors.get_village(query)
+            except Village.DoesNotExist:
+                village = None
+        if village is None and digits.isdigit() and len(digits) in (6, 16):
+            nik = selectors.lookup_nik_prefix(digits)
+    return render(
+        request,
+        "regions/lookup.html",
+        {"query": query, "village": village, "nik": nik, "searched": bool(query)},
+    )

@@ -1,0 +1,516 @@
+"""The candidate import: read, validate in Python (pure, chunked), stage in bulk, apply in SQL.
+
+Everything happens in one transaction, so an error half way leaves the registry exactly as it
+was. Outcomes per staged row are decided by set-based SQL (see `_decide_outcomes`), and
+accepted + updated + unchanged + rejected = read always holds (a check constraint on
+CandidateImport enforces it too).
+"""
+
+import json
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.audit.services import record_event
+from lindungi.core.errors import InvalidInput
+from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.regions.selectors import known_district_prefixes, village_regencies
+from lindungi.registry.choices import DuplicateRule, ImportStatus, RejectReason
+from lindungi.registry.models import CandidateImport, RejectedRow
+from lindungi.registry.poverty import desil_poverty_labels
+from lindungi.registry.reading import (
+    CANONICAL_COLUMNS,
+    cell_text,
+    inspect_file,
+    open_table,
+    resolve_columns,
+)
+from lindungi.registry.staging import (
+    LOADED_COLUMNS,
+    RAW_SEPARATOR,
+    STAGE,
+    copy_rows,
+    create_stage,
+    drop_stage,
+    index_stage,
+)
+from lindungi.registry.validation import (
+    CleanRow,
+    ValidationContext,
+    build_village_index,
+    validate_row,
+)
+
+CHUNK_ROWS = 20_000
+_EDITION_LENGTH = 7
+REJECT_COLUMNS = (
+    "candidate_import_id",
+    "row_number",
+    "original",
+    "reason",
+    "message",
+    "nik",
+    "related_rows",
+    "related_nik",
+)
+
+
+def build_context(*, regency: str | None) -> ValidationContext:
+    return ValidationContext(
+        district_prefixes=known_district_prefixes(),
+        villages=build_village_index(
+            village_regencies(), served_region=settings.LINDUNGI_SERVED_REGION
+        ),
+        today=timezone.localdate(),
+        poverty_labels=desil_poverty_labels(),
+        user_regency=regency,
+    )
+
+
+def _check_edition(edition: str) -> str:
+    edition = (edition or "").strip()
+    if edition and (
+        len(edition) != _EDITION_LENGTH
+        or edition[4] != "-"
+        or not (edition[:4] + edition[5:]).isdigit()
+        or not 1 <= int(edition[5:]) <= 12
+    ):
+        raise InvalidInput(_("Edition %(value)s is not a month YYYY-MM") % {"value": edition})
+    return edition
+
+
+def import_candidates(
+    *,
+    file: IO[bytes] | str | Path,
+    file_name: str,
+    user=None,
+    source: str = "",
+    edition: str = "",
+    mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+    regency: str | None = None,
+    job_reference: str = "",
+    progress: Progress = NULL_PROGRESS,
+) -> CandidateImport:
+    """Import one candidate file; returns the finished CandidateImport with its counts.
+
+    `edition` (YYYY-MM) is the source data's edition: a registered person's changeable fields
+    are only overwritten by a strictly newer edition; a file without an edition only adds
+    people. `regency` limits the import to residents of that regency (a regency officer's
+    upload). Raises InvalidInput when the file as a whole cannot be read; nothing is written.
+    """
+    edition = _check_edition(edition)
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        handle: IO[bytes] = (
+            stack.enter_context(open(file, "rb")) if isinstance(file, str | Path) else file
+        )
+        facts = inspect_file(handle)
+        table = open_table(handle, facts=facts, sheet=sheet)
+        stack.callback(table.close)
+        columns = resolve_columns(table.headers, mapping)
+        context = build_context(regency=regency)
+        progress.start(table.total_rows, _("Importing candidates"))
+        with transaction.atomic():
+            candidate_import = CandidateImport.objects.create(
+                file_name=file_name[:255],
+                file_sha256=facts.sha256,
+                source=source[:60],
+                edition=edition,
+                regency_id=regency,
+                created_by=user,
+                sheet_name=table.sheet_name[:100],
+                column_mapping={name: table.headers[index] for name, index in columns.items()},
+                headers=table.headers,
+                job_reference=job_reference[:64],
+            )
+            create_stage()
+            read, reasons = _load(candidate_import, table, columns, context, progress)
+            index_stage()
+            outcomes = _decide_outcomes(edition=edition)
+            reasons.update(_reject_from_stage(candidate_import))
+            _write_versions_and_updates(candidate_import, edition=edition)
+            _insert_people(candidate_import, edition=edition)
+            flagged = _flag_duplicates(candidate_import)
+            drop_stage()
+            _finish(
+                candidate_import,
+                read=read,
+                outcomes=outcomes,
+                reasons=reasons,
+                flagged=flagged,
+                started=started,
+                facts_size=facts.size,
+                user=user,
+            )
+        progress.finish()
+    return candidate_import
+
+
+def _chunks(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[list[tuple[int, list[Any]]]]:
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield chunk
+
+
+def _load(
+    candidate_import: CandidateImport,
+    table,
+    columns: dict[str, int],
+    context: ValidationContext,
+    progress: Progress,
+) -> tuple[int, Counter]:
+    """Validate every row and stage the clean ones; write rejections as they come."""
+    headers = table.headers
+    # CSV cells are already text; XLSX cells are turned into the text a person saw.
+    cells_are_text = bool(table.delimiter)
+    reasons: Counter = Counter()
+    read = 0
+    import_id = candidate_import.pk
+    for chunk in _chunks(table.rows):
+        staged: list[tuple] = []
+        rejected: list[tuple] = []
+        for row_number, cells in chunk:
+            if not any(cells):
+                continue  # a blank line is not a row
+            read += 1
+            outcome = validate_row(row_number, cells, columns, context)
+            if type(outcome) is CleanRow:
+                texts = cells if cells_are_text else [cell_text(c) for c in cells]
+                staged.append(
+                    (
+                        *outcome[:7],
+                        outcome.birth_date.isoformat(),
+                        *outcome[8:],
+                        hash(outcome[1:]),
+                        RAW_SEPARATOR.join(texts),
+                    )
+                )
+            else:
+                reasons[outcome.reason] += 1
+                rejected.append(
+                    (
+                        import_id,
+                        row_number,
+                        _original_json(headers, cells),
+                        outcome.reason,
+                        outcome.message[:300],
+                        outcome.nik,
+                        "[]",
+                        "",
+                    )
+                )
+        if staged:
+            copy_rows(STAGE, LOADED_COLUMNS, staged)
+        if rejected:
+            copy_rows(RejectedRow._meta.db_table, REJECT_COLUMNS, rejected)
+        progress.advance(len(chunk))
+    return read, reasons
+
+
+def _original_json(headers: list[str], cells: list[Any]) -> str:
+    values = [cell_text(cell) for cell in cells]
+    original = {}
+    for index, value in enumerate(values):
+        key = headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
+        original[key] = value
+    return json.dumps(original, ensure_ascii=False)
+
+
+def _execute(sql: str, params: list | tuple = ()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+_IDENTITY_DIFFERS = (
+    "p.name_normalised <> s.name_normalised OR p.birth_date <> s.birth_date OR p.sex <> s.sex"
+)
+_CHANGEABLE_DIFFER = (
+    "p.kk_number <> s.kk_number OR p.village_id <> s.village_id OR p.address <> s.address "
+    "OR p.occupation <> s.occupation OR p.phone <> s.phone "
+    "OR COALESCE(p.desil, 0) <> COALESCE(s.desil, 0)"
+)
+
+
+def _decide_outcomes(*, edition: str) -> Counter:
+    """Give every staged row one outcome, in SQL:
+
+    conflict   one NIK with differing identity (name, birth date, sex) within the file: all
+               its rows are rejected together;
+    repeat     an identical earlier repeat of the NIK's last row: counted once, as unchanged;
+    superseded an earlier row of the NIK with other details: rejected, the last row counts;
+    registry_conflict  the NIK is registered with another identity: rejected for review;
+    update / unchanged / insert  against the registry.
+    """
+    _execute(
+        f"""UPDATE {STAGE} SET outcome = 'conflict' WHERE nik IN (
+              SELECT nik FROM {STAGE} GROUP BY nik
+              HAVING COUNT(DISTINCT name_normalised) > 1 OR COUNT(DISTINCT birth_date) > 1
+                  OR COUNT(DISTINCT sex) > 1)"""  # noqa: S608
+    )
+    _execute(
+        f"""UPDATE {STAGE} SET related_row = last.row_number,
+              outcome = CASE WHEN {STAGE}.fingerprint = last.fingerprint
+                             THEN 'repeat' ELSE 'superseded' END
+            FROM (SELECT s.nik, s.row_number, s.fingerprint FROM {STAGE} s
+                  JOIN (SELECT nik, MAX(row_number) AS last_row FROM {STAGE}
+                        WHERE outcome = '' GROUP BY nik HAVING COUNT(*) > 1) d
+                    ON d.nik = s.nik AND d.last_row = s.row_number) last
+            WHERE {STAGE}.nik = last.nik AND {STAGE}.row_number < last.row_number
+              AND {STAGE}.outcome = ''"""  # noqa: S608
+    )
+    # An edition that is blank is never newer: a file of unknown date only adds people.
+    newer = "(%s <> '' AND p.source_edition < %s)"
+    _execute(
+        f"""UPDATE {STAGE} SET person_id = p.id,
+              outcome = CASE WHEN {_IDENTITY_DIFFERS.replace("s.", STAGE + ".")}
+                               THEN 'registry_conflict'
+                             WHEN ({_CHANGEABLE_DIFFER.replace("s.", STAGE + ".")})
+                                  AND {newer} THEN 'update'
+                             ELSE 'unchanged' END
+            FROM registry_person p
+            WHERE p.nik = {STAGE}.nik AND {STAGE}.outcome = ''""",  # noqa: S608
+        [edition, edition],
+    )
+    _execute(f"UPDATE {STAGE} SET outcome = 'insert' WHERE outcome = ''")  # noqa: S608
+    # Identical repeats of a row rejected against the registry are rejected with it.
+    _execute(
+        f"""UPDATE {STAGE} SET outcome = 'registry_conflict'
+            WHERE outcome = 'repeat' AND nik IN (
+              SELECT nik FROM {STAGE} WHERE outcome = 'registry_conflict')"""  # noqa: S608
+    )
+    return Counter(dict(_fetch(f"SELECT outcome, COUNT(*) FROM {STAGE} GROUP BY outcome")))  # noqa: S608
+
+
+def _reject_from_stage(candidate_import: CandidateImport) -> Counter:
+    """Write RejectedRow for the rows SQL refused (few: conflicts and repeats)."""
+    rows = _fetch(
+        f"""SELECT row_number, nik, outcome, related_row, raw FROM {STAGE}
+            WHERE outcome IN ('conflict', 'superseded', 'registry_conflict')
+            ORDER BY nik, row_number"""  # noqa: S608
+    )
+    rows_of_nik: dict[str, list[int]] = {}
+    for row_number, nik, outcome, _related, _raw in rows:
+        if outcome == "conflict":
+            rows_of_nik.setdefault(nik, []).append(row_number)
+    headers = candidate_import.headers
+    reasons: Counter = Counter()
+    rejected = []
+    for row_number, nik, outcome, related_row, raw in rows:
+        if outcome == "conflict":
+            others = [number for number in rows_of_nik[nik] if number != row_number]
+            reason = RejectReason.DUPLICATE_CONFLICT
+            message = _(
+                "NIK %(nik)s appears in rows %(rows)s with a different name, birth date or sex"
+            ) % {"nik": nik, "rows": ", ".join(map(str, others))}
+            related_rows, related_nik = others, ""
+        elif outcome == "superseded":
+            reason = RejectReason.DUPLICATE_IN_FILE
+            message = _(
+                "NIK %(nik)s appears again in row %(row)s with other details; that row is used"
+            ) % {"nik": nik, "row": related_row}
+            related_rows, related_nik = [related_row], ""
+        else:
+            reason = RejectReason.REGISTRY_CONFLICT
+            message = _(
+                "NIK %(nik)s is already registered with a different name, birth date or sex; "
+                "the registry was not changed and the row needs review"
+            ) % {"nik": nik}
+            related_rows, related_nik = [], nik
+        reasons[reason.value] += 1
+        rejected.append(
+            (
+                candidate_import.pk,
+                row_number,
+                _original_json(headers, raw.split(RAW_SEPARATOR)),
+                reason.value,
+                message[:300],
+                nik,
+                json.dumps(related_rows),
+                related_nik,
+            )
+        )
+    if rejected:
+        copy_rows(RejectedRow._meta.db_table, REJECT_COLUMNS, rejected)
+    return reasons
+
+
+_PERSON_CHANGEABLE = (
+    "kk_number",
+    "village_id",
+    "regency_id",
+    "address",
+    "occupation",
+    "phone",
+    "desil",
+    "poverty_label",
+)
+
+
+def _write_versions_and_updates(candidate_import: CandidateImport, *, edition: str) -> None:
+    """Keep the values being replaced as a PersonVersion, then update, both set-based."""
+    now = timezone.now()
+    kept = ", ".join(_PERSON_CHANGEABLE)
+    _execute(
+        f"""INSERT INTO registry_personversion
+              (person_id, {kept}, source_import_id, source_row, source_edition, valid_from,
+               replaced_by_import_id, replaced_at)
+            SELECT p.id, {", ".join("p." + name for name in _PERSON_CHANGEABLE)},
+                   p.source_import_id, p.source_row, p.source_edition, p.updated_at, %s, %s
+            FROM registry_person p JOIN {STAGE} s ON s.person_id = p.id
+            WHERE s.outcome = 'update'""",  # noqa: S608
+        [candidate_import.pk, now],
+    )
+    assignments = ", ".join(f"{name} = s.{name}" for name in _PERSON_CHANGEABLE)
+    _execute(
+        f"""UPDATE registry_person SET {assignments}, source_import_id = %s,
+              source_row = s.row_number, source_edition = %s, updated_at = %s
+            FROM {STAGE} s WHERE s.person_id = registry_person.id AND s.outcome = 'update'""",  # noqa: S608
+        [candidate_import.pk, edition, now],
+    )
+
+
+_PERSON_NEW = (
+    "nik",
+    "kk_number",
+    "full_name",
+    "name_normalised",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "village_id",
+    "regency_id",
+    "address",
+    "occupation",
+    "phone",
+    "desil",
+    "poverty_label",
+)
+
+
+def _insert_people(candidate_import: CandidateImport, *, edition: str) -> None:
+    now = timezone.now()
+    names = ", ".join(_PERSON_NEW)
+    _execute(
+        f"""INSERT INTO registry_person
+              ({names}, source_import_id, source_row, source_edition, created_at, updated_at)
+            SELECT {names}, %s, row_number, %s, %s, %s FROM {STAGE}
+            WHERE outcome = 'insert' ORDER BY row_number""",  # noqa: S608
+        [candidate_import.pk, edition, now, now],
+    )
+
+
+_DUPLICATE_RULES = {
+    DuplicateRule.SAME_NAME_BIRTH_VILLAGE: (
+        "o.name_normalised = t.name_normalised AND o.birth_date = t.birth_date "
+        "AND o.village_id = t.village_id"
+    ),
+    DuplicateRule.SAME_KK_NAME: (
+        "o.kk_number = t.kk_number AND o.name_normalised = t.name_normalised"
+    ),
+}
+
+
+def _flag_duplicates(candidate_import: CandidateImport) -> int:
+    """Queue pairs of people (different NIKs) who look alike, for review; never merge.
+
+    Only pairs involving someone this import added or changed are looked for; a pair already
+    queued (in any status) is left alone by the unique constraint.
+    """
+    flagged = 0
+    now = timezone.now()
+    for rule, condition in _DUPLICATE_RULES.items():
+        flagged += _execute(
+            f"""INSERT INTO registry_duplicatecandidate
+                  (first_person_id, second_person_id, first_nik, second_nik, rule, status, note,
+                   found_by_import_id, created_at)
+                SELECT DISTINCT
+                  CASE WHEN t.id < o.id THEN t.id ELSE o.id END,
+                  CASE WHEN t.id < o.id THEN o.id ELSE t.id END,
+                  CASE WHEN t.id < o.id THEN t.nik ELSE o.nik END,
+                  CASE WHEN t.id < o.id THEN o.nik ELSE t.nik END,
+                  %s, 'open', '', %s, %s
+                FROM registry_person t JOIN registry_person o ON {condition} AND o.id <> t.id
+                WHERE t.source_import_id = %s
+                ON CONFLICT DO NOTHING""",  # noqa: S608
+            [rule.value, candidate_import.pk, now, candidate_import.pk],
+        )
+    return flagged
+
+
+def _finish(
+    candidate_import: CandidateImport,
+    *,
+    read: int,
+    outcomes: Counter,
+    reasons: Counter,
+    flagged: int,
+    started: float,
+    facts_size: int,
+    user,
+) -> None:
+    candidate_import.rows_read = read
+    candidate_import.rows_accepted = outcomes["insert"]
+    candidate_import.rows_updated = outcomes["update"]
+    candidate_import.rows_unchanged = outcomes["unchanged"] + outcomes["repeat"]
+    candidate_import.rows_rejected = sum(reasons.values())
+    candidate_import.reason_counts = dict(sorted(reasons.items()))
+    candidate_import.duplicates_flagged = flagged
+    candidate_import.status = ImportStatus.COMPLETED
+    candidate_import.finished_at = timezone.now()
+    candidate_import.duration_ms = int((time.perf_counter() - started) * 1000)
+    candidate_import.save()
+    record_event(
+        action="registry.import_candidates",
+        target=candidate_import,
+        user=user,
+        summary={
+            "file_name": candidate_import.file_name,
+            "file_sha256": candidate_import.file_sha256,
+            "file_bytes": facts_size,
+            "source": candidate_import.source,
+            "edition": candidate_import.edition,
+            "regency": candidate_import.regency_id,
+            "read": read,
+            "accepted": candidate_import.rows_accepted,
+            "updated": candidate_import.rows_updated,
+            "unchanged": candidate_import.rows_unchanged,
+            "rejected": candidate_import.rows_rejected,
+            "reasons": candidate_import.reason_counts,
+            "duplicates_flagged": flagged,
+            "duration_ms": candidate_import.duration_ms,
+        },
+    )
+
+
+def summary(candidate_import: CandidateImport) -> dict[str, Any]:
+    """The counts as the CLI prints them with --json."""
+    return {
+        "import": candidate_import.pk,
+        "read": candidate_import.rows_read,
+        "accepted": candidate_import.rows_accepted,
+        "updated": candidate_import.rows_updated,
+        "unchanged": candidate_import.rows_unchanged,
+        "rejected": candidate_import.rows_rejected,
+        "reasons": candidate_import.reason_counts,
+        "duplicates_flagged": candidate_import.duplicates_flagged,
+        "duration_ms": candidate_import.duration_ms,
+    }
+
+
+__all__ = ["CANONICAL_COLUMNS", "import_candidates", "summary"]

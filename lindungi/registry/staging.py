@@ -1,0 +1,87 @@
+"""The per-import staging table and the bulk writes into it (COPY on PostgreSQL, executemany
+on SQLite). It is a temporary table: private to the connection, gone with the transaction.
+
+SQL here and in importing.py is built with f-strings only from module constants (table and
+column names); every value goes through parameters, hence the S608 suppressions.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
+
+STAGE = "registry_import_stage"
+
+# (column, PostgreSQL type, SQLite type); outcome and person_id are filled in by SQL later.
+STAGE_COLUMNS = (
+    ("row_number", "integer", "integer"),
+    ("nik", "varchar(16)", "text"),
+    ("kk_number", "varchar(16)", "text"),
+    ("full_name", "varchar(150)", "text"),
+    ("name_normalised", "varchar(150)", "text"),
+    ("sex", "varchar(1)", "text"),
+    ("birth_place", "varchar(100)", "text"),
+    ("birth_date", "date", "text"),
+    ("village_id", "varchar(13)", "text"),
+    ("regency_id", "varchar(5)", "text"),
+    ("address", "varchar(300)", "text"),
+    ("occupation", "varchar(100)", "text"),
+    ("phone", "varchar(20)", "text"),
+    ("desil", "smallint", "integer"),
+    ("poverty_label", "varchar(20)", "text"),
+    # Hash of the clean values: equal for identical repeats of a row within the file.
+    ("fingerprint", "bigint", "integer"),
+    # The cells as read, joined by U+001F, for rejecting this row later with its values.
+    ("raw", "text", "text"),
+)
+LOADED_COLUMNS = tuple(name for name, _pg, _lite in STAGE_COLUMNS)
+RAW_SEPARATOR = "\x1f"
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def create_stage() -> None:
+    postgres = is_postgres()
+    columns = ", ".join(f"{name} {pg if postgres else lite}" for name, pg, lite in STAGE_COLUMNS)
+    extra = "outcome varchar(20) NOT NULL DEFAULT '', person_id bigint, related_row integer"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        suffix = " ON COMMIT DROP" if postgres else ""
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns}, {extra}){suffix}")
+
+
+def index_stage() -> None:
+    """Indexes are built once after loading: cheaper than maintaining them row by row."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik, row_number)")
+        cursor.execute(f"CREATE INDEX {STAGE}_outcome ON {STAGE} (outcome)")
+        if is_postgres():
+            cursor.execute(f"ANALYZE {STAGE}")
+
+
+def drop_stage() -> None:
+    if not is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Bulk-write rows: COPY on PostgreSQL, one executemany on SQLite."""
+    connection.ensure_connection()
+    if is_postgres():
+        with connection.cursor() as cursor:
+            statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            with cursor.cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+    else:
+        placeholders = ", ".join("?" for _ in columns)
+        raw = connection.connection.cursor()  # the sqlite3 cursor: no per-row Django overhead
+        try:
+            raw.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608
+                rows,
+            )
+        finally:
+            raw.close()

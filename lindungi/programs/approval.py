@@ -1,0 +1,135 @@
+"""Approving a selection run, and the exclusion proposals that may precede it.
+
+A run stays a draft until a province officer approves it. While it is a draft, a regency officer
+may propose excluding a selected person of their own regency with a written reason; the province
+accepts (the person is excluded and the best-ranked waitlisted person of that regency takes the
+place) or refuses. Approval is refused while proposals are open, and an approved run is frozen.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.audit.services import record_event
+from lindungi.core.errors import InvalidInput, InvalidTransition
+from lindungi.core.permissions import Action, can_access_regency, require
+from lindungi.programs.choices import ExclusionStatus, Outcome, RunStatus
+from lindungi.programs.models import Decision, ExclusionProposal, SelectionRun
+
+
+def _lock_draft(run: SelectionRun) -> SelectionRun:
+    run = SelectionRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.DRAFT:
+        raise InvalidTransition(
+            _("This selection is no longer a draft; it cannot change."), code="run_frozen"
+        )
+    return run
+
+
+def approve_run(*, user, run: SelectionRun) -> SelectionRun:
+    require(user, Action.APPROVE_SELECTION)
+    with transaction.atomic():
+        run = _lock_draft(run)
+        open_proposals = ExclusionProposal.objects.filter(
+            decision__run=run, status=ExclusionStatus.PROPOSED
+        ).count()
+        if open_proposals:
+            raise InvalidTransition(
+                _("Decide the %(count)s open exclusion proposals first.")
+                % {"count": open_proposals},
+                code="open_proposals",
+            )
+        run.status = RunStatus.APPROVED
+        run.approved_by = user
+        run.approved_at = timezone.now()
+        run.save(update_fields=["status", "approved_by", "approved_at"])
+        record_event(
+            action="programs.selection_approved",
+            target=run,
+            before={"status": RunStatus.DRAFT},
+            after={"status": RunStatus.APPROVED},
+            summary={"selected": run.selected, "eligible": run.eligible},
+            user=user,
+        )
+    return run
+
+
+def propose_exclusion(*, user, decision: Decision, reason: str) -> ExclusionProposal:
+    require(user, Action.PROPOSE_EXCLUSION)
+    if not can_access_regency(user, decision.regency_id):
+        # Same answer as a NIK that does not exist: an officer learns nothing about other regencies.
+        raise Decision.DoesNotExist
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise InvalidInput(
+            _("Write the reason for the exclusion (at least 10 characters)."),
+            code="reason_required",
+        )
+    with transaction.atomic():
+        _lock_draft(decision.run)
+        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        if decision.outcome != Outcome.SELECTED:
+            raise InvalidTransition(
+                _("Only a selected person can be proposed for exclusion."), code="not_selected"
+            )
+        if decision.proposals.filter(status=ExclusionStatus.PROPOSED).exists():
+            raise InvalidTransition(
+                _("An exclusion is already proposed for this person."), code="already_proposed"
+            )
+        proposal = ExclusionProposal.objects.create(
+            decision=decision, reason=reason, proposed_by=user
+        )
+        record_event(
+            action="programs.exclusion_proposed",
+            target=proposal,
+            after={"nik": decision.nik, "reason": reason},
+            user=user,
+        )
+    return proposal
+
+
+def decide_exclusion(
+    *, user, proposal: ExclusionProposal, accept: bool, note: str = ""
+) -> ExclusionProposal:
+    """Accept (exclude and promote the next waitlisted person) or refuse a proposal."""
+    require(user, Action.DECIDE_EXCLUSION)
+    with transaction.atomic():
+        run = _lock_draft(proposal.decision.run)
+        proposal = ExclusionProposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != ExclusionStatus.PROPOSED:
+            raise InvalidTransition(_("This proposal is already decided."), code="decided")
+        decision = Decision.objects.select_for_update().get(pk=proposal.decision_id)
+        proposal.status = ExclusionStatus.ACCEPTED if accept else ExclusionStatus.REFUSED
+        proposal.decided_by = user
+        proposal.decided_at = timezone.now()
+        proposal.decision_note = note.strip()
+        proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        promoted = None
+        if accept:
+            cohort_id = decision.cohort_id
+            Decision.objects.filter(pk=decision.pk).update(outcome=Outcome.EXCLUDED)
+            promoted = (
+                Decision.objects.filter(
+                    run=run, regency_id=decision.regency_id, outcome=Outcome.WAITLISTED
+                )
+                .order_by("rank")
+                .first()
+            )
+            if promoted is not None:
+                Decision.objects.filter(pk=promoted.pk).update(
+                    outcome=Outcome.SELECTED, cohort_id=cohort_id
+                )
+            else:
+                SelectionRun.objects.filter(pk=run.pk).update(selected=run.selected - 1)
+        record_event(
+            action="programs.exclusion_decided",
+            target=proposal,
+            before={"status": ExclusionStatus.PROPOSED},
+            after={"status": proposal.status, "note": proposal.decision_note},
+            summary={
+                "nik": decision.nik,
+                "promoted_nik": promoted.nik if promoted else None,
+            },
+            user=user,
+        )
+    return proposal

@@ -1,0 +1,157 @@
+"""Reads for programmes and selection runs. Every people queryset passes through scoped()."""
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from lindungi.core.errors import InvalidInput
+from lindungi.core.permissions import Action, require, scoped
+from lindungi.programs.choices import ExclusionStatus, Outcome, RunStatus
+from lindungi.programs.models import (
+    Decision,
+    ExclusionProposal,
+    Programme,
+    RateRule,
+    RunQuota,
+    SelectionRun,
+)
+from lindungi.regions.models import Regency
+
+
+def list_programmes() -> QuerySet[Programme]:
+    return Programme.objects.select_related("province", "regency").prefetch_related("cohorts")
+
+
+def get_programme(pk: int) -> Programme:
+    return list_programmes().get(pk=pk)
+
+
+def list_rate_rules() -> QuerySet[RateRule]:
+    return RateRule.objects.order_by("effective_from", "component", "kind")
+
+
+def current_run(programme: Programme) -> SelectionRun | None:
+    """The approved run if there is one, else the latest draft."""
+    runs = programme.runs.exclude(status=RunStatus.SUPERSEDED)
+    return runs.filter(status=RunStatus.APPROVED).first() or runs.first()
+
+
+def list_run_quotas(run: SelectionRun) -> QuerySet[RunQuota]:
+    return run.quotas.select_related("regency", "cohort").order_by("regency", "cohort__position")
+
+
+def regency_results(*, user, run: SelectionRun) -> list[dict]:
+    """Per regency: quota, eligible, selected, waitlisted (limited to the user's regency)."""
+    require(user, Action.VIEW_PEOPLE)
+    counts = {
+        row["regency_id"]: row
+        for row in scoped(user, Decision.objects.filter(run=run))
+        .values("regency_id")
+        .annotate(
+            eligible=Count("id", filter=Q(reasons=0)),
+            selected=Count("id", filter=Q(outcome=Outcome.SELECTED)),
+            waitlisted=Count("id", filter=Q(outcome=Outcome.WAITLISTED)),
+            excluded=Count("id", filter=Q(outcome=Outcome.EXCLUDED)),
+        )
+    }
+    quotas = scoped(user, run.quotas.all()).values("regency_id").annotate(quota=Sum("quota"))
+    names = dict(Regency.objects.values_list("code", "name"))
+    rows = []
+    for quota in quotas.order_by("regency_id"):
+        code = quota["regency_id"]
+        row = counts.get(code, {})
+        rows.append(
+            {
+                "regency_code": code,
+                "regency_name": names.get(code, code),
+                "quota": quota["quota"],
+                "eligible": row.get("eligible", 0),
+                "selected": row.get("selected", 0),
+                "waitlisted": row.get("waitlisted", 0),
+                "excluded": row.get("excluded", 0),
+            }
+        )
+    return rows
+
+
+def list_decisions(
+    *, user, run: SelectionRun, outcome: str | None = None, regency_code: str | None = None
+) -> QuerySet[Decision]:
+    require(user, Action.VIEW_PEOPLE)
+    decisions = scoped(user, run.decisions.select_related("regency", "cohort"))
+    if outcome:
+        decisions = decisions.filter(outcome=outcome)
+    if regency_code:
+        decisions = decisions.filter(regency_id=regency_code)
+    return decisions.order_by("regency_id", "rank", "nik")
+
+
+def get_decision(*, user, run: SelectionRun, nik: str) -> Decision:
+    """The decision for one NIK; Decision.DoesNotExist also when it is outside the user's scope."""
+    require(user, Action.VIEW_PEOPLE)
+    return scoped(user, run.decisions.select_related("regency", "cohort", "run")).get(nik=nik)
+
+
+def list_proposals(*, user, run: SelectionRun) -> QuerySet[ExclusionProposal]:
+    require(user, Action.VIEW_PEOPLE)
+    return scoped(
+        user,
+        ExclusionProposal.objects.filter(decision__run=run).select_related(
+            "decision", "decision__regency", "proposed_by", "decided_by"
+        ),
+    )
+
+
+def _number(value: int) -> str:
+    if (get_language() or "id").startswith("en"):
+        return f"{value:,}"
+    return f"{value:,}".replace(",", ".")
+
+
+def explain(*, user, run: SelectionRun, nik: str) -> str:
+    """Why this person was or was not selected, in one sentence (in the active language)."""
+    if not nik.isdigit() or len(nik) != 16:
+        raise InvalidInput(_("A NIK has 16 digits."), code="nik_invalid")
+    decision = get_decision(user=user, run=run, nik=nik)
+    if decision.outcome == Outcome.INELIGIBLE:
+        reasons = "; ".join(str(reason.label) for reason in decision.reason_list)
+        return _("Not eligible: %(reasons)s.") % {"reasons": reasons}
+    regency_quota = (
+        run.quotas.filter(regency_id=decision.regency_id).aggregate(total=Sum("quota"))["total"]
+        or 0
+    )
+    values = {
+        "rank": _number(decision.rank),
+        "regency": decision.regency.name,
+        "quota": _number(regency_quota),
+        "desil": decision.desil,
+    }
+    if decision.outcome == Outcome.EXCLUDED:
+        proposal = decision.proposals.filter(status=ExclusionStatus.ACCEPTED).first()
+        values["reason"] = proposal.reason if proposal else ""
+        return (
+            _("Ranked %(rank)s in %(regency)s but excluded on the regency's proposal: %(reason)s")
+            % values
+        )
+    if decision.outcome == Outcome.SELECTED:
+        values["cohort"] = decision.cohort.name if decision.cohort else ""
+        return (
+            _(
+                "Ranked %(rank)s in %(regency)s, within the quota of %(quota)s (desil "
+                "%(desil)s); selected for %(cohort)s."
+            )
+            % values
+        )
+    last_selected = (
+        run.decisions.filter(regency_id=decision.regency_id, outcome=Outcome.SELECTED)
+        .order_by("-rank")
+        .values_list("desil", flat=True)
+        .first()
+    )
+    if last_selected is None:
+        return _("Ranked %(rank)s in %(regency)s; the quota there is %(quota)s.") % values
+    values["cutoff"] = last_selected
+    return (
+        _("Ranked %(rank)s in %(regency)s; the quota of %(quota)s was filled at desil %(cutoff)s.")
+        % values
+    )

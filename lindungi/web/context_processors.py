@@ -1,2 +1,22 @@
+from lindungi.web.navigation import modules_for
+
+
+def _regency_name(user) -> str:
+    """The name of a regency officer's regency, read without its (large) boundary GeoJSON."""
+    if not getattr(user, "regency_id", None):
+        return ""
+    regency_model = user._meta.get_field("regency").related_model
+    name = regency_model.objects.filter(pk=user.regency_id).values_list("name", flat=True)
+    return name.first() or user.regency_id
+
+
 def navigation(request):
-    return {}
+    """The menu of every page, built from the user's permissions, and who is signed in."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "user_regency_name": ""}
+    match = getattr(request, "resolver_match", None)
+    namespace = None
+    if match is not None:
+        namespace = match.namespace or ("home" if match.url_name == "home" else None)
+    return {"nav_items": modules_for(user, namespace), "user_regency_name": _regency_name(user)}

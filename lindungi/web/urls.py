@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+# Mounted at "" without a namespace: settings.LOGIN_URL, LOGIN_REDIRECT_URL and
+# LOGOUT_REDIRECT_URL name "login", "home" and "logout" directly.
+from django.urls import include, path
 
-app_name = "web"
-urlpatterns: list = []
+from lindungi.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("lindungi.accounts.urls")),
+]

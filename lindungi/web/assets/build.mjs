@@ -1,0 +1,32 @@
+// Bundles our JS and CSS (with htmx, Chart.js, Leaflet and Pico from node_modules) into dist/,
+// which Django serves through whitenoise: the browser never fetches anything from a CDN.
+import { cpSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { build } from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, "dist");
+const root = join(here, "..", "..", "..");
+
+mkdirSync(join(dist, "images"), { recursive: true });
+
+await build({
+  entryPoints: [join(here, "src", "app.js"), join(here, "src", "app.css")],
+  outdir: dist,
+  bundle: true,
+  minify: true,
+  sourcemap: false,
+  // Old Android phones and cheap laptops: stay on widely supported syntax.
+  target: ["es2019", "chrome79", "firefox78", "safari13"],
+  loader: { ".png": "file", ".svg": "file" },
+  assetNames: "images/[name]",
+  logLevel: "warning",
+});
+
+// Leaflet's default marker icon and shadow are looked up at run time next to the CSS images,
+// so they must be copied even though no stylesheet references them.
+cpSync(join(root, "node_modules", "leaflet", "dist", "images"), join(dist, "images"), {
+  recursive: true,
+});

@@ -1,0 +1,28 @@
+"""Realistic, deterministic candidate files for the demo, tests and benchmarks.
+
+    rows = generate_candidates(count=1000, seed=7)          # Iterator[dict], `_defect` per row
+    summary = write_csv("kandidat.csv", rows)               # or write_xlsx(...)
+
+See README.md in this folder for the options and the defect kinds.
+"""
+
+from lindungi.registry.generation.defects import EXPECTED_REASON, DefectKind, excel_scientific
+from lindungi.registry.generation.generator import DEFAULT_AS_OF, generate_candidates
+from lindungi.registry.generation.geography import Geography, load_geography, regency_weights
+from lindungi.registry.generation.people import COLUMNS
+from lindungi.registry.generation.writers import GenerationSummary, write_csv, write_xlsx
+
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_AS_OF",
+    "EXPECTED_REASON",
+    "DefectKind",
+    "GenerationSummary",
+    "Geography",
+    "excel_scientific",
+    "generate_candidates",
+    "load_geography",
+    "regency_weights",
+    "write_csv",
+    "write_xlsx",
+]

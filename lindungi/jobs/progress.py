@@ -101,7 +101,6 @@ class TerminalProgress:
             file=self.stream,
             disable=not self.enabled,
             unit=self.unit,
-            unit_scale=True,
             dynamic_ncols=True,
             leave=True,
         )

@@ -89,7 +89,10 @@ def _enqueue(job_id: int) -> None:
     except Exception as error:
         # Without a queued task the job would wait forever; say so on its page instead.
         logger.exception("Could not queue job %s", job_id)
-        with audit_context(source="system", reference=f"job:{job_id}"):
+        with (
+            translation.override(settings.LANGUAGE_CODE),
+            audit_context(source="system", reference=f"job:{job_id}"),
+        ):
             _record_failure(
                 job_id=job_id,
                 message=_("The job could not be queued. Please try again later."),

@@ -1,0 +1,207 @@
+"""Thin views: parse, call one service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindungi.core.errors import LindungiError
+from lindungi.core.permissions import Action, can, require
+from lindungi.programs import selectors
+from lindungi.programs.approval import approve_run, decide_exclusion, propose_exclusion
+from lindungi.programs.choices import Outcome
+from lindungi.programs.forms import DecideExclusionForm, ExclusionForm, ProgrammeForm
+from lindungi.programs.models import Decision, ExclusionProposal, Programme, SelectionRun
+from lindungi.programs.selection import run_selection
+from lindungi.programs.services import create_programme
+
+PAGE_SIZE = 100
+
+
+@login_required
+def programme_list(request):
+    return render(
+        request,
+        "programs/programme_list.html",
+        {
+            "programmes": selectors.list_programmes(),
+            "can_manage": can(request.user, Action.MANAGE_PROGRAMMES),
+        },
+    )
+
+
+@login_required
+def programme_create(request):
+    require(request.user, Action.MANAGE_PROGRAMMES)
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        province, regency = data.pop("province"), data.pop("regency")
+        try:
+            programme = create_programme(
+                user=request.user,
+                province_code=province.code if province else None,
+                regency_code=regency.code if regency else None,
+                **data,
+            )
+        except LindungiError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("programs:detail", pk=programme.pk)
+    return render(request, "programs/programme_form.html", {"form": form})
+
+
+@login_required
+def programme_detail(request, pk: int):
+    programme = get_object_or_404(selectors.list_programmes(), pk=pk)
+    run = selectors.current_run(programme)
+    context = {
+        "programme": programme,
+        "run": run,
+        "quotas": selectors.list_run_quotas(run) if run else [],
+        "results": selectors.regency_results(user=request.user, run=run)
+        if run and can(request.user, Action.VIEW_PEOPLE)
+        else [],
+        "proposals": selectors.list_proposals(user=request.user, run=run)
+        if run and can(request.user, Action.VIEW_PEOPLE)
+        else [],
+        "can_run": can(request.user, Action.RUN_SELECTION),
+        "can_approve": can(request.user, Action.APPROVE_SELECTION),
+        "can_decide": can(request.user, Action.DECIDE_EXCLUSION),
+    }
+    return render(request, "programs/programme_detail.html", context)
+
+
+@login_required
+def rate_table(request):
+    return render(request, "programs/rates.html", {"rules": selectors.list_rate_rules()})
+
+
+@login_required
+@require_POST
+def start_selection(request, pk: int):
+    programme = get_object_or_404(Programme, pk=pk)
+    try:
+        summary = run_selection(user=request.user, programme=programme)
+    except LindungiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Selection made: %(selected)s selected of %(eligible)s eligible.")
+            % {"selected": summary.selected, "eligible": summary.eligible},
+        )
+    return redirect("programs:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def approve(request, run_id: int):
+    run = get_object_or_404(SelectionRun, pk=run_id)
+    try:
+        approve_run(user=request.user, run=run)
+    except LindungiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The selection is approved and frozen."))
+    return redirect("programs:detail", pk=run.programme_id)
+
+
+@login_required
+def decisions(request, run_id: int, regency_code: str):
+    run = get_object_or_404(SelectionRun.objects.select_related("programme"), pk=run_id)
+    outcome = request.GET.get("outcome") or Outcome.SELECTED
+    if outcome not in Outcome.values:
+        raise Http404
+    queryset = selectors.list_decisions(
+        user=request.user, run=run, outcome=outcome, regency_code=regency_code
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programs/decisions.html",
+        {
+            "run": run,
+            "page": page,
+            "outcome": outcome,
+            "regency_code": regency_code,
+            "outcomes": Outcome.choices,
+            "can_propose": can(request.user, Action.PROPOSE_EXCLUSION),
+        },
+    )
+
+
+@login_required
+def explanation(request, run_id: int):
+    run = get_object_or_404(SelectionRun.objects.select_related("programme"), pk=run_id)
+    nik = (request.GET.get("nik") or "").strip()
+    sentence = error = None
+    decision = None
+    if nik:
+        try:
+            sentence = selectors.explain(user=request.user, run=run, nik=nik)
+            decision = selectors.get_decision(user=request.user, run=run, nik=nik)
+        except Decision.DoesNotExist:
+            error = _("No decision for this NIK in this selection.")
+        except LindungiError as problem:
+            error = problem.message
+    return render(
+        request,
+        "programs/explain.html",
+        {
+            "run": run,
+            "nik": nik,
+            "sentence": sentence,
+            "decision": decision,
+            "error": error,
+            "form": ExclusionForm(),
+            "can_propose": can(request.user, Action.PROPOSE_EXCLUSION),
+        },
+    )
+
+
+@login_required
+@require_POST
+def propose(request, run_id: int, nik: str):
+    run = get_object_or_404(SelectionRun, pk=run_id)
+    try:
+        decision = selectors.get_decision(user=request.user, run=run, nik=nik)
+    except Decision.DoesNotExist:
+        raise Http404 from None
+    form = ExclusionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the reason for the exclusion (at least 10 characters)."))
+    else:
+        try:
+            propose_exclusion(
+                user=request.user, decision=decision, reason=form.cleaned_data["reason"]
+            )
+        except LindungiError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Exclusion proposed."))
+    return redirect(f"{reverse('programs:explain', args=[run_id])}?nik={nik}")
+
+
+@login_required
+@require_POST
+def decide(request, proposal_id: int):
+    proposal = get_object_or_404(
+        ExclusionProposal.objects.select_related("decision"), pk=proposal_id
+    )
+    form = DecideExclusionForm(request.POST)
+    if form.is_valid():
+        try:
+            decide_exclusion(
+                user=request.user,
+                proposal=proposal,
+                accept=form.cleaned_data["accept"],
+                note=form.cleaned_data["note"],
+            )
+        except LindungiError as error:
+            messages.error(request, error.message)
+    return redirect("programs:detail", pk=proposal.decision.run.programme_id)

@@ -1,0 +1,345 @@
+"""The monthly billing run: one invoice per payer, built set-based, safe to run twice.
+
+Per payer, in one transaction: claim the invoice row (the unique constraint on payer,
+programme and month makes a second or concurrent run find it instead of billing again), copy
+the people the month bills into the detail with INSERT .. SELECT, add adjustment rows for
+earlier billed months whose coverage changed since (past-dated exits, late activations), then
+sum the detail per regency and cohort into lines, apportioning the payer's share.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, models, transaction
+from django.utils.translation import gettext as _
+
+from lindungi.audit.services import record_event
+from lindungi.contributions.choices import InvoiceKind, LineKind
+from lindungi.contributions.coverage import ENROLLMENT, PERSON, covered_in, table
+from lindungi.contributions.due_dates import due_date
+from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
+from lindungi.contributions.policy import Share, cohort_shares, policy_for
+from lindungi.core.dates import Month
+from lindungi.core.errors import InvalidInput
+from lindungi.core.money import largest_remainder
+from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.programs.choices import Sector
+from lindungi.programs.models import Programme
+from lindungi.programs.rates import Contribution, ContributionKey, contributions_for_groups
+
+DETAIL = table(InvoiceDetail)
+INVOICE = table(Invoice)
+DETAIL_COLUMNS = (
+    "invoice_id, kind, service_month, enrollment_id, regency_id, cohort_id,"
+    " nik, kpj, full_name, sign, jkk, jkm, jht"
+)
+# The enrollment app records no sector; government cohorts are costed the same in every
+# sector (PP 50/2025 excludes APBN/APBD), so billing uses "other".
+BILLING_SECTOR = Sector.OTHER
+
+
+@dataclass
+class BillingResult:
+    month: Month
+    created: list[Invoice] = field(default_factory=list)
+    existing: list[Invoice] = field(default_factory=list)
+    # Payers with nobody to bill this month.
+    empty: list[Payer] = field(default_factory=list)
+
+
+def apportion(amount: int, share: Share) -> int:
+    """The payer's part of a line amount; the parts of all payers add up to `amount`."""
+    weights = list(enumerate(share.weights))
+    part = largest_remainder(abs(amount), weights)[share.position]
+    return part if amount >= 0 else -part
+
+
+def _rates(programme: Programme, month: Month, shares: list[Share]) -> dict[int, Contribution]:
+    keys = {
+        share.cohort.pk: ContributionKey(
+            package=programme.package,
+            basis=programme.income_basis,
+            sector=BILLING_SECTOR,
+            funding_source=share.cohort.funding_source,
+        )
+        for share in shares
+    }
+    by_key = contributions_for_groups(month=month, keys=keys.values())
+    return {cohort_id: by_key[key] for cohort_id, key in keys.items()}
+
+
+def _insert_regular(invoice: Invoice, month: Month, rule: str, share: Share, rate) -> None:
+    coverage = covered_in(month, rule)
+    sql = (
+        f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
+        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, p.nik, COALESCE(e.kpj, ''),"
+        f" p.full_name, 1, %s, %s, %s"
+        f" FROM {ENROLLMENT} e JOIN {PERSON} p ON p.id = e.person_id"
+        f" WHERE e.programme_id = %s AND e.cohort_id = %s AND {coverage.sql}"
+    )
+    params = [invoice.pk, LineKind.REGULAR.value, month.first_day, rate.jkk, rate.jkm, rate.jht]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, invoice.programme_id, share.cohort.pk, *coverage.params])
+
+
+def _net_billed(alias: str = "e") -> str:
+    """How many times the payer has billed enrollment `alias` for a month, net of removals."""
+    return (
+        f"(SELECT COALESCE(SUM(d.sign), 0) FROM {DETAIL} d JOIN {INVOICE} i"  # noqa: S608
+        f" ON i.id = d.invoice_id WHERE d.enrollment_id = {alias}.id AND d.service_month = %s"
+        f" AND i.payer_id = %s AND i.programme_id = %s AND d.cohort_id = {alias}.cohort_id)"
+    )
+
+
+def insert_removals(
+    *, invoice: Invoice, payer: Payer, service_month: Month, rule: str, cohort_ids: list[int]
+) -> None:
+    """Negative rows for people billed for `service_month` who are no longer covered in it."""
+    coverage = covered_in(service_month, rule)
+    cohorts = ", ".join(["%s"] * len(cohort_ids))
+    sql = (
+        f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
+        f" SELECT %s, %s, d.service_month, d.enrollment_id, MAX(d.regency_id), d.cohort_id,"
+        f" MAX(d.nik), MAX(d.kpj), MAX(d.full_name), -1, -SUM(d.jkk), -SUM(d.jkm), -SUM(d.jht)"
+        f" FROM {DETAIL} d JOIN {INVOICE} i ON i.id = d.invoice_id"
+        f" WHERE i.payer_id = %s AND i.programme_id = %s AND d.service_month = %s"
+        f" AND d.cohort_id IN ({cohorts})"
+        f" AND NOT EXISTS (SELECT 1 FROM {ENROLLMENT} e WHERE e.id = d.enrollment_id"
+        f" AND e.cohort_id = d.cohort_id AND {coverage.sql})"
+        f" GROUP BY d.enrollment_id, d.service_month, d.cohort_id HAVING SUM(d.sign) > 0"
+    )
+    params = [invoice.pk, LineKind.ADJUSTMENT.value, payer.pk, invoice.programme_id]
+    params += [service_month.first_day, *cohort_ids, *coverage.params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _insert_additions(
+    *, invoice: Invoice, payer: Payer, service_month: Month, rule: str, share: Share, rate
+) -> None:
+    """Rows for people covered in `service_month` whom the payer never billed for it."""
+    coverage = covered_in(service_month, rule)
+    sql = (
+        f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
+        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, p.nik, COALESCE(e.kpj, ''),"
+        f" p.full_name, 1, %s, %s, %s"
+        f" FROM {ENROLLMENT} e JOIN {PERSON} p ON p.id = e.person_id"
+        f" WHERE e.programme_id = %s AND e.cohort_id = %s AND {coverage.sql}"
+        f" AND {_net_billed()} = 0"
+    )
+    params = [invoice.pk, LineKind.ADJUSTMENT.value, service_month.first_day]
+    params += [rate.jkk, rate.jkm, rate.jht, invoice.programme_id, share.cohort.pk]
+    params += [*coverage.params, service_month.first_day, payer.pk, invoice.programme_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def build_lines(invoice: Invoice, shares: list[Share]) -> dict[str, int]:
+    """Sum the invoice's detail into lines with the payer's share; return the header totals."""
+    share_of = {share.cohort.pk: share for share in shares}
+    groups = (
+        InvoiceDetail.objects.filter(invoice=invoice)
+        .values("kind", "service_month", "regency_id", "cohort_id")
+        .annotate(
+            headcount=models.Sum("sign"),
+            jkk=models.Sum("jkk"),
+            jkm=models.Sum("jkm"),
+            jht=models.Sum("jht"),
+        )
+        .order_by("kind", "service_month", "regency_id", "cohort_id")
+    )
+    corrected = dict(
+        Invoice.objects.filter(
+            kind=InvoiceKind.INVOICE, payer=invoice.payer, programme=invoice.programme
+        ).values_list("month", "pk")
+    )
+    lines, totals = [], defaultdict(int)
+    for group in groups:
+        share = share_of[group["cohort_id"]]
+        parts = {name: apportion(group[name], share) for name in ("jkk", "jkm", "jht")}
+        is_adjustment = group["kind"] == LineKind.ADJUSTMENT
+        lines.append(
+            InvoiceLine(
+                invoice=invoice,
+                kind=group["kind"],
+                regency_id=group["regency_id"],
+                cohort_id=group["cohort_id"],
+                service_month=group["service_month"],
+                corrects_id=corrected.get(group["service_month"]) if is_adjustment else None,
+                headcount=group["headcount"],
+                share_bp=share.share_bp,
+                total=sum(parts.values()),
+                **parts,
+            )
+        )
+        for name, value in parts.items():
+            totals[name] += value
+        totals["adjustments" if is_adjustment else "headcount"] += (
+            sum(parts.values()) if is_adjustment else group["headcount"]
+        )
+    if not lines:
+        return {}
+    InvoiceLine.objects.bulk_create(lines, batch_size=1000)
+    totals["total"] = totals["jkk"] + totals["jkm"] + totals["jht"]
+    return dict(totals)
+
+
+def finalise_header(invoice: Invoice, totals: dict[str, int]) -> None:
+    """Write the totals of an invoice being issued, inside the issuing transaction.
+
+    The row was inserted first to claim (payer, programme, month); nobody outside this
+    transaction has seen it, so this is still the issuing write, not an edit.
+    """
+    values = {
+        name: totals.get(name, 0) for name in ("headcount", "jkk", "jkm", "jht", "adjustments")
+    }
+    values["total"] = totals.get("total", 0)
+    models.QuerySet(Invoice).filter(pk=invoice.pk).update(**values)
+    for name, value in values.items():
+        setattr(invoice, name, value)
+
+
+def _basis(programme, month, rule, shares, rates) -> dict:
+    return {
+        "month_rule": rule,
+        "package": programme.package,
+        "income_basis": programme.income_basis,
+        "sector": str(BILLING_SECTOR),
+        "cohorts": {
+            str(share.cohort.pk): {
+                "name": share.cohort.name,
+                "funding_source": share.cohort.funding_source,
+                "share_bp": share.share_bp,
+                "rate": {
+                    "jkk": rates[share.cohort.pk].jkk,
+                    "jkm": rates[share.cohort.pk].jkm,
+                    "jht": rates[share.cohort.pk].jht,
+                },
+            }
+            for share in shares
+        },
+    }
+
+
+def invoice_number(programme: Programme, payer: Payer, month: Month) -> str:
+    return f"LND/{programme.pk}/{payer.pk}/{month}"
+
+
+def _bill_payer(
+    *, programme, month, rule, payer, shares, user, billed_months, rates_by_month
+) -> tuple[Invoice | None, bool]:
+    rates = rates_by_month[month]
+    # One savepoint per payer: a payer with nobody to bill leaves no invoice behind.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                invoice = Invoice.objects.create(
+                    kind=InvoiceKind.INVOICE,
+                    number=invoice_number(programme, payer, month),
+                    payer=payer,
+                    programme=programme,
+                    month=month.first_day,
+                    due_date=due_date(month),
+                    headcount=0,
+                    total=0,
+                    basis=_basis(programme, month, rule, shares, rates),
+                    issued_by=user,
+                )
+        except IntegrityError:
+            # Another run (or an earlier one) holds this month: one invoice, never two.
+            existing = Invoice.objects.get(
+                kind=InvoiceKind.INVOICE, payer=payer, programme=programme, month=month.first_day
+            )
+            return existing, False
+        for share in shares:
+            _insert_regular(invoice, month, rule, share, rates[share.cohort.pk])
+        cohort_ids = [share.cohort.pk for share in shares]
+        for earlier in billed_months.get(payer.pk, []):
+            insert_removals(
+                invoice=invoice,
+                payer=payer,
+                service_month=earlier,
+                rule=rule,
+                cohort_ids=cohort_ids,
+            )
+            for share in shares:
+                _insert_additions(
+                    invoice=invoice,
+                    payer=payer,
+                    service_month=earlier,
+                    rule=rule,
+                    share=share,
+                    rate=rates_by_month[earlier][share.cohort.pk],
+                )
+        totals = build_lines(invoice, shares)
+        if not totals:
+            raise _NothingToBill
+        finalise_header(invoice, totals)
+        record_event(
+            action="contributions.invoice_issued",
+            target=invoice,
+            user=user,
+            summary={
+                "month": str(month),
+                "headcount": invoice.headcount,
+                "total": invoice.total,
+                "adjustments": invoice.adjustments,
+            },
+        )
+    return invoice, True
+
+
+class _NothingToBill(Exception):
+    pass
+
+
+def bill_month(
+    *, programme: Programme, month: Month, user=None, progress: Progress = NULL_PROGRESS
+) -> BillingResult:
+    """Issue the month's invoices for every payer of the programme (idempotent)."""
+    first, last = Month.of(programme.coverage_start), Month.of(programme.coverage_end)
+    if not first <= month <= last:
+        raise InvalidInput(
+            _("%(month)s is outside the programme's coverage (%(first)s to %(last)s).")
+            % {"month": month, "first": first, "last": last},
+            code="month_outside_programme",
+        )
+    rule = policy_for(programme).month_rule
+    result = BillingResult(month=month)
+    with transaction.atomic():
+        shares = cohort_shares(programme)
+        if not shares:
+            raise InvalidInput(_("The programme has no cohorts to bill."), code="no_cohorts")
+        by_payer: dict[int, list[Share]] = defaultdict(list)
+        payers: dict[int, Payer] = {}
+        for share in shares:
+            by_payer[share.payer.pk].append(share)
+            payers[share.payer.pk] = share.payer
+        billed_months: dict[int, list[Month]] = defaultdict(list)
+        for payer_id, billed in Invoice.objects.filter(
+            kind=InvoiceKind.INVOICE, programme=programme, month__lt=month.first_day
+        ).values_list("payer_id", "month"):
+            billed_months[payer_id].append(Month.of(billed))
+        months = {month, *(m for months in billed_months.values() for m in months)}
+        rates_by_month = {m: _rates(programme, m, shares) for m in months}
+        progress.start(len(payers), _("Billing %(month)s") % {"month": month})
+        # Payers in primary-key order, so concurrent runs take their locks in the same order.
+        for payer_id in sorted(payers):
+            try:
+                invoice, created = _bill_payer(
+                    programme=programme,
+                    month=month,
+                    rule=rule,
+                    payer=payers[payer_id],
+                    shares=by_payer[payer_id],
+                    user=user,
+                    billed_months={k: sorted(v) for k, v in billed_months.items()},
+                    rates_by_month=rates_by_month,
+                )
+            except _NothingToBill:
+                result.empty.append(payers[payer_id])
+            else:
+                (result.created if created else result.existing).append(invoice)
+            progress.advance(1)
+        progress.finish()
+    return result

@@ -1,0 +1,61 @@
+"""States and codes of the contributions app. Values are stable: they are stored and exported."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MonthRule(models.TextChoices):
+    """Which enrollments a month bills."""
+
+    # The insurer bills whole months: covered on any day of the month bills the month.
+    ANY_DAY = "any_day", _("Covered on any day of the month")
+    # Only enrollments already covered on the first day of the month.
+    FIRST_DAY = "first_day", _("Covered on the first day of the month")
+    # Only enrollments covered on every day of the month.
+    WHOLE_MONTH = "whole_month", _("Covered for the whole month")
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
+class LineKind(models.TextChoices):
+    REGULAR = "regular", _("Month billed")
+    # A correction of an earlier month: negative for a past-dated exit, positive for a late
+    # activation. It points at the invoice it corrects.
+    ADJUSTMENT = "adjustment", _("Adjustment of an earlier month")
+
+
+class PaymentSource(models.TextChoices):
+    BANK = "bank", _("Bank transfer")
+    # Settled from the payer's credit (an over-payment or a credit note).
+    CREDIT = "credit", _("Payer credit")
+
+
+class AppropriationKind(models.TextChoices):
+    ORIGINAL = "original", _("Original budget (APBD murni)")
+    AMENDMENT = "amendment", _("Amendment (APBD perubahan)")
+
+
+class Standing(models.TextChoices):
+    """An enrollment's standing when its payer is behind with payment."""
+
+    AT_RISK = "at_risk", _("At risk: unpaid months")
+    LAPSED = "lapsed", _("Lapsed: too many unpaid months")
+
+
+class ReconciliationCategory(models.TextChoices):
+    MATCHED = "matched", _("Matched")
+    NOT_ACTIVE_HERE = "not_active_here", _("Billed by the insurer, not active here")
+    NOT_BILLED = "not_billed", _("Active here, not billed by the insurer")
+    AMOUNT_MISMATCH = "amount_mismatch", _("Amount differs")
+
+
+AGING_BUCKETS = (
+    ("not_due", _("Not yet due"), None, 0),
+    ("1_30", _("1-30 days"), 1, 30),
+    ("31_60", _("31-60 days"), 31, 60),
+    ("61_90", _("61-90 days"), 61, 90),
+    ("over_90", _("Over 90 days"), 91, None),
+)

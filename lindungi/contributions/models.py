@@ -1,0 +1,387 @@
+"""Invoices per payer and month, their per-regency lines and per-person detail, payments,
+budgets, payment standing and the insurer's statements.
+
+Issued financial records (Invoice, InvoiceLine, InvoiceDetail, Payment) are append-only:
+corrections are new rows (adjustment lines, credit notes, payments from credit), never edits.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.contributions.choices import (
+    AppropriationKind,
+    InvoiceKind,
+    LineKind,
+    MonthRule,
+    PaymentSource,
+    ReconciliationCategory,
+    Standing,
+)
+from lindungi.core.errors import InvalidTransition
+from lindungi.programs.choices import PayerType
+
+
+class ImmutableQuerySet(models.QuerySet):
+    """Refuses bulk edits of issued records; corrections are new rows."""
+
+    def update(self, **kwargs):
+        raise InvalidTransition(
+            f"{self.model.__name__} rows are issued records and cannot be changed",
+            code="issued_record_immutable",
+        )
+
+    def delete(self):
+        raise InvalidTransition(
+            f"{self.model.__name__} rows are issued records and cannot be deleted",
+            code="issued_record_immutable",
+        )
+
+
+class ImmutableModel(models.Model):
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # An invariant, not a business flow: an issued record is written exactly once.
+        if not self._state.adding:
+            raise InvalidTransition(
+                f"{type(self).__name__} {self.pk} is issued and cannot be changed",
+                code="issued_record_immutable",
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise InvalidTransition(
+            f"{type(self).__name__} {self.pk} is issued and cannot be deleted",
+            code="issued_record_immutable",
+        )
+
+
+class Payer(models.Model):
+    """Who pays: a province, a regency, a company. Derived from the cohorts' payer fields."""
+
+    payer_type = models.CharField(_("payer type"), max_length=20, choices=PayerType.choices)
+    name = models.CharField(_("name"), max_length=200)
+    regency = models.ForeignKey(
+        "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["payer_type", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["payer_type", "name"], name="contrib_payer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BillingPolicy(models.Model):
+    """Billing settings of one programme; a programme without a row uses the defaults."""
+
+    programme = models.OneToOneField(
+        "programs.Programme", on_delete=models.CASCADE, related_name="billing_policy"
+    )
+    month_rule = models.CharField(
+        _("month rule"), max_length=20, choices=MonthRule.choices, default=MonthRule.ANY_DAY
+    )
+    # DOMAIN.md §2: arrears may be paid for 3 months; after more the membership ends.
+    lapse_after_months = models.PositiveSmallIntegerField(
+        _("unpaid months before lapse"), default=3
+    )
+    # The insurer's branch accepted that the government payer pays late (budget process).
+    payer_delay_accepted = models.BooleanField(
+        _("late payment accepted by the insurer"), default=False
+    )
+    payer_delay_note = models.CharField(_("agreement reference"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lapse_after_months__gte=1), name="contrib_policy_lapse_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.month_rule}"
+
+
+class Invoice(ImmutableModel):
+    """One payer's bill for one programme and month, or a credit note correcting one."""
+
+    kind = models.CharField(max_length=12, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE)
+    number = models.CharField(_("number"), max_length=60, unique=True)
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="invoices")
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.PROTECT, related_name="invoices"
+    )
+    # First day of the contribution month.
+    month = models.DateField(_("month"))
+    due_date = models.DateField(_("due date"))
+    # Credit notes point at the invoice they correct.
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
+    )
+    headcount = models.IntegerField(_("headcount"))
+    jkk = models.BigIntegerField(default=0)
+    jkm = models.BigIntegerField(default=0)
+    jht = models.BigIntegerField(default=0)
+    adjustments = models.BigIntegerField(_("adjustments"), default=0)
+    total = models.BigIntegerField(_("total"))
+    # What the invoice was computed from (rates, month rule, shares), frozen at issue.
+    basis = models.JSONField(default=dict)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month", "payer__name", "id"]
+        constraints = [
+            # Billing a month twice, or from two workers at once, yields one invoice.
+            models.UniqueConstraint(
+                fields=["payer", "programme", "month"],
+                condition=Q(kind=InvoiceKind.INVOICE),
+                name="contrib_invoice_one_per_payer_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=InvoiceKind.INVOICE, corrects__isnull=True)
+                | Q(kind=InvoiceKind.CREDIT_NOTE, corrects__isnull=False, total__lte=0),
+                name="contrib_invoice_credit_note_corrects",
+            ),
+            models.CheckConstraint(
+                condition=Q(total=F("jkk") + F("jkm") + F("jht")),
+                name="contrib_invoice_total_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InvoiceLine(ImmutableModel):
+    """One regency and cohort of an invoice: headcount and the payer's share per component."""
+
+    REGENCY_SCOPE_FIELD = "regency_id"
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    kind = models.CharField(max_length=12, choices=LineKind.choices, default=LineKind.REGULAR)
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    cohort = models.ForeignKey("programs.Cohort", on_delete=models.PROTECT, related_name="+")
+    # The month this line bills (for an adjustment, the earlier month it corrects).
+    service_month = models.DateField()
+    corrects = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
+    headcount = models.IntegerField()
+    # The payer's share in basis points of this cohort's cost.
+    share_bp = models.PositiveIntegerField()
+    jkk = models.BigIntegerField()
+    jkm = models.BigIntegerField()
+    jht = models.BigIntegerField()
+    total = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["invoice", "kind", "service_month", "regency", "cohort"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "kind", "service_month", "regency", "cohort"],
+                name="contrib_line_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(total=F("jkk") + F("jkm") + F("jht")),
+                name="contrib_line_total_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.regency_id} {self.cohort_id}"
+
+
+class InvoiceDetail(ImmutableModel):
+    """One person in one invoice: the full monthly contribution, frozen as it was billed.
+
+    Amounts are the person's whole contribution (negative in a removal); the payer's share of
+    each line is apportioned on the line, so the shares add up exactly.
+    """
+
+    REGENCY_SCOPE_FIELD = "regency_id"
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="details")
+    kind = models.CharField(max_length=12, choices=LineKind.choices, default=LineKind.REGULAR)
+    service_month = models.DateField()
+    enrollment = models.ForeignKey(
+        "enrollment.Enrollment", on_delete=models.PROTECT, related_name="+"
+    )
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    cohort = models.ForeignKey("programs.Cohort", on_delete=models.PROTECT, related_name="+")
+    nik = models.CharField(max_length=16)
+    kpj = models.CharField(max_length=20, blank=True)
+    full_name = models.CharField(max_length=200)
+    # +1 billed, -1 removed by an adjustment.
+    sign = models.SmallIntegerField(default=1)
+    jkk = models.BigIntegerField()
+    jkm = models.BigIntegerField()
+    jht = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["invoice", "regency", "nik"]
+        indexes = [
+            models.Index(fields=["invoice", "regency"], name="contrib_detail_invoice"),
+            models.Index(fields=["service_month", "enrollment"], name="contrib_detail_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.nik}"
+
+
+class Payment(ImmutableModel):
+    """Money received against an invoice (or settled from the payer's credit)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    source = models.CharField(max_length=10, choices=PaymentSource.choices, default="bank")
+    paid_on = models.DateField(_("date paid"))
+    amount = models.BigIntegerField(_("amount"))
+    bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contrib_payment_positive"),
+            # A bank transfer is recorded once; the same reference twice is a duplicate entry.
+            models.UniqueConstraint(
+                fields=["invoice", "bank_reference"],
+                condition=Q(source="bank"),
+                name="contrib_payment_reference_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.amount}"
+
+
+class Appropriation(models.Model):
+    """A budget line (APBD) for contributions: the original amount or an amendment to it."""
+
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="appropriations")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    account_code = models.CharField(_("APBD account code"), max_length=60)
+    kind = models.CharField(
+        max_length=12, choices=AppropriationKind.choices, default=AppropriationKind.ORIGINAL
+    )
+    # Amendments may reduce the budget, so the amount may be negative for them.
+    amount = models.BigIntegerField(_("amount"))
+    amends = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
+    )
+    document_reference = models.CharField(_("budget document"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["payer", "fiscal_year", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=AppropriationKind.ORIGINAL, amends__isnull=True, amount__gte=0)
+                | Q(kind=AppropriationKind.AMENDMENT, amends__isnull=False),
+                name="contrib_appropriation_amendment_points_back",
+            ),
+            models.UniqueConstraint(
+                fields=["payer", "fiscal_year", "account_code"],
+                condition=Q(kind=AppropriationKind.ORIGINAL),
+                name="contrib_appropriation_one_original",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer} {self.fiscal_year} {self.account_code}"
+
+
+class EnrollmentStanding(models.Model):
+    """An enrollment whose payer is behind: at risk, then lapsed (DOMAIN.md §2)."""
+
+    REGENCY_SCOPE_FIELD = "regency_id"
+
+    enrollment = models.OneToOneField(
+        "enrollment.Enrollment", on_delete=models.CASCADE, related_name="+"
+    )
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    standing = models.CharField(max_length=10, choices=Standing.choices)
+    unpaid_months = models.PositiveSmallIntegerField()
+    # The oldest month of the unpaid run.
+    unpaid_since = models.DateField()
+    assessed_on = models.DateField()
+
+    class Meta:
+        ordering = ["regency", "enrollment"]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} {self.standing}"
+
+
+class StatementImport(models.Model):
+    """The insurer's bill for one programme and month, as imported."""
+
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.PROTECT, related_name="statements"
+    )
+    month = models.DateField(_("month"))
+    file_name = models.CharField(max_length=255)
+    rows_read = models.PositiveIntegerField(default=0)
+    insurer_total = models.BigIntegerField(default=0)
+    expected_total = models.BigIntegerField(default=0)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.month:%Y-%m} ({self.file_name})"
+
+
+class StatementLine(models.Model):
+    """One person in the comparison of the insurer's statement with our coverage."""
+
+    REGENCY_SCOPE_FIELD = "regency_id"
+
+    statement = models.ForeignKey(StatementImport, on_delete=models.CASCADE, related_name="lines")
+    # The file's row number; null for people active here but missing from the file.
+    row_number = models.PositiveIntegerField(null=True)
+    kpj = models.CharField(max_length=20, blank=True)
+    nik = models.CharField(max_length=16, blank=True)
+    insurer_amount = models.BigIntegerField(default=0)
+    expected_amount = models.BigIntegerField(default=0)
+    enrollment = models.ForeignKey(
+        "enrollment.Enrollment", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Null when the statement names someone we cannot place.
+    regency = models.ForeignKey(
+        "regions.Regency", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(max_length=20, choices=ReconciliationCategory.choices)
+    resolved = models.BooleanField(default=False)
+    resolution_note = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["statement", "category", "row_number", "id"]
+        indexes = [models.Index(fields=["statement", "category"], name="contrib_stmt_category")]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} {self.kpj or self.nik} {self.category}"

@@ -50,7 +50,10 @@ def _decimal_text(value: float | Decimal, decimals: int) -> str:
 
 @register.filter
 def angka(value, decimals=None) -> str:
-    """100000 -> "100.000"; with an argument, decimals after a comma: 1234.5|angka:1 -> "1.234,5"."""
+    """100000 -> "100.000"; with an argument, decimals after a comma: 1234.5|angka:1 -> "1.234,5".
+
+    Separators stay Indonesian in English too, like the rupiah amounts they sit next to.
+    """
     if value is None or value == "":
         return MISSING
     if decimals is None:

@@ -35,6 +35,7 @@ DEFAULT_DATE_FORMS: dict[str, float] = {
 }
 # How far back an identical repeat may reach (rows kept in memory for it).
 RECENT_ROWS = 512
+_NEED_EARLIER_ROW = (DefectKind.DUPLICATE_REPEAT, DefectKind.LIKELY_DUPLICATE)
 _EDITION = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -170,19 +171,27 @@ def _rows(
         rows_left = count - emitted
         # Selection sampling: exactly `defects_left` of the remaining rows get a defect.
         if defects_left and defect_rng.random() * rows_left < defects_left:
-            kind = defect_rng.choices(kind_list, kind_weights)[0]
             pair_fits = defects_left >= 2 and rows_left >= 2
-            rows = (
-                _defective_rows(kind, people, recent, source, defect_rng, geography)
-                if kind is not DefectKind.DUPLICATE_CONFLICT or pair_fits
-                else []
-            )
+            possible = [
+                (kind, weight)
+                for kind, weight in zip(kind_list, kind_weights, strict=True)
+                if weight > 0
+                and (kind is not DefectKind.DUPLICATE_CONFLICT or pair_fits)
+                and (kind not in _NEED_EARLIER_ROW or recent)
+            ]
+            rows = []
+            if possible:
+                kind = defect_rng.choices(
+                    [kind for kind, _w in possible], [weight for _k, weight in possible]
+                )[0]
+                rows = _defective_rows(kind, people, recent, source, defect_rng, geography)
             if rows:
                 yield from rows
                 emitted += len(rows)
                 defects_left -= len(rows)
                 continue
-            defects_left -= 1  # the kind is impossible here (e.g. a repeat with no row before)
+            # No kind fits here (only conflict pairs asked and one defect left): a clean row.
+            defects_left -= 1
         person = next(people)
         recent.append(person)
         emitted += 1

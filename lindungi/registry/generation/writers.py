@@ -13,6 +13,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from lindungi.core.progress import NULL_PROGRESS, Progress
@@ -20,6 +21,7 @@ from lindungi.registry.generation.defects import DefectKind
 from lindungi.registry.generation.people import COLUMNS
 
 PROGRESS_EVERY = 10_000
+BIRTH_DATE = COLUMNS.index("TANGGAL_LAHIR")
 # Excel's shape for a 16-digit number it has rounded: 5.30101E+15.
 _SCIENTIFIC = re.compile(r"^\d\.\d+E\+\d+$")
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -65,8 +67,13 @@ def write_csv(
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         pending = 0
+        take = itemgetter(*COLUMNS)
         for row in rows:
-            writer.writerow([_csv_value(row[column]) for column in COLUMNS])
+            values = take(row)
+            if isinstance(values[BIRTH_DATE], datetime.date):
+                values = list(values)
+                values[BIRTH_DATE] = _csv_value(values[BIRTH_DATE])
+            writer.writerow(values)
             summary.add(row)
             pending += 1
             if pending == PROGRESS_EVERY:

@@ -47,7 +47,7 @@ from lindungi.registry.validation import (
     CleanRow,
     ValidationContext,
     build_village_index,
-    validate_row,
+    make_validator,
 )
 
 CHUNK_ROWS = 20_000
@@ -175,6 +175,7 @@ def _load(
     reasons: Counter = Counter()
     read = 0
     import_id = candidate_import.pk
+    validate = make_validator(columns, len(headers), context)
     for chunk in _chunks(table.rows):
         staged: list[tuple] = []
         rejected: list[tuple] = []
@@ -182,18 +183,10 @@ def _load(
             if not any(cells):
                 continue  # a blank line is not a row
             read += 1
-            outcome = validate_row(row_number, cells, columns, context)
+            outcome = validate(row_number, cells)
             if type(outcome) is CleanRow:
                 texts = cells if cells_are_text else [cell_text(c) for c in cells]
-                staged.append(
-                    (
-                        *outcome[:7],
-                        outcome.birth_date.isoformat(),
-                        *outcome[8:],
-                        hash(outcome[1:]),
-                        RAW_SEPARATOR.join(texts),
-                    )
-                )
+                staged.append((*outcome, hash(outcome[1:]), RAW_SEPARATOR.join(texts)))
             else:
                 reasons[outcome.reason] += 1
                 rejected.append(
@@ -404,13 +397,14 @@ _PERSON_NEW = (
 
 
 def _insert_people(candidate_import: CandidateImport, *, edition: str) -> None:
+    # In NIK order: the unique index then grows at its end instead of splitting random pages.
     now = timezone.now()
     names = ", ".join(_PERSON_NEW)
     _execute(
         f"""INSERT INTO registry_person
               ({names}, source_import_id, source_row, source_edition, created_at, updated_at)
             SELECT {names}, %s, row_number, %s, %s, %s FROM {STAGE}
-            WHERE outcome = 'insert' ORDER BY row_number""",  # noqa: S608
+            WHERE outcome = 'insert' ORDER BY nik""",  # noqa: S608
         [candidate_import.pk, edition, now, now],
     )
 

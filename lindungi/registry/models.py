@@ -19,13 +19,18 @@ class Person(models.Model):
     kk_number = models.CharField(max_length=16, db_index=True)
     full_name = models.CharField(max_length=150)
     # Upper-cased, accents and punctuation folded, single spaces: for duplicate detection.
-    name_normalised = models.CharField(max_length=150, db_index=True)
+    # No index of its own: registry_person_name_dob (name first) serves name look-ups too.
+    name_normalised = models.CharField(max_length=150)
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_place = models.CharField(max_length=100, blank=True)
     birth_date = models.DateField()
     village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     # Denormalised from the village so that scoping and dashboards need no join.
-    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    # No index of its own: registry_person_reg_desil (regency first) serves it; every index
+    # costs time on a million-row import.
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     address = models.CharField(max_length=300, blank=True)
     occupation = models.CharField(max_length=100, blank=True)
     phone = models.CharField(max_length=20, blank=True)

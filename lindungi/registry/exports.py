@@ -1,0 +1,141 @@
+"""Files for people to download: rejected rows (CSV, XLSX) and the import template.
+
+Every cell written from an uploaded value is neutralised: a leading = + - or @ would make a
+spreadsheet run it as a formula (CSV injection), so such a value gets a leading apostrophe.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from django.utils.translation import gettext as _
+
+from lindungi.registry.models import CandidateImport, RejectedRow
+from lindungi.registry.reading import CANONICAL_COLUMNS
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+REJECT_EXTRA_COLUMNS = ("BARIS", "KODE_ALASAN", "ALASAN")
+
+
+def neutralise(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _reject_rows(candidate_import: CandidateImport) -> Iterator[list[str]]:
+    headers = list(candidate_import.headers)
+    rejected = (
+        RejectedRow.objects.filter(candidate_import=candidate_import)
+        .order_by("row_number")
+        .values_list("row_number", "original", "reason", "message")
+    )
+    yield [neutralise(h) for h in (*headers, *REJECT_EXTRA_COLUMNS)]
+    for row_number, original, reason, message in rejected.iterator(chunk_size=5000):
+        values = [original.get(header, "") for header in headers]
+        # Cells beyond the header (ragged rows) are kept too, under "#n".
+        values += [value for key, value in original.items() if key not in headers]
+        yield [neutralise(v) for v in (*values, row_number, reason, message)]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def rejects_csv(candidate_import: CandidateImport) -> Iterator[str]:
+    """Stream the rejected rows as CSV text (UTF-8 with BOM so Excel reads it right)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for row in _reject_rows(candidate_import):
+        yield writer.writerow(row)
+
+
+def write_rejects_xlsx(candidate_import: CandidateImport, output) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Rejected rows")[:31])
+    for row in _reject_rows(candidate_import):
+        sheet.append(row)
+    workbook.save(output)
+
+
+def write_rejects(candidate_import: CandidateImport, path: str) -> int:
+    """Write the rejects to a .csv or .xlsx file (by extension); return the rows written."""
+    if str(path).lower().endswith(".xlsx"):
+        write_rejects_xlsx(candidate_import, path)
+    else:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.writelines(rejects_csv(candidate_import))
+    return candidate_import.rows_rejected
+
+
+# Column notes for the template: what each column wants.
+def column_notes() -> dict[str, str]:
+    return {
+        "NIK": _("16 digits, as text (format the column as Text so Excel keeps every digit)"),
+        "NO_KK": _("Family card number: 16 digits, as text"),
+        "NAMA": _("Full name as on the ID card"),
+        "JENIS_KELAMIN": _("L (male) or P (female)"),
+        "TEMPAT_LAHIR": _("Place of birth"),
+        "TANGGAL_LAHIR": _("Birth date: dd/mm/yyyy, yyyy-mm-dd or 15 Maret 1985"),
+        "KODE_DESA": _("Kemendagri village code, dotted (53.05.01.2001) or 10 digits"),
+        "ALAMAT": _("Address: RT/RW, hamlet"),
+        "PEKERJAAN": _("Occupation, e.g. Petani, Nelayan, Penenun"),
+        "DESIL": _("Welfare decile 1-10 from DTSEN (blank if unknown)"),
+        "NO_HP": _("Mobile number, digits only (optional)"),
+    }
+
+
+def template_xlsx(output) -> None:
+    """The import template: header with notes, text-formatted ID columns, drop-down lists."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Calon Peserta"
+    notes = column_notes()
+    for index, column in enumerate(CANONICAL_COLUMNS, 1):
+        cell = sheet.cell(row=1, column=index, value=column)
+        cell.comment = Comment(notes[column], "Lindungi")
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = max(14, len(column) + 4)
+        if column in ("NIK", "NO_KK", "KODE_DESA", "NO_HP"):
+            sheet.column_dimensions[letter].number_format = "@"
+            for row in range(2, 1002):
+                sheet.cell(row=row, column=index).number_format = "@"
+    letters = {column: i for i, column in enumerate(CANONICAL_COLUMNS, 1)}
+    sex = DataValidation(type="list", formula1='"L,P"', allow_blank=False)
+    sex.error = _("Choose L or P")
+    desil = DataValidation(type="whole", operator="between", formula1="1", formula2="10")
+    desil.error = _("Desil is a whole number from 1 to 10")
+    for validation, column in ((sex, "JENIS_KELAMIN"), (desil, "DESIL")):
+        validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+        letter = sheet.cell(row=1, column=letters[column]).column_letter
+        validation.add(f"{letter}2:{letter}100000")
+    sheet.freeze_panes = "A2"
+    workbook.save(output)
+
+
+def template_csv() -> str:
+    return "\ufeff" + ",".join(CANONICAL_COLUMNS) + "\r\n"
+
+
+def template_bytes() -> bytes:
+    buffer = io.BytesIO()
+    template_xlsx(buffer)
+    return buffer.getvalue()
+
+
+__all__: Iterable[str] = (
+    "neutralise",
+    "rejects_csv",
+    "template_bytes",
+    "template_csv",
+    "template_xlsx",
+    "write_rejects",
+    "write_rejects_xlsx",
+)

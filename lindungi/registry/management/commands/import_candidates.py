@@ -1,0 +1,66 @@
+"""`lindungi import_candidates FILE`: import a candidate CSV/XLSX with a progress bar."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from lindungi.audit.context import audit_context
+from lindungi.core.errors import LindungiError
+from lindungi.core.progress import NULL_PROGRESS
+from lindungi.registry.exports import write_rejects
+from lindungi.registry.importing import import_candidates, summary
+
+
+class Command(BaseCommand):
+    help = "Import candidates from a CSV or XLSX file (validated, deduplicated, atomic)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--source", default="", help="where the file came from, e.g. DTSEN")
+        parser.add_argument("--edition", default="", help="edition of the source data, YYYY-MM")
+        parser.add_argument("--rejects", help="write rejected rows to this .csv or .xlsx file")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument("--sheet", help="XLSX sheet name (default: the first)")
+        parser.add_argument("--regency", help="accept only residents of this regency (53.05)")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path} is not a file")
+        progress = NULL_PROGRESS
+        if not options["no_progress"]:
+            try:
+                from lindungi.core.progress import TerminalProgress
+            except ImportError:  # the terminal bar is not in core yet
+                pass
+            else:
+                progress = TerminalProgress()
+        try:
+            with audit_context(source="command", reference="import_candidates"):
+                result = import_candidates(
+                    file=path,
+                    file_name=path.name,
+                    source=options["source"],
+                    edition=options["edition"],
+                    sheet=options["sheet"],
+                    regency=options["regency"],
+                    progress=progress,
+                )
+        except LindungiError as error:
+            raise CommandError(error.message) from None
+        if options["rejects"]:
+            write_rejects(result, options["rejects"])
+        if options["json"]:
+            self.stdout.write(json.dumps(summary(result), ensure_ascii=False))
+            return
+        reasons = ", ".join(f"{code} {count}" for code, count in result.reason_counts.items())
+        self.stdout.write(
+            f"{path.name}: read {result.rows_read}, accepted {result.rows_accepted}, "
+            f"updated {result.rows_updated}, unchanged {result.rows_unchanged}, "
+            f"rejected {result.rows_rejected}"
+            + (f" ({reasons})" if reasons else "")
+            + f"; {result.duplicates_flagged} possible duplicates flagged"
+            + f" in {result.duration_ms / 1000:.1f} s"
+        )

@@ -9,7 +9,6 @@ from lindungi.programs.models import Cohort, Decision, Programme, SelectionRun
 from lindungi.registry.tests.factories import PersonFactory
 
 ALOR_VILLAGE = "53.05.01.1001"
-TTU_VILLAGE = "53.03.01.1001"
 
 
 @pytest.fixture
@@ -33,6 +32,16 @@ def cohort(programme):
         payer_name="Pemerintah Provinsi NTT",
         funding_source=FundingSource.APBD,
         headcount=100,
+    )
+
+
+def ttu_village() -> str:
+    from lindungi.regions.models import Village
+
+    return (
+        Village.objects.filter(regency_id="53.03")
+        .order_by("code")
+        .values_list("code", flat=True)[0]
     )
 
 
@@ -66,7 +75,7 @@ def approved_run(programme, cohort, province_officer):
         outcome = Outcome.SELECTED if rank <= 3 else Outcome.WAITLISTED
         make_decision(run, person, outcome=outcome, rank=rank, cohort=cohort)
     for rank in range(1, 4):
-        person = PersonFactory(village_code=TTU_VILLAGE)
+        person = PersonFactory(village_code=ttu_village())
         outcome = Outcome.SELECTED if rank <= 2 else Outcome.WAITLISTED
         make_decision(run, person, outcome=outcome, rank=rank, cohort=cohort)
     return run

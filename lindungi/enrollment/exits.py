@@ -1,0 +1,211 @@
+"""Exits in bulk from a file (NIK, reason, date): death lists, the insurer's wage-earner list,
+regency returns. Past dates are allowed: billing adjusts for exits dated before today.
+
+Rows are checked in memory against one query of open places; the valid ones end with one event
+INSERT..SELECT and one UPDATE per (reason, date) group, then freed places go to the waitlist.
+"""
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.audit.services import record_event
+from lindungi.core.permissions import Action, regency_scope, require
+from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.enrollment.choices import (
+    OPEN_STATES,
+    EnrollmentState,
+    ExitReason,
+    ExitRejectReason,
+)
+from lindungi.enrollment.files import parse_date, read_table
+from lindungi.enrollment.models import Enrollment, ExitImport, RejectedExitRow
+from lindungi.enrollment.replacement import replace_freed_places
+from lindungi.enrollment.sql import record_transitions
+
+ALIASES = {
+    "NIK": ("no_nik",),
+    "ALASAN": ("reason", "sebab", "keterangan"),
+    "TANGGAL": ("tanggal_keluar", "date", "exit_date", "tanggal_meninggal"),
+}
+# What the files say -> the stable reason code.
+REASONS = {
+    **{value: value for value in ExitReason.values},
+    "meninggal": ExitReason.DEATH,
+    "meninggal dunia": ExitReason.DEATH,
+    "pu": ExitReason.WAGE_EARNER,
+    "penerima upah": ExitReason.WAGE_EARNER,
+    "pindah": ExitReason.MOVED,
+    "pindah domisili": ExitReason.MOVED,
+    "mengundurkan diri": ExitReason.WITHDREW,
+    "ganda": ExitReason.DUPLICATE,
+    "menunggak": ExitReason.LAPSED,
+    "program berakhir": ExitReason.PROGRAMME_ENDED,
+}
+NIK_PATTERN = re.compile(r"^\d{16}$")
+CHUNK = 5_000
+
+
+def _open_places(niks: list[str]) -> dict[str, tuple[int, str]]:
+    """NIK -> (enrollment id, regency) of the person's open place (the newest if several)."""
+    places: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(niks), CHUNK):
+        for nik, pk, regency in (
+            Enrollment.objects.filter(
+                person__nik__in=niks[start : start + CHUNK], state__in=OPEN_STATES
+            )
+            .order_by("created_at", "id")
+            .values_list("person__nik", "id", "regency_id")
+        ):
+            places[nik] = (pk, regency)
+    return places
+
+
+def _ended_places(niks: list[str]) -> dict[str, tuple[str, date]]:
+    ended: dict[str, tuple[str, date]] = {}
+    for start in range(0, len(niks), CHUNK):
+        for nik, reason, ended_on in (
+            Enrollment.objects.filter(
+                person__nik__in=niks[start : start + CHUNK], state=EnrollmentState.ENDED
+            )
+            .order_by("ended_on", "id")
+            .values_list("person__nik", "end_reason", "ended_on")
+        ):
+            ended[nik] = (reason, ended_on)
+    return ended
+
+
+def import_exits(
+    *,
+    user,
+    file_name: str,
+    content: bytes,
+    today: date | None = None,
+    progress: Progress = NULL_PROGRESS,
+) -> ExitImport:
+    require(user, Action.RECORD_EXIT)
+    today = today or timezone.localdate()
+    limit = regency_scope(user)
+    table = read_table(content, file_name, aliases=ALIASES, required=("NIK", "ALASAN", "TANGGAL"))
+    progress.start(len(table.rows), _("Recording exits"))
+    rejected: dict[int, tuple[str, str]] = {}
+    valid: dict[int, tuple[str, str, date]] = {}
+    nik_rows: dict[str, list[int]] = defaultdict(list)
+    for number, row in table.rows:
+        nik = table.value(row, "NIK")
+        reason = REASONS.get(table.value(row, "ALASAN").lower())
+        date_text = table.value(row, "TANGGAL")
+        ended_on = parse_date(date_text)
+        problem = None
+        if not nik or not date_text or not table.value(row, "ALASAN"):
+            problem = ExitRejectReason.MISSING_REQUIRED
+        elif not NIK_PATTERN.match(nik):
+            problem = ExitRejectReason.NIK_INVALID
+        elif reason is None:
+            problem = ExitRejectReason.REASON_INVALID
+        elif ended_on is None:
+            problem = ExitRejectReason.DATE_INVALID
+        elif ended_on > today:
+            problem = ExitRejectReason.DATE_FUTURE
+        if problem:
+            rejected[number] = (problem, nik)
+        else:
+            valid[number] = (nik, reason, ended_on)
+            nik_rows[nik].append(number)
+    for nik, numbers in nik_rows.items():
+        for number in numbers[1:]:
+            rejected[number] = (ExitRejectReason.NIK_REPEATED, nik)
+            valid.pop(number)
+    with transaction.atomic():
+        niks = sorted({nik for nik, _r, _d in valid.values()})
+        places = _open_places(niks)
+        ended = _ended_places(niks)
+        groups: dict[tuple[str, date], list[int]] = defaultdict(list)
+        unchanged = 0
+        for number, (nik, reason, ended_on) in sorted(valid.items()):
+            if nik not in places:
+                if ended.get(nik) == (reason, ended_on):
+                    unchanged += 1  # the same exit recorded before: importing again is harmless
+                else:
+                    rejected[number] = (ExitRejectReason.NOT_ENROLLED, nik)
+                continue
+            enrollment_id, regency = places[nik]
+            if limit is not None and regency != limit:
+                rejected[number] = (ExitRejectReason.OUTSIDE_USER_REGENCY, nik)
+                continue
+            groups[(reason, ended_on)].append(enrollment_id)
+        ended_ids: list[int] = []
+        now = timezone.now()
+        for (reason, ended_on), ids in sorted(groups.items()):
+            for start in range(0, len(ids), CHUNK):
+                chunk = Enrollment.objects.filter(
+                    pk__in=ids[start : start + CHUNK], state__in=OPEN_STATES
+                )
+                record_transitions(
+                    chunk,
+                    to_state=EnrollmentState.ENDED,
+                    on=ended_on,
+                    actor_id=user.pk,
+                    note=reason,
+                )
+                chunk.update(
+                    state=EnrollmentState.ENDED,
+                    end_reason=reason,
+                    ended_on=ended_on,
+                    end_date=ended_on,
+                    updated_at=now,
+                )
+            ended_ids.extend(ids)
+        replacements = replace_freed_places(user=user, vacated_ids=ended_ids, on=today)
+        labels = dict(ExitRejectReason.choices)
+        original = dict(table.rows)
+        exit_import = ExitImport.objects.create(
+            file_name=file_name[:255],
+            file_sha256=hashlib.sha256(content).hexdigest(),
+            regency_id=limit,
+            created_by=user,
+            rows_read=len(table.rows),
+            rows_ended=len(ended_ids),
+            rows_unchanged=unchanged,
+            rows_rejected=len(rejected),
+            past_dated=sum(1 for ids_key, ids in groups.items() if ids_key[1] < today for _ in ids),
+            replacements=replacements,
+            reason_counts=dict(sorted(Counter(r for r, _n in rejected.values()).items())),
+        )
+        RejectedExitRow.objects.bulk_create(
+            RejectedExitRow(
+                exit_import=exit_import,
+                row_number=number,
+                original=original[number],
+                reason=reason,
+                message=str(labels[reason]),
+                nik=nik[:40],
+            )
+            for number, (reason, nik) in sorted(rejected.items())
+        )
+        record_event(
+            action="enrollment.exits_imported",
+            target=exit_import,
+            summary=counts(exit_import),
+            user=user,
+        )
+    progress.advance(len(table.rows))
+    progress.finish()
+    return exit_import
+
+
+def counts(exit_import: ExitImport) -> dict:
+    return {
+        "read": exit_import.rows_read,
+        "ended": exit_import.rows_ended,
+        "unchanged": exit_import.rows_unchanged,
+        "rejected": exit_import.rows_rejected,
+        "past_dated": exit_import.past_dated,
+        "replacements": exit_import.replacements,
+        "reasons": exit_import.reason_counts,
+    }

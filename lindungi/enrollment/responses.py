@@ -1,0 +1,356 @@
+"""Importing the insurer's answer to a submission batch: KPJ numbers and rejections.
+
+Rows are validated in memory against the batch (one query for its entries, one for the KPJs
+already known), then applied with set-based SQL: the valid rows are stored as ResponseRow and
+two UPDATE..FROM statements activate or reject the places they name. A row already applied is
+"unchanged", so importing the same file twice changes nothing. Every row is accounted for:
+activated + refused + unchanged + rejected = read.
+"""
+
+import hashlib
+import time
+from collections import Counter, defaultdict
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.audit.services import record_event
+from lindungi.core.errors import InvalidInput
+from lindungi.core.permissions import Action, require
+from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.enrollment.choices import (
+    COVERAGE_STATES,
+    BatchStatus,
+    EnrollmentState,
+    ResponseOutcome,
+    ResponseRejectReason,
+    RowResult,
+)
+from lindungi.enrollment.files import parse_date, read_table
+from lindungi.enrollment.models import (
+    BatchEntry,
+    Enrollment,
+    EnrollmentEvent,
+    RejectedResponseRow,
+    ResponseImport,
+    ResponseRow,
+    SubmissionBatch,
+)
+
+ALIASES = {
+    "NIK": ("no_nik", "nomor_induk_kependudukan"),
+    "KPJ": ("no_kpj", "nomor_kpj", "kpj_number"),
+    "STATUS": ("hasil", "result", "outcome"),
+    "ALASAN": ("keterangan", "reason"),
+    "TANGGAL_EFEKTIF": ("tgl_efektif", "effective_date", "tanggal_mulai"),
+    "NOMOR_BATCH": ("batch", "no_batch", "batch_number"),
+}
+REQUIRED = ("NIK", "KPJ", "STATUS", "TANGGAL_EFEKTIF")
+OUTCOMES = {
+    "diterima": ResponseOutcome.ACCEPTED,
+    "accepted": ResponseOutcome.ACCEPTED,
+    "aktif": ResponseOutcome.ACCEPTED,
+    "ditolak": ResponseOutcome.REJECTED,
+    "rejected": ResponseOutcome.REJECTED,
+}
+CHUNK = 5_000
+
+
+def _resolve_batch(table, batch: SubmissionBatch | None) -> SubmissionBatch:
+    if batch is not None:
+        return batch
+    numbers = {table.value(row, "NOMOR_BATCH") for _number, row in table.rows} - {""}
+    if len(numbers) != 1:
+        raise InvalidInput(
+            _("Name the batch: the file must carry exactly one batch number."),
+            code="batch_unknown",
+        )
+    found = SubmissionBatch.objects.filter(number=numbers.pop()).first()
+    if found is None:
+        raise InvalidInput(_("The file names an unknown batch."), code="batch_unknown")
+    return found
+
+
+def _known_kpjs(kpjs: list[str]) -> dict[str, tuple[int, int]]:
+    """KPJ -> (enrollment id, person id) for the KPJs of the file already recorded."""
+    known: dict[str, tuple[int, int]] = {}
+    for start in range(0, len(kpjs), CHUNK):
+        known.update(
+            (kpj, (pk, person))
+            for kpj, pk, person in Enrollment.objects.filter(
+                kpj__in=kpjs[start : start + CHUNK]
+            ).values_list("kpj", "id", "person_id")
+        )
+    return known
+
+
+def _other_coverage(person_ids: list[int], exclude_ids: set[int]) -> dict[int, list]:
+    periods: dict[int, list] = defaultdict(list)
+    for start in range(0, len(person_ids), CHUNK):
+        for pk, person, first, last in Enrollment.objects.filter(
+            person_id__in=person_ids[start : start + CHUNK],
+            state__in=COVERAGE_STATES,
+            start_date__isnull=False,
+        ).values_list("id", "person_id", "start_date", "end_date"):
+            if pk not in exclude_ids and (last is None or last >= first):
+                periods[person].append((first, last))
+    return periods
+
+
+def import_insurer_response(
+    *,
+    user,
+    file_name: str,
+    content: bytes,
+    batch: SubmissionBatch | None = None,
+    progress: Progress = NULL_PROGRESS,
+) -> ResponseImport:
+    require(user, Action.EXCHANGE_INSURER_FILES)
+    started = time.monotonic()
+    table = read_table(content, file_name, aliases=ALIASES, required=REQUIRED)
+    batch = _resolve_batch(table, batch)
+    programme = batch.programme
+    progress.start(len(table.rows), _("Checking the response"))
+    with transaction.atomic():
+        SubmissionBatch.objects.select_for_update().get(pk=batch.pk)
+        entries = {
+            nik: (pk, person, state, kpj)
+            for nik, pk, person, state, kpj in BatchEntry.objects.filter(batch=batch).values_list(
+                "nik", "enrollment_id", "person_id", "enrollment__state", "enrollment__kpj"
+            )
+        }
+        rejected: dict[int, tuple[str, str]] = {}  # row number -> (reason, nik)
+        parsed: dict[int, tuple] = {}
+        nik_rows: dict[str, list[int]] = defaultdict(list)
+        for number, row in table.rows:
+            nik = table.value(row, "NIK")
+            kpj = table.value(row, "KPJ")
+            status = table.value(row, "STATUS").lower()
+            effective_text = table.value(row, "TANGGAL_EFEKTIF")
+            outcome = OUTCOMES.get(status)
+            effective = parse_date(effective_text) if effective_text else None
+            reason = None
+            if not nik or not status:
+                reason = ResponseRejectReason.MISSING_REQUIRED
+            elif outcome is None:
+                reason = ResponseRejectReason.OUTCOME_INVALID
+            elif nik not in entries:
+                reason = ResponseRejectReason.NIK_NOT_IN_BATCH
+            elif outcome == ResponseOutcome.ACCEPTED and not (len(kpj) == 11 and kpj.isdigit()):
+                reason = ResponseRejectReason.KPJ_MALFORMED
+            elif outcome == ResponseOutcome.ACCEPTED and not effective_text:
+                reason = ResponseRejectReason.MISSING_REQUIRED
+            elif effective_text and effective is None:
+                reason = ResponseRejectReason.DATE_INVALID
+            elif effective and not (
+                programme.coverage_start <= effective <= programme.coverage_end
+            ):
+                reason = ResponseRejectReason.DATE_OUTSIDE_PROGRAMME
+            if reason:
+                rejected[number] = (reason, nik)
+                continue
+            nik_rows[nik].append(number)
+            parsed[number] = (
+                nik,
+                kpj if outcome == ResponseOutcome.ACCEPTED else "",
+                outcome,
+                table.value(row, "ALASAN"),
+                effective,
+            )
+        # One NIK twice: the first stands if every repeat says the same, else none does.
+        for nik, numbers in nik_rows.items():
+            if len(numbers) > 1:
+                same = len({parsed[n] for n in numbers}) == 1
+                for n in numbers if not same else numbers[1:]:
+                    rejected[n] = (ResponseRejectReason.NIK_REPEATED, nik)
+                    parsed.pop(n)
+        # One KPJ given to two NIKs: neither can be trusted.
+        kpj_niks: dict[str, set[str]] = defaultdict(set)
+        for nik, kpj, *_rest in parsed.values():
+            if kpj:
+                kpj_niks[kpj].add(nik)
+        for n, (nik, kpj, *_rest) in list(parsed.items()):
+            if kpj and len(kpj_niks[kpj]) > 1:
+                rejected[n] = (ResponseRejectReason.KPJ_TWO_NIKS, nik)
+                parsed.pop(n)
+        known = _known_kpjs(sorted(kpj_niks))
+        activating: dict[int, tuple] = {}
+        rows: list[ResponseRow] = []
+        results: Counter = Counter()
+        for n, (nik, kpj, outcome, reason_text, effective) in sorted(parsed.items()):
+            enrollment_id, person_id, state, current_kpj = entries[nik]
+            result = None
+            problem = None
+            if outcome == ResponseOutcome.ACCEPTED:
+                owner = known.get(kpj)
+                if owner and owner[0] != enrollment_id:
+                    problem = ResponseRejectReason.KPJ_TAKEN
+                elif state == EnrollmentState.SUBMITTED:
+                    result = RowResult.ACTIVATED
+                    activating[n] = (person_id, enrollment_id, effective)
+                elif state in COVERAGE_STATES and current_kpj == kpj:
+                    result = RowResult.UNCHANGED
+                else:
+                    problem = ResponseRejectReason.CONFLICTS_WITH_RECORD
+            elif state == EnrollmentState.SUBMITTED:
+                result = RowResult.REFUSED
+            elif state == EnrollmentState.REJECTED:
+                result = RowResult.UNCHANGED
+            else:
+                problem = ResponseRejectReason.CONFLICTS_WITH_RECORD
+            if problem:
+                rejected[n] = (problem, nik)
+                continue
+            results[result] += 1
+            rows.append(
+                ResponseRow(
+                    row_number=n,
+                    enrollment_id=enrollment_id,
+                    nik=nik,
+                    outcome=outcome,
+                    kpj=kpj,
+                    reason=reason_text[:300],
+                    effective_date=effective,
+                    result=result,
+                )
+            )
+        # The database would refuse an overlapping activation; say so row by row instead.
+        periods = _other_coverage(
+            sorted({person for person, _e, _d in activating.values()}),
+            {enrollment for _p, enrollment, _d in activating.values()},
+        )
+        overlapping = {
+            n
+            for n, (person, _enrollment, start) in activating.items()
+            if any(last is None or last >= start for _first, last in periods.get(person, ()))
+        }
+        if overlapping:
+            for row in [row for row in rows if row.row_number in overlapping]:
+                rejected[row.row_number] = (ResponseRejectReason.COVERAGE_OVERLAP, row.nik)
+                results[RowResult.ACTIVATED] -= 1
+            rows = [row for row in rows if row.row_number not in overlapping]
+        progress.advance(len(table.rows))
+        original = {number: row for number, row in table.rows}
+        response = ResponseImport.objects.create(
+            batch=batch,
+            file_name=file_name[:255],
+            file_sha256=hashlib.sha256(content).hexdigest(),
+            created_by=user,
+            rows_read=len(table.rows),
+            rows_activated=results[RowResult.ACTIVATED],
+            rows_refused=results[RowResult.REFUSED],
+            rows_unchanged=results[RowResult.UNCHANGED],
+            rows_rejected=len(rejected),
+            reason_counts=dict(sorted(Counter(r for r, _n in rejected.values()).items())),
+        )
+        for row in rows:
+            row.response = response
+        ResponseRow.objects.bulk_create(rows, batch_size=2_000)
+        labels = dict(ResponseRejectReason.choices)
+        RejectedResponseRow.objects.bulk_create(
+            (
+                RejectedResponseRow(
+                    response=response,
+                    row_number=n,
+                    original=original[n],
+                    reason=reason,
+                    message=str(labels[reason])[:300],
+                    nik=nik[:40],
+                )
+                for n, (reason, nik) in sorted(rejected.items())
+            ),
+            batch_size=2_000,
+        )
+        try:
+            _apply(response, user)
+        except IntegrityError as error:
+            raise InvalidInput(
+                _("Applying the response would break a coverage or KPJ rule."),
+                code="apply_failed",
+            ) from error
+        if not BatchEntry.objects.filter(
+            batch=batch, enrollment__state=EnrollmentState.SUBMITTED
+        ).exists():
+            # Every place has its answer: the batch is done and its people free for others.
+            BatchEntry.objects.filter(batch=batch).update(is_open=False)
+            SubmissionBatch.objects.filter(pk=batch.pk).update(
+                status=BatchStatus.CLOSED, closed_at=timezone.now()
+            )
+        response.duration_ms = int((time.monotonic() - started) * 1000)
+        response.save(update_fields=["duration_ms"])
+        record_event(
+            action="enrollment.response_imported",
+            target=response,
+            summary=counts(response),
+            user=user,
+        )
+    progress.finish()
+    return response
+
+
+def _apply(response: ResponseImport, user) -> None:
+    """Two INSERT..SELECT for the events, two UPDATE..FROM for the places (PG and SQLite)."""
+    ops = connection.ops
+    events = EnrollmentEvent._meta.db_table
+    rows = ResponseRow._meta.db_table
+    table = Enrollment._meta.db_table
+    now = ops.adapt_datetimefield_value(timezone.now())
+    today = ops.adapt_datefield_value(timezone.localdate())
+    note = f"response {response.pk}"
+    with connection.cursor() as cursor:
+        for result, to_state in (
+            (RowResult.ACTIVATED, EnrollmentState.ACTIVE),
+            (RowResult.REFUSED, EnrollmentState.REJECTED),
+        ):
+            cursor.execute(
+                f"INSERT INTO {events} (enrollment_id, from_state, to_state, date, actor_id, "  # noqa: S608
+                f"note, recorded_at) SELECT r.enrollment_id, %s, %s, COALESCE(r.effective_date, "
+                f"%s), %s, CASE WHEN r.reason = '' THEN %s ELSE r.reason END, %s FROM {rows} r "
+                f"WHERE r.response_id = %s AND r.result = %s",
+                [
+                    EnrollmentState.SUBMITTED,
+                    to_state,
+                    today,
+                    user.pk,
+                    note,
+                    now,
+                    response.pk,
+                    result,
+                ],
+            )
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, kpj = r.kpj, start_date = r.effective_date, "  # noqa: S608
+            f"updated_at = %s FROM {rows} r WHERE r.enrollment_id = {table}.id "
+            f"AND r.response_id = %s AND r.result = %s AND {table}.state = %s",
+            [
+                EnrollmentState.ACTIVE,
+                now,
+                response.pk,
+                RowResult.ACTIVATED,
+                EnrollmentState.SUBMITTED,
+            ],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, rejection_reason = r.reason, updated_at = %s "  # noqa: S608
+            f"FROM {rows} r WHERE r.enrollment_id = {table}.id AND r.response_id = %s "
+            f"AND r.result = %s AND {table}.state = %s",
+            [
+                EnrollmentState.REJECTED,
+                now,
+                response.pk,
+                RowResult.REFUSED,
+                EnrollmentState.SUBMITTED,
+            ],
+        )
+
+
+def counts(response: ResponseImport) -> dict:
+    return {
+        "read": response.rows_read,
+        "activated": response.rows_activated,
+        "refused": response.rows_refused,
+        "unchanged": response.rows_unchanged,
+        "rejected": response.rows_rejected,
+        "reasons": response.reason_counts,
+    }

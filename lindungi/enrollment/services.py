@@ -1,0 +1,239 @@
+"""Writes on enrollments: the state machine, enrolling a selection run, exits, the policy.
+
+Every function takes the acting user, runs in one transaction and records its audit event there.
+Batches, responses, bulk exits and replacement live in their own modules.
+"""
+
+import re
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.audit.services import record_event
+from lindungi.core.errors import InvalidInput, InvalidTransition
+from lindungi.core.permissions import Action, can_access_regency, require
+from lindungi.enrollment.choices import (
+    ALLOWED_TRANSITIONS,
+    EnrollmentState,
+    ExitReason,
+    ReplacementMode,
+)
+from lindungi.enrollment.models import Enrollment, EnrollmentEvent, ReplacementPolicy
+from lindungi.enrollment.sql import record_transitions
+from lindungi.programs.choices import Outcome, RunStatus
+from lindungi.programs.models import Decision, Programme, SelectionRun
+
+KPJ_PATTERN = re.compile(r"^\d{11}$")
+
+# Who may move an enrollment into each state.
+TRANSITION_ACTIONS = {
+    EnrollmentState.SELECTED: Action.EXCHANGE_INSURER_FILES,
+    EnrollmentState.SUBMITTED: Action.EXCHANGE_INSURER_FILES,
+    EnrollmentState.ACTIVE: Action.EXCHANGE_INSURER_FILES,
+    EnrollmentState.REJECTED: Action.EXCHANGE_INSURER_FILES,
+    EnrollmentState.ENDED: Action.RECORD_EXIT,
+}
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def check_transition(from_state: str, to_state: str) -> None:
+    if to_state not in ALLOWED_TRANSITIONS.get(from_state, frozenset()):
+        raise InvalidTransition(
+            _("An enrollment cannot go from %(from)s to %(to)s.")
+            % {
+                "from": EnrollmentState(from_state).label,
+                "to": EnrollmentState(to_state).label,
+            },
+            code=f"{from_state}_to_{to_state}",
+        )
+
+
+def change_state(
+    *,
+    user,
+    enrollment: Enrollment,
+    to_state: str,
+    on: date,
+    note: str = "",
+    kpj: str | None = None,
+    reason: str = "",
+) -> Enrollment:
+    """Move one enrollment along the state machine, with its event and audit row.
+
+    `on` is the date the change takes effect: coverage start for "active", the exit date for
+    "ended". `kpj` is needed for "active", `reason` for "rejected" (free text from the insurer)
+    and "ended" (an ExitReason).
+    """
+    if to_state not in EnrollmentState.values:
+        raise InvalidInput(_("Unknown state."), code="state_invalid")
+    require(user, TRANSITION_ACTIONS[EnrollmentState(to_state)])
+    if not can_access_regency(user, enrollment.regency_id):
+        raise InvalidInput(_("This person is outside your regency."), code="outside_regency")
+    with transaction.atomic():
+        current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        check_transition(current.state, to_state)
+        before = {"state": current.state, "kpj": current.kpj, "end_date": current.end_date}
+        fields: dict = {"state": to_state, "updated_at": timezone.now()}
+        if to_state == EnrollmentState.ACTIVE:
+            if not kpj or not KPJ_PATTERN.match(kpj):
+                raise InvalidInput(_("A KPJ number has 11 digits."), code="kpj_malformed")
+            programme = current.programme
+            if not programme.coverage_start <= on <= programme.coverage_end:
+                raise InvalidInput(
+                    _("The coverage start is outside the programme."),
+                    code="date_outside_programme",
+                )
+            fields.update(kpj=kpj, start_date=on)
+        elif to_state == EnrollmentState.REJECTED:
+            fields.update(rejection_reason=reason[:300])
+        elif to_state == EnrollmentState.ENDED:
+            if reason not in ExitReason.values:
+                raise InvalidInput(_("Unknown exit reason."), code="reason_invalid")
+            if on > today():
+                raise InvalidInput(_("The exit date is in the future."), code="date_future")
+            # The exit date is the last covered day; before the start it leaves an empty period.
+            fields.update(end_reason=reason, ended_on=on, end_date=on)
+        elif to_state == EnrollmentState.SUBMITTED:
+            fields.update(start_date=on)
+        elif to_state == EnrollmentState.SELECTED:
+            fields.update(start_date=None, rejection_reason="")
+        try:
+            with transaction.atomic():
+                Enrollment.objects.filter(pk=current.pk).update(**fields)
+        except IntegrityError as error:
+            raise InvalidInput(
+                _("This would overlap another coverage period of the person, or reuse a KPJ."),
+                code="coverage_overlap",
+            ) from error
+        EnrollmentEvent.objects.create(
+            enrollment=current,
+            from_state=current.state,
+            to_state=to_state,
+            date=on,
+            actor=user,
+            note=(note or reason)[:300],
+        )
+        current.refresh_from_db()
+        record_event(
+            action=f"enrollment.{to_state}",
+            target=current,
+            before=before,
+            after={"state": current.state, "kpj": current.kpj, "end_date": current.end_date},
+            user=user,
+        )
+    return current
+
+
+def record_exit(
+    *, user, enrollment: Enrollment, reason: str, ended_on: date, note: str = ""
+) -> Enrollment:
+    """End one place (form) and, if the programme's policy allows, give it to the waitlist.
+
+    A past-dated exit is allowed: `ended_on` earlier than today is what billing adjusts for.
+    """
+    from lindungi.enrollment.replacement import replace_freed_places
+
+    with transaction.atomic():
+        ended = change_state(
+            user=user,
+            enrollment=enrollment,
+            to_state=EnrollmentState.ENDED,
+            on=ended_on,
+            reason=reason,
+            note=note,
+        )
+        replace_freed_places(user=user, vacated_ids=[ended.pk])
+    return ended
+
+
+def enroll_selected(*, run: SelectionRun, user) -> int:
+    """Create a "selected" enrollment for every selected decision of an approved run.
+
+    One INSERT..SELECT-sized bulk_create; people who already hold a place in the programme are
+    skipped, so running it again creates nothing. Returns the number of enrollments created.
+    """
+    require(user, Action.EXCHANGE_INSURER_FILES)
+    if run.status != RunStatus.APPROVED:
+        raise InvalidTransition(
+            _("Only an approved selection run can be enrolled."), code="run_not_approved"
+        )
+    with transaction.atomic():
+        placed = Enrollment.objects.filter(
+            programme_id=run.programme_id, person_id=OuterRef("person_id")
+        )
+        decisions = (
+            Decision.objects.filter(run=run, outcome=Outcome.SELECTED, cohort__isnull=False)
+            .exclude(Exists(placed))
+            .order_by()
+            .values_list("id", "person_id", "regency_id", "cohort_id")
+        )
+        now = timezone.now()
+        created = Enrollment.objects.bulk_create(
+            (
+                Enrollment(
+                    person_id=person_id,
+                    programme_id=run.programme_id,
+                    cohort_id=cohort_id,
+                    regency_id=regency_id,
+                    decision_id=decision_id,
+                    state=EnrollmentState.SELECTED,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for decision_id, person_id, regency_id, cohort_id in decisions.iterator(
+                    chunk_size=5_000
+                )
+            ),
+            batch_size=2_000,
+        )
+        if created:
+            record_transitions(
+                Enrollment.objects.filter(
+                    programme_id=run.programme_id, decision__run=run, events__isnull=True
+                ),
+                to_state=EnrollmentState.SELECTED,
+                created=True,
+                on=today(),
+                actor_id=user.pk,
+                note=f"run {run.pk}",
+            )
+        record_event(
+            action="enrollment.selected_enrolled",
+            target=run,
+            summary={"created": len(created)},
+            user=user,
+        )
+    return len(created)
+
+
+def set_replacement_policy(
+    *, user, programme: Programme, cutoff_date: date, mode: str
+) -> ReplacementPolicy:
+    require(user, Action.MANAGE_PROGRAMMES)
+    if mode not in ReplacementMode.values:
+        raise InvalidInput(_("Unknown replacement mode."), code="mode_invalid")
+    if not programme.coverage_start <= cutoff_date <= programme.coverage_end:
+        raise InvalidInput(
+            _("The cut-off date must fall within the programme's coverage."),
+            code="cutoff_outside_programme",
+        )
+    with transaction.atomic():
+        existing = ReplacementPolicy.objects.filter(programme=programme).first()
+        before = {"cutoff_date": existing.cutoff_date, "mode": existing.mode} if existing else {}
+        policy, _created = ReplacementPolicy.objects.update_or_create(
+            programme=programme, defaults={"cutoff_date": cutoff_date, "mode": mode}
+        )
+        record_event(
+            action="enrollment.replacement_policy_set",
+            target=policy,
+            before=before,
+            after={"cutoff_date": cutoff_date, "mode": mode},
+            user=user,
+        )
+    return policy

@@ -1,0 +1,47 @@
+"""Small set-based helpers shared by the enrollment services."""
+
+from datetime import date
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lindungi.enrollment.models import Enrollment, EnrollmentEvent
+
+
+def record_transitions(
+    queryset: QuerySet[Enrollment],
+    *,
+    to_state: str,
+    on: date,
+    actor_id: int | None,
+    note: str = "",
+    created: bool = False,
+) -> int:
+    """INSERT..SELECT one EnrollmentEvent per enrollment of `queryset`, from its current state.
+
+    Call it before the update() that changes the state, so `from_state` is still the old one;
+    `created` records a new place (no previous state).
+    """
+    select_sql, select_params = (
+        queryset.order_by().values_list("id", "state").query.sql_with_params()
+    )
+    events = connection.ops.quote_name(EnrollmentEvent._meta.db_table)
+    ops = connection.ops
+    from_state = "''" if created else "picked.state"
+    columns = "enrollment_id, from_state, to_state, date, actor_id, note, recorded_at"
+    sql = (
+        f"INSERT INTO {events} ({columns}) "  # noqa: S608 (names are ours, values parameters)
+        f"SELECT picked.id, {from_state}, %s, %s, %s, %s, %s FROM ({select_sql}) picked"
+    )
+    params = [
+        to_state,
+        ops.adapt_datefield_value(on),
+        actor_id,
+        note[:300],
+        ops.adapt_datetimefield_value(timezone.now()),
+        *select_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

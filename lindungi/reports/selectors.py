@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from lindungi.core.permissions import Action, require, scoped
+from lindungi.enrollment.models import Enrollment
 from lindungi.programs.models import Programme
 from lindungi.regions.models import Regency
 from lindungi.regions.selectors import list_regencies, poor_population
@@ -261,8 +262,11 @@ def list_people(
     regency: str | None = None,
     query: str = "",
     village: str = "",
+    programme: Programme | None = None,
+    state: str = "",
 ) -> QuerySet[Person]:
-    """People the user may see, searched by NIK (prefix) or name, filtered by village."""
+    """People the user may see, searched by NIK (prefix) or name, filtered by village and by
+    their enrollment state in `programme`."""
     require(user, Action.VIEW_PEOPLE)
     people = _limit(user, Person.objects.all(), regency).select_related("village")
     query = query.strip()
@@ -272,7 +276,21 @@ def list_people(
         people = people.filter(name_normalised__contains=" ".join(query.upper().split()))
     if village:
         people = people.filter(village_id=village)
+    if state and programme is not None:
+        people = people.filter(
+            pk__in=Enrollment.objects.filter(programme=programme, state=state).values("person_id")
+        )
     return people.order_by("nik")
+
+
+def enrollment_states(*, user, programme: Programme | None, people) -> dict[int, str]:
+    """Person id -> enrollment state in the programme, for one page of a people list."""
+    require(user, Action.VIEW_PEOPLE)
+    if programme is None:
+        return {}
+    ids = [person.pk for person in people]
+    enrollments = scoped(user, Enrollment.objects.filter(programme=programme, person_id__in=ids))
+    return dict(enrollments.values_list("person_id", "state"))
 
 
 # --- Public figures: no user, no person, nothing under PUBLIC_MINIMUM_COUNT -----------------

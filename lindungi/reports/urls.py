@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lindungi.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("kabupaten/<str:code>/", views.regency_dashboard, name="regency"),
+    path("ringkasan/perbarui/", views.refresh, name="refresh"),
+    path("publik/", views.public, name="public"),
+    path("bulanan/", views.monthly_report, name="monthly"),
+]

@@ -1,0 +1,121 @@
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from lindungi.reports.models import SummaryState
+from lindungi.reports.services import refresh_summaries
+
+
+@pytest.fixture
+def refreshed(programme):
+    refresh_summaries()
+    return programme
+
+
+def test_dashboard_shows_every_regency_on_the_map(client, province_officer, refreshed):
+    client.force_login(province_officer)
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    marker = '<script id="map-data" type="application/json">'
+    start = html.index(marker) + len(marker)
+    map_data = json.loads(html[start : html.index("</script>", start)])
+    assert len(map_data) == 22
+    assert map_data["53.05"]["quota"] == 5
+    assert map_data["53.05"]["covered"] == 5
+    assert map_data["53.05"]["url"] == reverse("reports:regency", args=["53.05"])
+    assert len(response.context["shapes"]["features"]) == 22
+
+
+def test_dashboard_sends_a_regency_officer_to_their_regency(client, regency_officer, refreshed):
+    client.force_login(regency_officer)
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 302
+    assert response.url == reverse("reports:regency", args=["53.05"])
+
+
+def test_regency_dashboard_lists_only_that_regency(client, regency_officer, people, refreshed):
+    client.force_login(regency_officer)
+    response = client.get(reverse("reports:regency", args=["53.05"]))
+    assert response.status_code == 200
+    assert list(response.context["map_data"]) == ["53.05"]
+    html = response.content.decode()
+    assert people["alor"][0].nik in html
+    assert all(person.nik not in html for person in people["ttu"])
+
+
+def test_outsider_cannot_open_another_regency(client, outsider, people, refreshed):
+    client.force_login(outsider)
+    response = client.get(reverse("reports:regency", args=["53.05"]))
+    assert response.status_code == 403
+
+
+def test_regency_dashboard_search_by_name(client, province_officer, people, refreshed):
+    client.force_login(province_officer)
+    response = client.get(reverse("reports:regency", args=["53.03"]), {"q": "orang ttu 1"})
+    rows = response.context["people_rows"]
+    assert [person.nik for person, _state in rows] == [people["ttu"][1].nik]
+
+
+def test_anonymous_is_sent_to_login(client, refreshed):
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_public_page_reveals_no_person_and_no_small_count(client, people, refreshed):
+    response = client.get(reverse("reports:public"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for person in people["alor"] + people["ttu"]:
+        assert person.nik not in html
+        assert person.full_name not in html
+    assert "Alor" in html
+    # Alor: 12 candidates shown; 5 selected hidden. TTU: 3 candidates hidden.
+    assert ">12<" in html
+    assert html.count("&lt;10") >= 22 + 1
+    assert "<script" not in html
+
+
+def test_refresh_is_refused_to_an_auditor_and_changes_nothing(client, auditor, programme):
+    client.force_login(auditor)
+    response = client.post(reverse("reports:refresh"))
+    assert response.status_code == 403
+    assert not SummaryState.objects.exists()
+
+
+def test_refresh_by_a_province_officer(client, province_officer, programme):
+    client.force_login(province_officer)
+    response = client.post(reverse("reports:refresh"), {"next": "/reports/"})
+    assert response.status_code == 302
+    assert SummaryState.objects.get().people == 15
+
+
+def test_monthly_report_xlsx_and_pdf(client, province_officer, refreshed):
+    client.force_login(province_officer)
+    url = reverse("reports:monthly")
+    response = client.get(url, {"programme": refreshed.pk, "month": "2025-08", "format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.values)
+    alor = next(row for row in rows if row[0] == "53.05")
+    assert alor[2:5] == (5, 5, 0)
+    assert rows[-2][1] in {"Total", "Jumlah"} and rows[-2][2] == 7
+    pdf = client.get(url, {"programme": refreshed.pk, "month": "2025-08", "format": "pdf"})
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_monthly_report_rejects_a_bad_month(client, province_officer, refreshed):
+    client.force_login(province_officer)
+    response = client.get(reverse("reports:monthly"), {"programme": refreshed.pk, "month": "08-25"})
+    assert response.status_code == 400
+
+
+def test_monthly_report_needs_money_permission(client, insurer_liaison, refreshed):
+    client.force_login(insurer_liaison)
+    response = client.get(reverse("reports:monthly"), {"programme": refreshed.pk})
+    assert response.status_code == 403

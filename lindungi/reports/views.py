@@ -1,0 +1,270 @@
+"""Dashboards, the public page and report downloads: parse the request, call selectors, render."""
+
+import tempfile
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from lindungi.core.dates import Month, months_between
+from lindungi.core.permissions import Action, can, can_access_regency, regency_scope, require
+from lindungi.enrollment.choices import EnrollmentState
+from lindungi.programs.selectors import current_run
+from lindungi.regions.models import Regency
+from lindungi.reports import finance, selectors
+from lindungi.reports.exports import XLSX_CONTENT_TYPE
+from lindungi.reports.monthly import build_monthly_report, report_pdf, report_xlsx
+from lindungi.reports.services import refresh_summaries
+
+FUNNEL_LABELS = {
+    "candidates": _("Candidates"),
+    "eligible": _("Eligible"),
+    "selected": _("Selected"),
+    "active": _("Active"),
+    "ended": _("Ended"),
+}
+
+
+def link(name: str, *args, **query) -> str | None:
+    """The URL of a list behind a figure, or None while that page does not exist yet."""
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+    query = {key: value for key, value in query.items() if value not in (None, "")}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _programme(request: HttpRequest):
+    raw = request.GET.get("programme", "")
+    return selectors.default_programme(int(raw) if raw.isdigit() else None)
+
+
+def _month_label(day) -> str:
+    return Month.of(day).label("id")
+
+
+def _chart(shares, *, dimension: str, regency: str | None) -> dict:
+    return {
+        "labels": [share.label for share in shares],
+        "values": [share.people for share in shares],
+        "links": [
+            link("registry:people", regency=regency, **{dimension: share.key}) for share in shares
+        ],
+    }
+
+
+def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
+    user = request.user
+    programme = _programme(request)
+    run = current_run(programme) if programme else None
+    figures = selectors.regency_figures(user=user, programme=programme, regency=regency)
+    funnel = selectors.funnel(user=user, programme=programme, regency=regency)
+    funnel_links = {
+        "candidates": link("registry:people", regency=regency),
+        "eligible": link("programs:detail", programme.pk) if programme else None,
+        "selected": link("programs:detail", programme.pk) if programme else None,
+        "active": link("enrollment:list", regency=regency, state="active"),
+        "ended": link("enrollment:list", regency=regency, state="ended"),
+    }
+    map_data = {
+        row.code: {
+            "name": row.name,
+            "candidates": row.candidates,
+            "quota": row.quota,
+            "covered": row.covered,
+            "poor": row.poor_population,
+            "of_quota": row.of_quota,
+            "of_poor": row.of_poor,
+            "url": reverse("reports:regency", args=[row.code]),
+        }
+        for row in figures
+    }
+    headcount = selectors.monthly_headcount(user=user, programme=programme, regency=regency)
+    charts = {
+        "headcount": {
+            "labels": [_month_label(month) for month, _count in headcount],
+            "values": [count for _month, count in headcount],
+        },
+        "sex": _chart(
+            selectors.spread(user=user, dimension="sex", regency=regency),
+            dimension="sex",
+            regency=regency,
+        ),
+        "age": _chart(
+            selectors.spread(user=user, dimension="age_band", regency=regency),
+            dimension="age_band",
+            regency=regency,
+        ),
+        "occupation": _chart(
+            selectors.spread(user=user, dimension="occupation", regency=regency),
+            dimension="occupation",
+            regency=regency,
+        ),
+        "desil": _chart(
+            selectors.spread(user=user, dimension="desil", regency=regency),
+            dimension="desil",
+            regency=regency,
+        ),
+    }
+    money = burn_down = None
+    if can(user, Action.VIEW_MONEY):
+        money = finance.billed_and_paid(user=user, programme=programme, regency=regency)
+        charts["money"] = {
+            "labels": [_month_label(row.month) for row in money],
+            "billed": [row.billed for row in money],
+            "paid": [row.paid for row in money],
+        }
+        burn_down = (
+            finance.budget_burn_down(user=user, programme=programme) if not regency else None
+        )
+        if burn_down:
+            charts["burn_down"] = {
+                "labels": [_month_label(point.month) for point in burn_down.points],
+                "remaining": [point.remaining for point in burn_down.points],
+                "forecast": [point.forecast for point in burn_down.points],
+            }
+    quality_totals, rejections = selectors.data_quality(user=user)
+    return {
+        "programme": programme,
+        "programmes": selectors.list_programmes(),
+        "run": run,
+        "state": selectors.summary_state(),
+        "figures": figures,
+        "funnel": [
+            (stage, funnel[stage], funnel_links[stage]) for stage in selectors.FUNNEL_STAGES
+        ],
+        "map_data": map_data,
+        "shapes": selectors.regency_boundaries(user=user, regency=regency),
+        "charts": charts,
+        "money": money,
+        "burn_down": burn_down,
+        "quality_totals": quality_totals,
+        "rejections": rejections,
+        "rejections_link": link("registry:imports"),
+        "can_refresh": can(user, Action.MANAGE_PROGRAMMES),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The province dashboard; a regency officer is taken to their own regency's."""
+    require(request.user, Action.VIEW_PEOPLE)
+    own = regency_scope(request.user)
+    if own is not None:
+        return redirect("reports:regency", code=own)
+    context = _dashboard_context(request, regency=None)
+    context["regencies"] = Regency.objects.filter(code__in=context["map_data"]).values(
+        "code", "name"
+    )
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def regency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    require(request.user, Action.VIEW_PEOPLE)
+    regency = Regency.objects.filter(code=code).only("code", "name").first()
+    if regency is None:
+        raise Http404
+    if not can_access_regency(request.user, code):
+        raise PermissionDenied("regency")
+    context = _dashboard_context(request, regency=code)
+    people = selectors.list_people(
+        user=request.user,
+        regency=code,
+        query=request.GET.get("q", ""),
+        village=request.GET.get("village", ""),
+        programme=context["programme"],
+        state=request.GET.get("state", ""),
+    )
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    states = selectors.enrollment_states(
+        user=request.user, programme=context["programme"], people=page.object_list
+    )
+    labels = dict(EnrollmentState.choices)
+    context.update(
+        {
+            "regency": regency,
+            "people_page": page,
+            "people_rows": [(person, labels.get(states.get(person.pk))) for person in page],
+            "query": request.GET.get("q", ""),
+            "village": request.GET.get("village", ""),
+            "state_filter": request.GET.get("state", ""),
+            "state_choices": EnrollmentState.choices,
+            "villages": regency.villages.order_by("name").values_list("code", "name"),
+        }
+    )
+    return render(request, "reports/regency.html", context)
+
+
+@require_POST
+@login_required
+def refresh(request: HttpRequest) -> HttpResponse:
+    """Rebuild the summaries now (jobs do it after every change; this is for the impatient)."""
+    require(request.user, Action.MANAGE_PROGRAMMES)
+    refresh_summaries(user=request.user)
+    return redirect(request.POST.get("next") or "reports:dashboard")
+
+
+@cache_control(public=True, max_age=300)
+def public(request: HttpRequest) -> HttpResponse:
+    """Aggregate figures for anyone: no login, no person, no count under 10."""
+    programme = selectors.default_programme(None)
+    regencies = selectors.public_regencies(programme=programme)
+    months = selectors.public_months(programme=programme)
+    largest = max((row.covered or 0 for row in regencies), default=0) or 1
+    bars = [{"row": row, "width": round(100 * (row.covered or 0) / largest)} for row in regencies]
+    return render(
+        request,
+        "reports/public.html",
+        {
+            "programme": programme,
+            "bars": bars,
+            "months": [(_month_label(month), count) for month, count in months],
+            "totals": selectors.public_totals(programme=programme),
+            "state": selectors.summary_state(),
+        },
+    )
+
+
+@login_required
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    """?programme=ID&month=YYYY-MM&format=pdf|xlsx; without a format, a page to choose them."""
+    require(request.user, Action.VIEW_MONEY)
+    programme = _programme(request)
+    if programme is None:
+        raise Http404
+    try:
+        month = Month.parse(request.GET.get("month") or str(Month.of(timezone.localdate())))
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    report = build_monthly_report(user=request.user, programme=programme, month=month)
+    output = request.GET.get("format", "")
+    name = f"laporan-bulanan-{programme.pk}-{month}"
+    if output == "pdf":
+        return HttpResponse(
+            report_pdf(report),
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+        )
+    if output == "xlsx":
+        spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+        report_xlsx(report, spool)
+        spool.seek(0)
+        return FileResponse(
+            spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE
+        )
+    months = months_between(Month.of(programme.coverage_start), Month.of(programme.coverage_end))
+    return render(
+        request,
+        "reports/monthly.html",
+        {"report": report, "programme": programme, "month": month, "months": months},
+    )

@@ -6,3 +6,6 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "insecure-test-key")
 
 from config.settings import *  # noqa: F403
+
+# Persona fixtures create several users per test; the real hasher would dominate the suite's time.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

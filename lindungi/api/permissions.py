@@ -1,0 +1,26 @@
+"""The API asks lindungi.core.permissions, like every page: reads only, by action."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from lindungi.core.permissions import Action, can
+
+
+class ReadsByAction(BasePermission):
+    """Allow safe methods to users holding the view's `required_action` (or any role if None).
+
+    The API is read-only: writes go through the pages and commands, which audit them; so
+    POST, PUT, PATCH and DELETE are refused here for everybody, before any handler runs.
+    """
+
+    message = "You may not read this."
+
+    def has_permission(self, request, view) -> bool:
+        if request.method not in SAFE_METHODS:
+            return False
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        action: Action | None = getattr(view, "required_action", None)
+        if action is None:
+            return bool(user.is_superuser or user.role)
+        return can(user, action)

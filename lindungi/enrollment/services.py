@@ -131,11 +131,18 @@ def change_state(
 
 
 def record_exit(
-    *, user, enrollment: Enrollment, reason: str, ended_on: date, note: str = ""
+    *,
+    user,
+    enrollment: Enrollment,
+    reason: str,
+    ended_on: date,
+    note: str = "",
+    on: date | None = None,
 ) -> Enrollment:
     """End one place (form) and, if the programme's policy allows, give it to the waitlist.
 
     A past-dated exit is allowed: `ended_on` earlier than today is what billing adjusts for.
+    `on` is the day the exit is recorded (today unless given), which the cut-off is checked on.
     """
     from lindungi.enrollment.replacement import replace_freed_places
 
@@ -148,7 +155,7 @@ def record_exit(
             reason=reason,
             note=note,
         )
-        replace_freed_places(user=user, vacated_ids=[ended.pk])
+        replace_freed_places(user=user, vacated_ids=[ended.pk], on=on)
     return ended
 
 

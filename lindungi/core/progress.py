@@ -4,7 +4,8 @@ Services take `progress: Progress = NULL_PROGRESS` and call `start(total)`, `adv
 `finish()`. Implementations throttle their own output, so calling `advance` often is cheap.
 """
 
-from typing import Protocol
+import sys
+from typing import Protocol, TextIO
 
 
 class Progress(Protocol):
@@ -30,32 +31,46 @@ NULL_PROGRESS = NullProgress()
 
 
 class TerminalProgress:
-    """A tqdm bar on stderr for management commands; silent when stderr is not a terminal."""
+    """A tqdm bar on stderr for commands; silent when stderr is not a terminal unless forced.
 
-    def __init__(self, *, disable: bool | None = None, unit: str = "baris") -> None:
-        self._disable = disable
-        self._unit = unit
-        self._bar = None
+    Each `start()` begins a new bar, so a service with several phases shows one bar per phase.
+    `disable=True` hides it whatever the stream (a command's --no-progress).
+    """
+
+    def __init__(
+        self,
+        *,
+        stream: TextIO | None = None,
+        force: bool = False,
+        disable: bool | None = None,
+        unit: str = "baris",
+    ) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        isatty = getattr(self.stream, "isatty", None)
+        self.enabled = not disable and (force or bool(isatty and isatty()))
+        self.unit = unit
+        self.bar = None
 
     def start(self, total: int | None, label: str = "") -> None:
         from tqdm import tqdm
 
         self.finish()
-        # disable=None lets tqdm hide itself when stderr is not a TTY (CI logs, pipes).
-        self._bar = tqdm(
+        self.bar = tqdm(
             total=total,
-            desc=label,
-            unit=self._unit,
-            unit_scale=True,
-            disable=self._disable,
+            desc=str(label) or None,
+            file=self.stream,
+            disable=not self.enabled,
+            unit=self.unit,
+            dynamic_ncols=True,
             mininterval=0.25,
         )
 
     def advance(self, step: int = 1) -> None:
-        if self._bar is not None:
-            self._bar.update(step)
+        if self.bar is None:
+            self.start(None)
+        self.bar.update(step)
 
     def finish(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None

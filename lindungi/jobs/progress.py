@@ -1,16 +1,14 @@
-"""Progress reporters: a job's live figures for its page, and a tqdm bar for the terminal.
+"""Progress of a job: live figures for its page (terminal bars: core.progress.TerminalProgress).
 
 Both follow `lindungi.core.progress.Progress`, so one service reports the same way whether it
 runs as a background job or from the `lindungi` command.
 """
 
-import sys
 import time
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any
 
 from django.core.cache import cache
-from tqdm import tqdm
 
 # Live figures outlive a slow page by far; a finished job's figures live on its row.
 CACHE_TIMEOUT_SECONDS = 24 * 60 * 60
@@ -76,45 +74,3 @@ class JobProgress:
     def _write(self, now: float | None = None) -> None:
         self._last_write = self.clock() if now is None else now
         cache.set(progress_cache_key(self.job_id), self.figures(), CACHE_TIMEOUT_SECONDS)
-
-
-class TerminalProgress:
-    """A tqdm bar on stderr for commands; silent when stderr is not a terminal unless forced.
-
-    Each `start()` begins a new bar, so a service with several phases shows one bar per phase.
-    """
-
-    def __init__(
-        self, *, stream: TextIO | None = None, force: bool = False, unit: str = "it"
-    ) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        isatty = getattr(self.stream, "isatty", None)
-        self.enabled = force or bool(isatty and isatty())
-        self.unit = unit
-        self.bar: tqdm | None = None
-
-    def start(self, total: int | None, label: str = "") -> None:
-        self._close()
-        self.bar = tqdm(
-            total=total,
-            desc=str(label) or None,
-            file=self.stream,
-            disable=not self.enabled,
-            unit=self.unit,
-            dynamic_ncols=True,
-            leave=True,
-        )
-
-    def advance(self, step: int = 1) -> None:
-        if self.bar is None:
-            self.start(None)
-        assert self.bar is not None
-        self.bar.update(step)
-
-    def finish(self) -> None:
-        self._close()
-
-    def _close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None

@@ -2,9 +2,10 @@ import io
 
 import pytest
 
+from lindungi.core.progress import TerminalProgress
 from lindungi.jobs.choices import JobStatus
 from lindungi.jobs.models import Job
-from lindungi.jobs.progress import JobProgress, TerminalProgress, read_live_progress
+from lindungi.jobs.progress import JobProgress, read_live_progress
 from lindungi.jobs.selectors import get_progress
 
 

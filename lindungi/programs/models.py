@@ -275,11 +275,19 @@ class Decision(models.Model):
 
     REGENCY_SCOPE_FIELD = "regency_id"
 
-    run = models.ForeignKey(SelectionRun, on_delete=models.CASCADE, related_name="decisions")
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes on run, person and regency: the composite indexes below lead
+    # with them, and every extra index slows the million-row INSERT ... SELECT.
+    run = models.ForeignKey(
+        SelectionRun, on_delete=models.CASCADE, related_name="decisions", db_index=False
+    )
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     nik = models.CharField(max_length=16)
     kk_number = models.CharField(max_length=16)
-    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     desil = models.PositiveSmallIntegerField(null=True)
     poverty_label = models.CharField(max_length=20)
     birth_date = models.DateField()
@@ -305,6 +313,7 @@ class Decision(models.Model):
         indexes = [
             models.Index(fields=["run", "nik"], name="programs_decision_run_nik"),
             models.Index(fields=["person", "outcome"], name="programs_decision_person"),
+            models.Index(fields=["regency", "run"], name="programs_decision_regency"),
         ]
 
     def __str__(self) -> str:

@@ -91,17 +91,17 @@ def _insert_decisions(run: SelectionRun, programme: Programme) -> None:
                         THEN {Reason.ALREADY_ACTIVE} ELSE 0 END
                  + CASE WHEN %(check_wage)s AND a.is_wage_earner = %(true)s
                         THEN {Reason.WAGE_EARNER} ELSE 0 END
-                 + CASE WHEN %(check_other)s AND EXISTS (
-                        SELECT 1 FROM covered c WHERE c.person_id = p.id)
+                 + CASE WHEN %(check_other)s AND cp.person_id IS NOT NULL
                         THEN {Reason.IN_OTHER_PROGRAMME} ELSE 0 END
                 ) AS reasons_without_age,
-                CASE WHEN EXISTS (SELECT 1 FROM covered c WHERE c.kk_number = p.kk_number)
-                     THEN 0 ELSE 1 END AS household_free,
+                CASE WHEN ck.kk_number IS NULL THEN 1 ELSE 0 END AS household_free,
                 (CAST(substr(p.nik, 1, 8) AS BIGINT) * 48271
                  + CAST(substr(p.nik, 9, 8) AS BIGINT) * 69621
                  + %(seed)s * 40692) %% {HASH_PRIME} AS hash_x
             FROM registry_person p
             LEFT JOIN programs_activeinsurerparticipant a ON a.nik = p.nik
+            LEFT JOIN (SELECT DISTINCT person_id FROM covered) cp ON cp.person_id = p.id
+            LEFT JOIN (SELECT DISTINCT kk_number FROM covered) ck ON ck.kk_number = p.kk_number
         ),
         reasoned AS (
             SELECT base.*,
@@ -115,19 +115,21 @@ def _insert_decisions(run: SelectionRun, programme: Programme) -> None:
         household AS (
             SELECT reasoned.*,
                 (household_free = 1 AND ROW_NUMBER() OVER (
-                    PARTITION BY kk_number, CASE WHEN reasons = 0 THEN 0 ELSE 1 END
-                    ORDER BY {_order_sql(criteria, with_household=False)}) = 1
-                ) AS household_first
-            FROM reasoned
+                    PARTITION BY kk_number ORDER BY {_order_sql(criteria, with_household=False)}
+                ) = 1) AS household_first
+            FROM reasoned WHERE reasons = 0
         )
+        -- Window functions run over the eligible only; the ineligible need no rank.
         SELECT %(run)s, person_id, nik, kk_number, regency_id, desil, poverty_label, birth_date,
             age, reasons, household_first, tie_break,
-            CASE WHEN reasons = 0 THEN ROW_NUMBER() OVER (
-                PARTITION BY regency_id, CASE WHEN reasons = 0 THEN 0 ELSE 1 END
-                ORDER BY {_order_sql(criteria, with_household=True)}) END,
-            CASE WHEN reasons = 0 THEN %(waitlisted)s ELSE %(ineligible)s END,
-            NULL
+            ROW_NUMBER() OVER (
+                PARTITION BY regency_id ORDER BY {_order_sql(criteria, with_household=True)}),
+            %(waitlisted)s, NULL
         FROM household
+        UNION ALL
+        SELECT %(run)s, person_id, nik, kk_number, regency_id, desil, poverty_label, birth_date,
+            age, reasons, household_free = 1, tie_break, NULL, %(ineligible)s, NULL
+        FROM reasoned WHERE reasons <> 0
     """  # noqa: S608
     params = {
         "run": run.pk,

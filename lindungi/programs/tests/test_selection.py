@@ -176,7 +176,8 @@ def test_explain_is_limited_to_the_officers_regency(province_officer, regency_of
     alor = person()
     run_selection(user=province_officer, programme=programme)
     run = programme.runs.get()
-    assert explain(user=regency_officer, run=run, nik=alor.nik).startswith("Peringkat 1")
+    with translation.override("id"):
+        assert explain(user=regency_officer, run=run, nik=alor.nik).startswith("Peringkat 1 di")
     with pytest.raises(Decision.DoesNotExist):
         explain(user=outsider, run=run, nik=alor.nik)
     with pytest.raises(InvalidInput):

@@ -1,0 +1,129 @@
+"""Two workers billing the same month at once must yield one invoice (PostgreSQL only:
+SQLite serialises writers, so the race cannot happen there).
+
+The audit table refuses TRUNCATE and DELETE, so a transactional test (flushed afterwards)
+cannot run here. Instead the data is committed from helper threads, the audit write is
+stubbed for the two workers, and the committed rows are removed with plain SQL at the end.
+"""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, connections
+
+from lindungi.contributions.billing import bill_month
+from lindungi.contributions.coverage import table
+from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
+from lindungi.core.dates import Month
+from lindungi.enrollment.models import Enrollment
+from lindungi.programs.models import Cohort, Programme
+from lindungi.registry.models import Person
+
+
+def in_thread(function: Callable[[], object]) -> object:
+    """Run on a fresh connection that commits, as another worker would."""
+    result: list = []
+    errors: list = []
+
+    def target() -> None:
+        try:
+            result.append(function())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+def _setup():
+    from lindungi.contributions.tests.conftest import enroll
+    from lindungi.programs.choices import FundingSource, PayerType
+
+    programme = Programme.objects.create(
+        name="Concurrency",
+        province_id="53",
+        year=2025,
+        coverage_start="2025-07-18",
+        coverage_end="2025-12-31",
+        target_headcount=50,
+    )
+    cohort = Cohort.objects.create(
+        programme=programme,
+        name="APBD",
+        payer_type=PayerType.PROVINCE,
+        payer_name="Pemprov NTT (concurrency test)",
+        funding_source=FundingSource.APBD,
+        headcount=50,
+    )
+    for _ in range(50):
+        enroll(cohort)
+    return programme.pk
+
+
+def _cleanup(programme_id: int) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model, where in (
+            (InvoiceDetail, "invoice_id IN (SELECT id FROM {i} WHERE programme_id = %s)"),
+            (InvoiceLine, "invoice_id IN (SELECT id FROM {i} WHERE programme_id = %s)"),
+            (Invoice, "programme_id = %s"),
+        ):
+            cursor.execute(
+                f"DELETE FROM {table(model)} WHERE " + where.format(i=table(Invoice)),  # noqa: S608
+                [programme_id],
+            )
+        people = list(
+            Enrollment.objects.filter(programme_id=programme_id).values_list("person_id", flat=True)
+        )
+        Enrollment.objects.filter(programme_id=programme_id).delete()
+        Person.objects.filter(pk__in=people).delete()
+        Cohort.objects.filter(programme_id=programme_id).delete()
+        Programme.objects.filter(pk=programme_id).delete()
+        cursor.execute(
+            f"DELETE FROM {quote(Payer._meta.db_table)} WHERE name = %s",  # noqa: S608
+            ["Pemprov NTT (concurrency test)"],
+        )
+
+
+@pytest.mark.postgres
+def test_two_concurrent_runs_yield_one_invoice(db, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    monkeypatch.setattr("lindungi.contributions.billing.record_event", lambda **kwargs: None)
+    programme_id = in_thread(_setup)
+    try:
+        barrier = threading.Barrier(2)
+        outcomes: list = []
+
+        def worker() -> tuple[int, int, int]:
+            programme = Programme.objects.get(pk=programme_id)
+            barrier.wait()
+            result = bill_month(programme=programme, month=Month(2025, 7))
+            invoice = (result.created or result.existing)[0]
+            return len(result.created), len(result.existing), invoice.pk
+
+        threads = [
+            threading.Thread(target=lambda: outcomes.append(in_thread(worker))) for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcome[:2] for outcome in outcomes) == [(0, 1), (1, 0)]
+        assert outcomes[0][2] == outcomes[1][2]
+        counts = in_thread(
+            lambda: (
+                Invoice.objects.filter(programme_id=programme_id).count(),
+                InvoiceDetail.objects.filter(invoice__programme_id=programme_id).count(),
+            )
+        )
+        assert counts == (1, 50)
+    finally:
+        in_thread(lambda: _cleanup(programme_id) or True)

@@ -42,15 +42,32 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 800}, "locale": "id-ID"}
 
 
+def _guard_audit_table_against_truncate(*, enabled: bool) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return  # SQLite has no TRUNCATE; its row triggers only fire on rows these tests never write
+    action = "ENABLE" if enabled else "DISABLE"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"ALTER TABLE audit_auditevent {action} TRIGGER audit_auditevent_no_truncate"
+        )
+
+
 @pytest.fixture(scope="module", autouse=True)
-def _restore_regions_afterwards(django_db_setup, django_db_blocker):
-    """The live server needs a transactional database, which is emptied after each test;
-    load the regions again so the test modules that run after this one still find them."""
+def _database_for_the_live_server(django_db_setup, django_db_blocker):
+    """The live server needs a transactional test database, which Django empties after each
+    test with TRUNCATE. On PostgreSQL the audit trail refuses TRUNCATE (see the audit app's
+    append-only triggers), so the guard is lifted for this module only; afterwards the regions
+    are loaded again so the test modules that run later still find them."""
+    with django_db_blocker.unblock():
+        _guard_audit_table_against_truncate(enabled=False)
     yield
     from lindungi.regions.services import load_regions
 
     with django_db_blocker.unblock():
         load_regions(province_codes=["53"])
+        _guard_audit_table_against_truncate(enabled=True)
 
 
 @pytest.fixture

@@ -1,0 +1,51 @@
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "test-password-123"  # what the persona fixtures set
+
+
+@pytest.fixture
+def figures(db):
+    from lindungi.registry.tests.factories import PersonFactory
+    from lindungi.reports.services import refresh_summaries
+
+    PersonFactory.create_batch(12)
+    PersonFactory.create_batch(3, village_code="53.03.01.2005")
+    refresh_summaries()
+
+
+def _sign_in(page: Page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(f"{base_url}/")
+
+
+def test_province_dashboard_draws_22_regencies(
+    page: Page, live_server, province_officer, figures, screenshots
+):
+    base = live_server.url
+    _sign_in(page, base, "prov_officer")
+    page.goto(f"{base}/reports/")
+    expect(page.locator("#coverage-map")).to_have_attribute("data-shapes", "22")
+    expect(page.locator("#coverage-map path.leaflet-interactive")).to_have_count(22)
+    expect(page.get_by_test_id("funnel")).to_contain_text("15")
+    # Switching the measure repaints without leaving the page.
+    page.get_by_label("terhadap penduduk miskin").check()
+    expect(page.locator("#coverage-map")).to_have_attribute("data-shapes", "22")
+    page.screenshot(path=str(screenshots / "dashboard.png"), full_page=True)
+
+
+def test_public_page_on_a_phone(page: Page, live_server, figures, screenshots):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/reports/publik/")
+    expect(page.get_by_role("cell", name="Kabupaten Alor")).to_be_visible()
+    expect(page.get_by_role("cell", name="<10").first).to_be_visible()
+    # Nothing wider than the phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(screenshots / "public.png"), full_page=True)

@@ -190,3 +190,13 @@ def test_pages_load_assets_from_the_app_never_a_cdn(client):
     assert '<script src="/static/app.js" defer></script>' in body
     assert "cdn" not in body.lower()
     assert "unpkg" not in body.lower()
+
+
+def test_home_page_costs_a_fixed_number_of_queries(
+    client, regency_officer, django_assert_num_queries
+):
+    client.force_login(regency_officer)
+    # The session, the user, and the regency's name (without its boundary GeoJSON).
+    with django_assert_num_queries(3) as captured:
+        client.get("/")
+    assert "boundary" not in captured.captured_queries[2]["sql"]

@@ -1,0 +1,244 @@
+"""Pages: enrollments by regency and state, batches, responses, exits, the person timeline.
+
+Views parse input, call one selector or service and render; LindungiError becomes a message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindungi.audit.context import audit_context
+from lindungi.core.errors import LindungiError
+from lindungi.core.permissions import Action, can, require, scoped
+from lindungi.enrollment import selectors
+from lindungi.enrollment.batches import (
+    batch_csv_path,
+    close_batch,
+    make_submission,
+    mark_batch_sent,
+    write_batch_xlsx,
+    write_cover_pdf,
+)
+from lindungi.enrollment.exits import import_exits
+from lindungi.enrollment.forms import (
+    EnrollmentFilterForm,
+    ExitForm,
+    ResponseUploadForm,
+    SubmissionForm,
+    UploadForm,
+)
+from lindungi.enrollment.models import SubmissionBatch
+from lindungi.enrollment.responses import import_insurer_response
+from lindungi.enrollment.services import record_exit
+from lindungi.enrollment.timeline import person_timeline
+from lindungi.programs.models import Programme
+from lindungi.registry.models import Person
+
+
+def _context(request):
+    return audit_context(source="request", reference="", user_id=request.user.pk)
+
+
+@login_required
+def enrollment_list(request):
+    form = EnrollmentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.list_enrollments(
+        user=request.user,
+        regency_code=filters.get("regency") or None,
+        state=filters.get("state") or None,
+    )
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enrollment/list.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": selectors.count_by_state(user=request.user),
+            "can_exit": can(request.user, Action.RECORD_EXIT),
+        },
+    )
+
+
+@login_required
+def batch_list(request):
+    form = SubmissionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        programme = get_object_or_404(Programme, pk=form.cleaned_data["programme"])
+        try:
+            with _context(request):
+                batch = make_submission(
+                    user=request.user,
+                    programme=programme,
+                    start_date=form.cleaned_data["start_date"],
+                )
+        except LindungiError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("enrollment:batch", pk=batch.pk)
+    return render(
+        request,
+        "enrollment/batches.html",
+        {
+            "batches": selectors.list_batches(user=request.user)[:200],
+            "form": form,
+            "can_exchange": can(request.user, Action.EXCHANGE_INSURER_FILES),
+        },
+    )
+
+
+@login_required
+def batch_detail(request, pk: int):
+    batch = selectors.get_batch(user=request.user, pk=pk)
+    return render(
+        request,
+        "enrollment/batch.html",
+        {
+            "batch": batch,
+            "responses": batch.responses.all(),
+            "can_exchange": can(request.user, Action.EXCHANGE_INSURER_FILES),
+        },
+    )
+
+
+@login_required
+def batch_file(request, pk: int, kind: str):
+    # The file lists people of every regency: only the insurer exchange roles may take it.
+    require(request.user, Action.EXCHANGE_INSURER_FILES)
+    batch = get_object_or_404(SubmissionBatch, pk=pk)
+    if kind == "csv":
+        return FileResponse(
+            batch_csv_path(batch).open("rb"),
+            as_attachment=True,
+            filename=batch.file_name,
+            content_type="text/csv",
+        )
+    response = HttpResponse()
+    if kind == "xlsx":
+        response["Content-Type"] = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        write_batch_xlsx(batch, response)
+    elif kind == "pdf":
+        response["Content-Type"] = "application/pdf"
+        write_cover_pdf(batch, response)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{batch.number}.{kind}"'
+    return response
+
+
+@login_required
+@require_POST
+def batch_action(request, pk: int, action: str):
+    batch = get_object_or_404(SubmissionBatch, pk=pk)
+    service = {"send": mark_batch_sent, "close": close_batch}.get(action)
+    if service is None:
+        raise Http404
+    try:
+        with _context(request):
+            service(user=request.user, batch=batch)
+    except LindungiError as error:
+        messages.error(request, error.message)
+    return redirect("enrollment:batch", pk=batch.pk)
+
+
+@login_required
+def response_upload(request):
+    require(request.user, Action.EXCHANGE_INSURER_FILES)
+    form = ResponseUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = None
+        if form.cleaned_data["batch"]:
+            batch = SubmissionBatch.objects.filter(number=form.cleaned_data["batch"]).first()
+        try:
+            with _context(request):
+                response = import_insurer_response(
+                    user=request.user, file_name=upload.name, content=upload.read(), batch=batch
+                )
+        except LindungiError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("enrollment:response", pk=response.pk)
+    return render(
+        request,
+        "enrollment/responses.html",
+        {"form": form, "responses": selectors.list_responses(user=request.user)[:200]},
+    )
+
+
+@login_required
+def response_detail(request, pk: int):
+    response = get_object_or_404(selectors.list_responses(user=request.user), pk=pk)
+    return render(
+        request,
+        "enrollment/response.html",
+        {"response": response, "rejected": response.rejected_rows.all()[:500]},
+    )
+
+
+@login_required
+def exits(request):
+    require(request.user, Action.RECORD_EXIT)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            with _context(request):
+                result = import_exits(
+                    user=request.user, file_name=upload.name, content=upload.read()
+                )
+        except LindungiError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(ended)s exits recorded, %(rejected)s rows rejected.")
+                % {"ended": result.rows_ended, "rejected": result.rows_rejected},
+            )
+            return redirect("enrollment:exits")
+    return render(
+        request,
+        "enrollment/exits.html",
+        {"form": form, "imports": selectors.list_exit_imports(user=request.user)[:100]},
+    )
+
+
+@login_required
+def exit_one(request, pk: int):
+    require(request.user, Action.RECORD_EXIT)
+    enrollment = selectors.get_enrollment(user=request.user, pk=pk)
+    form = ExitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with _context(request):
+                record_exit(
+                    user=request.user,
+                    enrollment=enrollment,
+                    reason=form.cleaned_data["reason"],
+                    ended_on=form.cleaned_data["ended_on"],
+                    note=form.cleaned_data["note"],
+                )
+        except LindungiError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The exit is recorded."))
+            return redirect("enrollment:timeline", person_pk=enrollment.person_id)
+    return render(request, "enrollment/exit_form.html", {"form": form, "enrollment": enrollment})
+
+
+@login_required
+def timeline(request, person_pk: int):
+    require(request.user, Action.VIEW_PEOPLE)
+    person = get_object_or_404(scoped(request.user, Person.objects.all()), pk=person_pk)
+    return render(
+        request,
+        "enrollment/timeline.html",
+        {"person": person, "entries": person_timeline(person=person, user=request.user)},
+    )

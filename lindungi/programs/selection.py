@@ -124,11 +124,11 @@ def _insert_decisions(run: SelectionRun, programme: Programme) -> None:
             age, reasons, household_first, tie_break,
             ROW_NUMBER() OVER (
                 PARTITION BY regency_id ORDER BY {_order_sql(criteria, with_household=True)}),
-            %(waitlisted)s, NULL
+            %(waitlisted)s, CAST(NULL AS BIGINT)
         FROM household
         UNION ALL
         SELECT %(run)s, person_id, nik, kk_number, regency_id, desil, poverty_label, birth_date,
-            age, reasons, household_free = 1, tie_break, NULL, %(ineligible)s, NULL
+            age, reasons, household_free = 1, tie_break, NULL, %(ineligible)s, CAST(NULL AS BIGINT)
         FROM reasoned WHERE reasons <> 0
     """  # noqa: S608
     params = {

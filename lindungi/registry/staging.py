@@ -5,6 +5,7 @@ SQL here and in importing.py is built with f-strings only from module constants 
 column names); every value goes through parameters, hence the S608 suppressions.
 """
 
+import contextlib
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -47,8 +48,26 @@ def create_stage() -> None:
     extra = "outcome varchar(20) NOT NULL DEFAULT '', person_id bigint, related_row integer"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        if not postgres:
+            _sqlite_temp_store_on_disk(cursor)
         suffix = " ON COMMIT DROP" if postgres else ""
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns}, {extra}){suffix}")
+        if not postgres:
+            cursor.execute("PRAGMA temp.cache_size = -32768")  # 32 MB, as main has 64 MB
+
+
+def _sqlite_temp_store_on_disk(cursor) -> None:
+    """Settings keep SQLite's temporary tables in memory; a million staged rows would cost
+    ~400 MB of this process, so the stage goes to a temporary file when SQLite allows it.
+
+    SQLite refuses the change inside a transaction once the connection has used temporary
+    storage; the stage then stays in memory (connections are not reused on SQLite, so a
+    command or job starts fresh).
+    """
+    from django.db import OperationalError
+
+    with contextlib.suppress(OperationalError):
+        cursor.execute("PRAGMA temp_store = FILE")
 
 
 def index_stage() -> None:

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lindungi.registry import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.people, name="people"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/rejects.<str:kind>", views.import_rejects, name="import_rejects"),
+    path("upload/", views.upload, name="upload"),
+    path("template.<str:kind>", views.template, name="template"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<int:pk>/review/", views.review_duplicate, name="review_duplicate"),
+]

@@ -1,0 +1,60 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.registry.choices import DuplicateStatus
+from lindungi.registry.reading import CANONICAL_COLUMNS
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Candidate file (CSV or XLSX)"))
+    source = forms.CharField(label=_("Source"), max_length=60, required=False,
+                             help_text=_("For example DTSEN, P3KE or a village list"))  # fmt: skip
+    edition = forms.CharField(label=_("Edition (YYYY-MM)"), max_length=7, required=False)
+    mapping = forms.CharField(
+        label=_("Column mapping"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only for other layouts: one per line, e.g. NIK = Nomor Induk"),
+    )
+
+    def clean_edition(self) -> str:
+        edition = self.cleaned_data["edition"].strip()
+        if edition and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", edition):
+            raise forms.ValidationError(_("Write the edition as YYYY-MM"))
+        return edition
+
+    def clean_mapping(self) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for line in self.cleaned_data["mapping"].splitlines():
+            if not line.strip():
+                continue
+            column, separator, header = line.partition("=")
+            column = column.strip().upper()
+            if not separator or column not in CANONICAL_COLUMNS or not header.strip():
+                raise forms.ValidationError(
+                    _("Each line must be COLUMN = header in the file; columns: %(columns)s")
+                    % {"columns": ", ".join(CANONICAL_COLUMNS)}
+                )
+            mapping[column] = header.strip()
+        return mapping
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("NIK or name"), required=False)
+    regency = forms.CharField(label=_("Regency code"), required=False)
+    village = forms.CharField(label=_("Village code"), required=False)
+    desil = forms.IntegerField(label=_("Desil"), required=False, min_value=1, max_value=10)
+
+
+class ReviewForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (DuplicateStatus.CONFIRMED, _("Confirm: same person")),
+            (DuplicateStatus.DISMISSED, _("Dismiss: different people")),
+        ]
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,39 @@
+"""Background handler: the web upload's import runs here, with the job page's progress bar."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+from lindungi.jobs.registry import job_handler
+from lindungi.registry.importing import import_candidates, summary
+from lindungi.registry.services import IMPORT_JOB_KIND
+
+
+@job_handler(IMPORT_JOB_KIND)
+def run_import(
+    *,
+    job,
+    progress,
+    path: str,
+    file_name: str,
+    source: str = "",
+    edition: str = "",
+    mapping: dict | None = None,
+    regency: str | None = None,
+) -> dict:
+    result = import_candidates(
+        file=Path(settings.MEDIA_ROOT) / path,
+        file_name=file_name,
+        user=job.created_by,
+        source=source,
+        edition=edition,
+        mapping=mapping or None,
+        regency=regency,
+        job_reference=f"job:{job.pk}",
+        progress=progress,
+    )
+    return {
+        **summary(result),
+        "result_url": reverse("registry:import_detail", args=[result.pk]),
+    }

@@ -1,0 +1,84 @@
+"""Reads of the registry, always through core.permissions.scoped."""
+
+from django.db.models import Q, QuerySet
+
+from lindungi.core.permissions import scoped
+from lindungi.registry.choices import DuplicateStatus
+from lindungi.registry.models import (
+    CandidateImport,
+    DuplicateCandidate,
+    Person,
+    PersonVersion,
+    RejectedRow,
+)
+
+
+def list_people(
+    *,
+    user,
+    query: str = "",
+    regency: str | None = None,
+    village: str | None = None,
+    desil: int | None = None,
+) -> QuerySet[Person]:
+    """People the user may see; `query` is a NIK (or its start) or part of a name."""
+    people = scoped(user, Person.objects.select_related("village", "regency"))
+    query = " ".join((query or "").split())
+    if query.isdigit():
+        people = people.filter(nik__startswith=query)
+    elif query:
+        people = people.filter(name_normalised__contains=query.upper())
+    if regency:
+        people = people.filter(regency_id=regency)
+    if village:
+        people = people.filter(village_id=village)
+    if desil:
+        people = people.filter(desil=desil)
+    return people.order_by("nik")
+
+
+def get_person(*, user, pk: int) -> Person:
+    """One person the user may see; raises Person.DoesNotExist otherwise."""
+    return scoped(user, Person.objects.select_related("village__district", "regency")).get(pk=pk)
+
+
+def list_person_versions(*, person: Person) -> QuerySet[PersonVersion]:
+    return PersonVersion.objects.filter(person=person).select_related(
+        "village", "source_import", "replaced_by_import"
+    )
+
+
+def list_imports(*, user) -> QuerySet[CandidateImport]:
+    return scoped(user, CandidateImport.objects.select_related("created_by", "regency"))
+
+
+def get_import(*, user, pk: int) -> CandidateImport:
+    return list_imports(user=user).get(pk=pk)
+
+
+def list_rejected_rows(*, candidate_import: CandidateImport) -> QuerySet[RejectedRow]:
+    return RejectedRow.objects.filter(candidate_import=candidate_import).order_by("row_number")
+
+
+def list_duplicates(*, user, status: str = DuplicateStatus.OPEN) -> QuerySet[DuplicateCandidate]:
+    """Pairs the user may review: both people must be visible to them."""
+    pairs = scoped(
+        user,
+        DuplicateCandidate.objects.select_related(
+            "first_person__village", "second_person__village"
+        ),
+    )
+    pairs = scoped(user, pairs, regency_field="second_person__regency_id")
+    if status:
+        pairs = pairs.filter(status=status)
+    return pairs
+
+
+def get_duplicate(*, user, pk: int) -> DuplicateCandidate:
+    return list_duplicates(user=user, status="").get(pk=pk)
+
+
+def person_duplicates(*, person: Person) -> QuerySet[DuplicateCandidate]:
+    return DuplicateCandidate.objects.filter(
+        Q(first_person=person) | Q(second_person=person)
+    ).order_by("-created_at")

@@ -1,0 +1,207 @@
+"""Registry pages: people, imports with their rejects, the upload, templates, duplicate review.
+
+Views parse input, call one selector or service, and render.
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindungi.audit.context import audit_context
+from lindungi.core.errors import LindungiError
+from lindungi.core.permissions import Action, can, require
+from lindungi.registry import exports, selectors, services
+from lindungi.registry.forms import PeopleFilterForm, ReviewForm, UploadForm
+from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
+from lindungi.registry.reading import HEADER_ALIASES
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _audit(request):
+    return audit_context(source="request", reference="", user_id=request.user.pk)
+
+
+@login_required
+def people(request):
+    require(request.user, Action.VIEW_PEOPLE)
+    form = PeopleFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.list_people(
+        user=request.user,
+        query=filters.get("q") or "",
+        regency=filters.get("regency") or None,
+        village=filters.get("village") or None,
+        desil=filters.get("desil"),
+    )
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/people.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def person(request, pk: int):
+    require(request.user, Action.VIEW_PEOPLE)
+    try:
+        found = selectors.get_person(user=request.user, pk=pk)
+    except Person.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "registry/person.html",
+        {
+            "person": found,
+            "versions": selectors.list_person_versions(person=found),
+            "duplicates": selectors.person_duplicates(person=found),
+        },
+    )
+
+
+@login_required
+def imports(request):
+    require(request.user, Action.VIEW_PEOPLE)
+    page = Paginator(selectors.list_imports(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "registry/imports.html",
+        {"page": page, "can_upload": can(request.user, Action.IMPORT_CANDIDATES)},
+    )
+
+
+def _import_or_404(request, pk: int) -> CandidateImport:
+    require(request.user, Action.VIEW_PEOPLE)
+    try:
+        return selectors.get_import(user=request.user, pk=pk)
+    except CandidateImport.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def import_detail(request, pk: int):
+    candidate_import = _import_or_404(request, pk)
+    rejected = Paginator(
+        selectors.list_rejected_rows(candidate_import=candidate_import), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/import_detail.html",
+        {
+            "import": candidate_import,
+            "reasons": sorted(
+                candidate_import.reason_counts.items(), key=lambda item: (-item[1], item[0])
+            ),
+            "rejected": rejected,
+        },
+    )
+
+
+@login_required
+def import_rejects(request, pk: int, kind: str):
+    candidate_import = _import_or_404(request, pk)
+    name = f"ditolak-{candidate_import.pk}"
+    if kind == "csv":
+        response = StreamingHttpResponse(
+            exports.rejects_csv(candidate_import), content_type="text/csv; charset=utf-8"
+        )
+    elif kind == "xlsx":
+        buffer = io.BytesIO()
+        exports.write_rejects_xlsx(candidate_import, buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+@login_required
+def upload(request):
+    require(request.user, Action.IMPORT_CANDIDATES)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with _audit(request):
+                job = services.start_import_job(
+                    user=request.user,
+                    uploaded_file=form.cleaned_data["file"],
+                    source=form.cleaned_data["source"],
+                    edition=form.cleaned_data["edition"],
+                    mapping=form.cleaned_data["mapping"],
+                )
+        except LindungiError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("jobs:detail", pk=job.pk)
+    return render(request, "registry/upload.html", {"form": form, "aliases": HEADER_ALIASES})
+
+
+@login_required
+def template(request, kind: str):
+    if kind == "xlsx":
+        response = HttpResponse(exports.template_bytes(), content_type=XLSX)
+    elif kind == "csv":
+        response = HttpResponse(exports.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="template-calon-peserta.{kind}"'
+    return response
+
+
+@login_required
+def duplicates(request):
+    require(request.user, Action.VIEW_PEOPLE)
+    status = request.GET.get("status", "open")
+    if status not in ("open", "confirmed", "dismissed"):
+        status = "open"
+    page = Paginator(selectors.list_duplicates(user=request.user, status=status), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "registry/duplicates.html",
+        {
+            "page": page,
+            "status": status,
+            "form": ReviewForm(),
+            "can_review": can(request.user, Action.REVIEW_DUPLICATES),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_duplicate(request, pk: int):
+    require(request.user, Action.REVIEW_DUPLICATES)
+    try:
+        pair = selectors.get_duplicate(user=request.user, pk=pk)
+    except DuplicateCandidate.DoesNotExist:
+        raise Http404 from None
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose confirm or dismiss"))
+        return redirect("registry:duplicates")
+    try:
+        with _audit(request):
+            services.review_duplicate(
+                duplicate=pair,
+                user=request.user,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+    except LindungiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Review saved"))
+    return redirect("registry:duplicates")

@@ -4,6 +4,7 @@ Playwright never downloads a browser of its own (`make browser-deps` installs Ch
 """
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -42,32 +43,36 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 800}, "locale": "id-ID"}
 
 
-def _guard_audit_table_against_truncate(*, enabled: bool) -> None:
+def _set_audit_guard(*, enabled: bool) -> None:
+    """Switch the audit trail's append-only triggers (audit migration 0002) on or off."""
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        return  # SQLite has no TRUNCATE; its row triggers only fire on rows these tests never write
-    action = "ENABLE" if enabled else "DISABLE"
+    if connection.vendor == "postgresql":
+        action = "ENABLE" if enabled else "DISABLE"
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE audit_auditevent {action} TRIGGER USER")
+        return
+    triggers = import_module("lindungi.audit.migrations.0002_append_only_triggers")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"ALTER TABLE audit_auditevent {action} TRIGGER audit_auditevent_no_truncate"
-        )
+        for statement in triggers.SQLITE_FORWARD if enabled else triggers.SQLITE_BACKWARD:
+            cursor.execute(statement)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _database_for_the_live_server(django_db_setup, django_db_blocker):
     """The live server needs a transactional test database, which Django empties after each
-    test with TRUNCATE. On PostgreSQL the audit trail refuses TRUNCATE (see the audit app's
-    append-only triggers), so the guard is lifted for this module only; afterwards the regions
-    are loaded again so the test modules that run later still find them."""
+    test (TRUNCATE on PostgreSQL, DELETE on SQLite). The audit trail refuses both, so its
+    append-only guard is lifted while a browser module runs; these tests are about pages, and
+    the guard itself is tested in the audit app. Afterwards the regions are loaded again and
+    the guard restored, so the test modules that run later find the database as they expect."""
     with django_db_blocker.unblock():
-        _guard_audit_table_against_truncate(enabled=False)
+        _set_audit_guard(enabled=False)
     yield
     from lindungi.regions.services import load_regions
 
     with django_db_blocker.unblock():
         load_regions(province_codes=["53"])
-        _guard_audit_table_against_truncate(enabled=True)
+        _set_audit_guard(enabled=True)
 
 
 @pytest.fixture

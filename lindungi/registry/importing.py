@@ -73,6 +73,7 @@ def build_context(*, regency: str | None) -> ValidationContext:
         today=timezone.localdate(),
         poverty_labels=desil_poverty_labels(),
         user_regency=regency,
+        served_region=settings.LINDUNGI_SERVED_REGION,
     )
 
 

@@ -51,6 +51,9 @@ class ValidationContext:
     poverty_labels: dict[int | None, str]
     # Set for a regency officer's import: residents elsewhere are rejected.
     user_regency: str | None = None
+    # The served province ("53") or regency ("53.05"): a well-formed village code elsewhere is
+    # outside the region even when that province's villages are not loaded.
+    served_region: str = ""
 
 
 def build_village_index(
@@ -260,6 +263,7 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
     today = context.today
     labels = context.poverty_labels
     user_regency = context.user_regency
+    served_region = context.served_region
     sexes = SEX_ALIASES
     desil_text = _DESIL_TEXT
     bad_name = _BAD_NAME.search
@@ -361,6 +365,18 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
             if village is None:
                 village_text = _text(raw_village).replace(" ", "")
                 village = villages.get(village_text)
+                dotted = _dotted_village(village_text)
+                if (
+                    village is None
+                    and dotted
+                    and served_region
+                    and not dotted.startswith(served_region + ".")
+                ):
+                    raise RowError(
+                        RejectReason.VILLAGE_OUTSIDE_REGION,
+                        _("Village %(value)s lies outside the region this installation serves")
+                        % {"value": dotted},
+                    )
                 if village is None:
                     raise RowError(
                         RejectReason.VILLAGE_UNKNOWN,
@@ -422,6 +438,15 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
             )
 
     return validate
+
+
+_DOTTED_VILLAGE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+
+
+def _dotted_village(text: str) -> str | None:
+    if len(text) == 10 and text.isdigit():
+        return f"{text[:2]}.{text[2:4]}.{text[4:6]}.{text[6:]}"
+    return text if _DOTTED_VILLAGE.match(text) else None
 
 
 _ORDER = (

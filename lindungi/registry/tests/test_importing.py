@@ -142,6 +142,13 @@ def test_village_outside_served_region_is_rejected(tmp_path, settings):
     assert counts(result) == (2, 1, 0, 0, 1)
 
 
+@pytest.mark.parametrize("code", ["32.73.01.1001", "3273011001"])
+def test_well_formed_village_code_of_another_province_is_outside_the_region(tmp_path, code):
+    result = run(tmp_path, [candidate(1, KODE_DESA=code)])
+    assert reasons_by_row(result) == {2: "village_outside_region"}
+    assert Person.objects.count() == 0
+
+
 def test_undotted_village_code_is_accepted(tmp_path):
     result = run(tmp_path, [candidate(1, KODE_DESA=ALOR_VILLAGE.replace(".", ""))])
     assert counts(result) == (1, 1, 0, 0, 0)

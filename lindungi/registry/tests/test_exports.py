@@ -120,14 +120,29 @@ def test_command_prints_json_summary_and_writes_rejects(tmp_path, capsys):
     assert ",3,desil_invalid," in lines[1]
 
 
-def test_command_prints_one_line_summary(tmp_path, capsys):
-    path = write_csv(tmp_path / "calon.csv", [candidate(1)])
-    call_command("import_candidates", str(path), "--no-progress")
+@pytest.mark.parametrize(
+    ("language", "start"),
+    [
+        (
+            "en",
+            "calon.csv: read 2, accepted 1, updated 0, unchanged 0, rejected 1 (nik_invalid 1);",
+        ),
+        (
+            "id",
+            "calon.csv: dibaca 2, diterima 1, diperbarui 0, tidak berubah 0, ditolak 1 "
+            "(nik_invalid 1);",
+        ),
+    ],
+)
+def test_command_prints_one_line_summary(tmp_path, capsys, language, start):
+    from django.utils import translation
+
+    path = write_csv(tmp_path / "calon.csv", [candidate(1), candidate(2, NIK="12")])
+    with translation.override(language):
+        call_command("import_candidates", str(path), "--no-progress")
     output = capsys.readouterr().out.strip().splitlines()
     assert len(output) == 1
-    assert output[0].startswith(
-        "calon.csv: read 1, accepted 1, updated 0, unchanged 0, rejected 0;"
-    )
+    assert output[0].startswith(start)
 
 
 def test_command_refuses_unreadable_file(tmp_path):

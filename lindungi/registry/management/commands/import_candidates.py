@@ -4,10 +4,11 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from lindungi.audit.context import audit_context
 from lindungi.core.errors import LindungiError
-from lindungi.core.progress import NULL_PROGRESS
+from lindungi.core.progress import TerminalProgress
 from lindungi.registry.exports import write_rejects
 from lindungi.registry.importing import import_candidates, summary
 
@@ -28,15 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"{path} is not a file")
-        progress = NULL_PROGRESS
-        if not options["no_progress"]:
-            try:
-                from lindungi.core.progress import TerminalProgress
-            except ImportError:  # the terminal bar is not in core yet
-                pass
-            else:
-                progress = TerminalProgress()
+            raise CommandError(_("%(path)s is not a file") % {"path": path})
+        progress = TerminalProgress(disable=True if options["no_progress"] else None)
         try:
             with audit_context(source="command", reference="import_candidates"):
                 result = import_candidates(
@@ -56,11 +50,19 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary(result), ensure_ascii=False))
             return
         reasons = ", ".join(f"{code} {count}" for code, count in result.reason_counts.items())
-        self.stdout.write(
-            f"{path.name}: read {result.rows_read}, accepted {result.rows_accepted}, "
-            f"updated {result.rows_updated}, unchanged {result.rows_unchanged}, "
-            f"rejected {result.rows_rejected}"
-            + (f" ({reasons})" if reasons else "")
-            + f"; {result.duplicates_flagged} possible duplicates flagged"
-            + f" in {result.duration_ms / 1000:.1f} s"
-        )
+        line = _(
+            "%(file)s: read %(read)s, accepted %(accepted)s, updated %(updated)s, "
+            "unchanged %(unchanged)s, rejected %(rejected)s%(reasons)s; "
+            "%(flagged)s possible duplicates flagged in %(seconds).1f s"
+        ) % {
+            "file": path.name,
+            "read": result.rows_read,
+            "accepted": result.rows_accepted,
+            "updated": result.rows_updated,
+            "unchanged": result.rows_unchanged,
+            "rejected": result.rows_rejected,
+            "reasons": f" ({reasons})" if reasons else "",
+            "flagged": result.duplicates_flagged,
+            "seconds": result.duration_ms / 1000,
+        }
+        self.stdout.write(line)

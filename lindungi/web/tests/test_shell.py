@@ -200,3 +200,22 @@ def test_home_page_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(3) as captured:
         client.get("/")
     assert "boundary" not in captured.captured_queries[2]["sql"]
+
+
+def test_menu_skips_modules_whose_urls_do_not_exist_yet(monkeypatch, auditor):
+    from lindungi.core.permissions import Action
+    from lindungi.web import navigation
+
+    monkeypatch.setattr(
+        navigation,
+        "MODULES",
+        (
+            navigation.Module("claims", "Klaim", "", ("claims:list",)),
+            navigation.Module(
+                "audit", "Audit", "", ("audit:nope", "audit:list"), Action.VIEW_AUDIT
+            ),
+            navigation.Module("money", "Uang", "", ("audit:list",), Action.MANAGE_BILLING),
+        ),
+    )
+    items = navigation.modules_for(auditor, "audit")
+    assert [(item.key, item.url, item.active) for item in items] == [("audit", "/audit/", True)]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lindungi.contributions",
     "lindungi.reports",
     "lindungi.api",
+    "lindungi.demo",
 ]
 
 MIDDLEWARE = [

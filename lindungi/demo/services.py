@@ -1,0 +1,293 @@
+"""The NTT 2025 story, built on an empty database through the same services users call.
+
+Every step goes through the public service of its app (import, selection, approval, submission,
+the insurer's response, exits and replacements, billing and payments), so the demo exercises the
+real code paths and leaves a complete audit trail. Nothing here writes a model directly.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+
+from lindungi.core.dates import Month
+from lindungi.core.progress import NULL_PROGRESS, Progress
+
+PROGRAMME_2025 = "Perlindungan Pekerja Rentan NTT 2025"
+PROGRAMME_2026 = "Perlindungan Pekerja Rentan NTT 2026"
+COVERAGE_START = date(2025, 7, 18)
+COVERAGE_END = date(2025, 12, 31)
+REPLACEMENT_CUTOFF = date(2025, 10, 31)
+# Two kabupaten that fund their own cohorts in 2026 (DOMAIN.md §1).
+REGENCY_COHORTS_2026 = (("53.03", 14_880), ("53.15", 2_829))
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    figures: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DemoScale:
+    """The full story by default; tests shrink it."""
+
+    candidates: int = 150_000
+    target: int = 100_000
+    seed: int = 2025
+    exit_share: float = 0.004
+
+
+def demo_exists() -> bool:
+    from lindungi.programs.models import Programme
+
+    return Programme.objects.filter(name=PROGRAMME_2025).exists()
+
+
+def load_demo(
+    *, user, scale: DemoScale = DemoScale(), progress: Progress = NULL_PROGRESS
+) -> DemoResult:
+    """Build the 2025 story once; a second call changes nothing and says so."""
+    if demo_exists():
+        return DemoResult(created=False)
+    steps = _Steps(user=user, scale=scale, progress=progress)
+    return DemoResult(created=True, figures=steps.run())
+
+
+class _Steps:
+    LABELS = (
+        "Membuat data calon",
+        "Mengimpor calon",
+        "Membuat program 2025",
+        "Menjalankan seleksi",
+        "Mengirim ke BPJS Ketenagakerjaan",
+        "Mencatat peserta keluar dan pengganti",
+        "Menagih iuran Juli-Desember",
+        "Menyiapkan program 2026",
+        "Merangkum dasbor",
+    )
+
+    def __init__(self, *, user, scale: DemoScale, progress: Progress) -> None:
+        self.user = user
+        self.scale = scale
+        self.progress = progress
+        self.figures: dict[str, int] = {}
+        self.directory = Path(settings.VAR_DIR) / "demo"
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def run(self) -> dict[str, int]:
+        self.progress.start(len(self.LABELS), "Demo NTT 2025")
+        path = self._generate()
+        self._import(path)
+        programme = self._programme_2025()
+        run = self._select(programme)
+        self._enroll(programme, run)
+        self._exits_and_replacements(programme)
+        self._bill_and_pay(programme)
+        self._programme_2026()
+        self._summarise()
+        self.progress.finish()
+        return self.figures
+
+    def _step(self) -> None:
+        self.progress.advance()
+
+    def _generate(self) -> Path:
+        from lindungi.registry.generation import generate_candidates, write_csv
+
+        path = self.directory / f"kandidat-dtsen-{self.scale.seed}.csv"
+        rows = generate_candidates(count=self.scale.candidates, seed=self.scale.seed)
+        write_csv(path, rows, total=self.scale.candidates)
+        self._step()
+        return path
+
+    def _import(self, path: Path) -> None:
+        from lindungi.registry.importing import import_candidates
+
+        result = import_candidates(
+            file=path, file_name=path.name, user=self.user, source="DTSEN", edition="2025-03"
+        )
+        self.figures.update(
+            read=result.rows_read,
+            accepted=result.rows_accepted,
+            rejected=result.rows_rejected,
+        )
+        self._step()
+
+    def _programme_2025(self):
+        from lindungi.programs.choices import FundingSource, Package, PayerType, QuotaMethod
+        from lindungi.programs.services import add_cohort, create_programme
+
+        programme = create_programme(
+            user=self.user,
+            name=PROGRAMME_2025,
+            year=2025,
+            coverage_start=COVERAGE_START,
+            coverage_end=COVERAGE_END,
+            target_headcount=self.scale.target,
+            province_code="53",
+            package=Package.JKK_JKM,
+            income_basis=1_000_000,
+            quota_method=QuotaMethod.POOR_POPULATION,
+        )
+        add_cohort(
+            user=self.user,
+            programme=programme,
+            name="APBD Provinsi NTT 2025",
+            payer_type=PayerType.PROVINCE,
+            payer_name="Pemerintah Provinsi Nusa Tenggara Timur",
+            funding_source=FundingSource.APBD,
+            headcount=self.scale.target,
+        )
+        self._step()
+        return programme
+
+    def _select(self, programme):
+        from lindungi.programs.approval import approve_run
+        from lindungi.programs.selection import run_selection
+
+        summary = run_selection(user=self.user, programme=programme)
+        run = programme.runs.get(pk=summary.run_id)
+        run = approve_run(user=self.user, run=run)
+        self.figures.update(eligible=summary.eligible, selected=summary.selected)
+        self._step()
+        return run
+
+    def _submit_and_answer(self, programme, *, start_date: date, seed: int) -> None:
+        from lindungi.enrollment.batches import batch_csv_path, make_submission, mark_batch_sent
+        from lindungi.enrollment.responses import import_insurer_response
+        from lindungi.enrollment.simulator import simulate_response
+
+        batch = make_submission(user=self.user, programme=programme, start_date=start_date)
+        mark_batch_sent(user=self.user, batch=batch)
+        response = simulate_response(batch_csv_path(batch).read_bytes(), seed=seed)
+        import_insurer_response(
+            user=self.user,
+            file_name=f"respons-{batch.number}.csv",
+            content=response,
+            batch=batch,
+        )
+
+    def _enroll(self, programme, run) -> None:
+        from lindungi.enrollment.choices import ReplacementMode
+        from lindungi.enrollment.services import enroll_selected, set_replacement_policy
+
+        set_replacement_policy(
+            user=self.user,
+            programme=programme,
+            cutoff_date=REPLACEMENT_CUTOFF,
+            mode=ReplacementMode.AUTOMATIC,
+        )
+        enroll_selected(run=run, user=self.user)
+        self._submit_and_answer(programme, start_date=COVERAGE_START, seed=self.scale.seed)
+        self._step()
+
+    def _exits_and_replacements(self, programme) -> None:
+        from lindungi.enrollment.choices import EnrollmentState
+        from lindungi.enrollment.exits import import_exits
+        from lindungi.enrollment.models import Enrollment
+
+        active = list(
+            Enrollment.objects.filter(programme=programme, state=EnrollmentState.ACTIVE)
+            .order_by("person__nik")
+            .values_list("person__nik", flat=True)
+        )
+        rng = random.Random(self.scale.seed)
+        leaving = rng.sample(active, max(1, int(len(active) * self.scale.exit_share)))
+        lines = ["NIK,ALASAN,TANGGAL"]
+        for index, nik in enumerate(sorted(leaving)):
+            reason = "meninggal dunia" if index % 3 == 0 else "penerima upah"
+            # Spread over August to November: those before the cut-off are replaced.
+            ended = date(2025, 8 + index % 4, 1 + index % 28)
+            lines.append(f"{nik},{reason},{ended:%d/%m/%Y}")
+        import_exits(
+            user=self.user,
+            file_name="keluar-2025.csv",
+            content="\n".join(lines).encode(),
+            today=date(2025, 11, 30),
+        )
+        self.figures["exits"] = len(leaving)
+        # Replacements ride a second batch, starting the first day of December.
+        if Enrollment.objects.filter(programme=programme, state=EnrollmentState.SELECTED).exists():
+            self._submit_and_answer(
+                programme, start_date=date(2025, 12, 1), seed=self.scale.seed + 1
+            )
+        self._step()
+
+    def _bill_and_pay(self, programme) -> None:
+        from lindungi.contributions.billing import bill_month
+        from lindungi.contributions.payments import record_payment
+
+        billed = paid = 0
+        month = Month.of(COVERAGE_START)
+        while month.first_day <= COVERAGE_END:
+            result = bill_month(programme=programme, month=month, user=self.user)
+            for invoice in result.created:
+                billed += invoice.total
+                # The province pays on the 10th of the month after, before the 15th due date.
+                pay_day = month.next().first_day.replace(day=10)
+                record_payment(
+                    invoice=invoice,
+                    paid_on=pay_day,
+                    amount=invoice.total,
+                    bank_reference=f"BANK-NTT-{invoice.number}",
+                    user=self.user,
+                )
+                paid += invoice.total
+            month = month.next()
+        self.figures.update(billed=billed, paid=paid)
+        self._step()
+
+    def _programme_2026(self) -> None:
+        from lindungi.programs.choices import FundingSource, Package, PayerType, QuotaMethod
+        from lindungi.programs.services import add_cohort, create_programme
+        from lindungi.regions.models import Regency
+
+        province_places = self.scale.target // 2
+        regency_places = [
+            (code, max(1, places * self.scale.target // 100_000))
+            for code, places in REGENCY_COHORTS_2026
+        ]
+        programme = create_programme(
+            user=self.user,
+            name=PROGRAMME_2026,
+            year=2026,
+            coverage_start=date(2026, 1, 1),
+            coverage_end=date(2026, 12, 31),
+            target_headcount=province_places + sum(places for _, places in regency_places),
+            province_code="53",
+            package=Package.JKK_JKM,
+            income_basis=1_000_000,
+            quota_method=QuotaMethod.POOR_POPULATION,
+        )
+        add_cohort(
+            user=self.user,
+            programme=programme,
+            name="APBD Provinsi NTT 2026",
+            payer_type=PayerType.PROVINCE,
+            payer_name="Pemerintah Provinsi Nusa Tenggara Timur",
+            funding_source=FundingSource.APBD,
+            headcount=province_places,
+        )
+        for code, places in regency_places:
+            regency = Regency.objects.get(code=code)
+            add_cohort(
+                user=self.user,
+                programme=programme,
+                name=f"APBD {regency.name} 2026",
+                payer_type=PayerType.REGENCY,
+                payer_name=f"Pemerintah {regency.name}",
+                payer_regency_code=code,
+                regency_code=code,
+                funding_source=FundingSource.APBD,
+                headcount=places,
+            )
+        self._step()
+
+    def _summarise(self) -> None:
+        from lindungi.reports.services import refresh_summaries
+
+        refresh_summaries(user=self.user)
+        self._step()

@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-$(ASSETS_STAMP): package.json package-lock.json $(wildcard lindungi/web/assets/src/*)
+$(ASSETS_STAMP): package.json package-lock.json lindungi/web/assets/build.mjs $(wildcard lindungi/web/assets/src/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 	touch $(ASSETS_STAMP)

@@ -66,6 +66,12 @@ MODULES: tuple[Module, ...] = (
         ("reports:dashboard", "reports:list", "reports:index"),
     ),
     Module(
+        "regions",
+        _("Regions"),
+        _("Kabupaten/kota, districts and villages; look up a village code or NIK prefix."),
+        ("regions:list",),
+    ),
+    Module(
         "audit",
         _("Audit"),
         _("Every change, who made it and where it came from."),

@@ -81,9 +81,10 @@ def _tamper(sql: str, params: list) -> None:
     """Change a row behind the ORM's back, as someone with direct database access could."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            # A superuser can switch triggers off for the session: replica mode skips them.
+            cursor.execute("SET session_replication_role = replica")
             cursor.execute(sql, params)
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+            cursor.execute("SET session_replication_role = origin")
         else:
             cursor.execute("DROP TRIGGER audit_auditevent_no_update")
             cursor.execute("DROP TRIGGER audit_auditevent_no_delete")

@@ -242,6 +242,16 @@ def _clean_text(value: Any) -> str:
     return " ".join(text.split()) if "  " in text or "\t" in text or "\n" in text else text
 
 
+def _check_required(cells: list[Any], required: tuple[tuple[int, str], ...]) -> None:
+    for index, column in required:
+        value = cells[index]
+        if value is None or (type(value) is str and not value.strip()):
+            raise RowError(
+                RejectReason.MISSING_REQUIRED,
+                _("Required value %(column)s is empty") % {"column": column},
+            )
+
+
 _DESIL_TEXT = {str(number): number for number in range(1, 11)}
 _DESIL_TEXT[""] = None
 
@@ -257,7 +267,17 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
     indexes = [columns.get(name, blank_index) for name in _ORDER]
     (i_nik, i_kk, i_name, i_sex, i_place, i_born, i_village, i_address, i_job, i_desil,
      i_phone) = indexes  # fmt: skip
-    padded_width = width + 1
+    # Rows shorter than this are padded with blanks (only layouts lacking an optional column
+    # pad every row; files with every column pad only their ragged rows).
+    padded_width = max(indexes) + 1
+    required = (
+        (i_nik, "NIK"),
+        (i_kk, "NO_KK"),
+        (i_name, "NAMA"),
+        (i_sex, "JENIS_KELAMIN"),
+        (i_born, "TANGGAL_LAHIR"),
+        (i_village, "KODE_DESA"),
+    )
     prefixes = context.district_prefixes
     villages = context.villages
     today = context.today
@@ -273,16 +293,13 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
         if len(cells) < padded_width:
             cells = [*cells, *([""] * (padded_width - len(cells)))]
         try:
-            for index, column in ((i_nik, "NIK"), (i_kk, "NO_KK"), (i_name, "NAMA"),
-                                  (i_sex, "JENIS_KELAMIN"), (i_born, "TANGGAL_LAHIR"),
-                                  (i_village, "KODE_DESA")):  # fmt: skip
-                value = cells[index]
-                if value is None or (type(value) is str and not value.strip()):
-                    raise RowError(
-                        RejectReason.MISSING_REQUIRED,
-                        _("Required value %(column)s is empty") % {"column": column},
-                    )
             nik = cells[i_nik]
+            # Fast path: every required cell non-empty (whitespace-only is caught below).
+            if not (
+                nik and cells[i_kk] and cells[i_name] and cells[i_sex] and cells[i_born]
+                and cells[i_village]
+            ):  # fmt: skip
+                _check_required(cells, required)
             if not (type(nik) is str and len(nik) == 16 and nik.isdigit() and nik[0] != "0"):
                 nik = parse_identity_number(
                     nik,
@@ -309,6 +326,8 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
                     invalid=RejectReason.KK_INVALID,
                 )
             full_name = _clean_text(cells[i_name])
+            if not full_name:
+                _check_required(cells, required)
             if bad_name(full_name) or not letter(full_name):
                 check_name(full_name)
             raw_sex = cells[i_sex]

@@ -416,3 +416,25 @@ def test_counts_always_add_up(tmp_path):
     assert (accepted, unchanged, rejected) == (9, 1, 18)
     assert RejectedRow.objects.filter(candidate_import=result).count() == rejected
     assert json.loads(json.dumps(result.reason_counts))["duplicate_conflict"] == 2
+
+
+def test_file_without_optional_columns_and_with_ragged_rows(tmp_path):
+    headers = ["Nama Lengkap", "NIK", "No KK", "L/P", "Tgl Lahir", "Kode Wilayah Desa"]
+    path = tmp_path / "ringkas.csv"
+    first, second = candidate(1), candidate(2)
+    lines = [",".join(headers)]
+    keys = ("NAMA", "NIK", "NO_KK", "JENIS_KELAMIN", "TANGGAL_LAHIR", "KODE_DESA")
+    for row in (first, second):
+        lines.append(",".join(str(row[key]) for key in keys))
+    lines[-1] = lines[-1].rsplit(",", 1)[0]  # the last row lost its village cell
+    path.write_text("\n".join(lines) + "\n\n")
+    result = import_candidates(file=path, file_name="ringkas.csv")
+    assert counts(result) == (2, 1, 0, 0, 1)
+    assert reasons_by_row(result) == {3: "missing_required"}
+    person = Person.objects.get()
+    assert (person.full_name, person.desil, person.phone, person.address) == (
+        "Warga Uji A",
+        None,
+        "",
+        "",
+    )

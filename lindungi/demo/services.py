@@ -116,30 +116,45 @@ class _Steps:
         )
         self._step()
 
-    def _programme_2025(self):
-        from lindungi.programs.choices import FundingSource, Package, PayerType, QuotaMethod
+    def _create_programme(self, *, name, year, start, end, cohorts):
+        """A province-wide JKK + JKM programme with quotas by poor population, and its cohorts."""
+        from lindungi.programs.choices import Package, QuotaMethod
         from lindungi.programs.services import add_cohort, create_programme
 
         programme = create_programme(
             user=self.user,
-            name=PROGRAMME_2025,
-            year=2025,
-            coverage_start=COVERAGE_START,
-            coverage_end=COVERAGE_END,
-            target_headcount=self.scale.target,
+            name=name,
+            year=year,
+            coverage_start=start,
+            coverage_end=end,
+            target_headcount=sum(cohort["headcount"] for cohort in cohorts),
             province_code="53",
             package=Package.JKK_JKM,
             income_basis=1_000_000,
             quota_method=QuotaMethod.POOR_POPULATION,
         )
-        add_cohort(
-            user=self.user,
-            programme=programme,
-            name="APBD Provinsi NTT 2025",
-            payer_type=PayerType.PROVINCE,
-            payer_name="Pemerintah Provinsi Nusa Tenggara Timur",
-            funding_source=FundingSource.APBD,
-            headcount=self.scale.target,
+        for cohort in cohorts:
+            add_cohort(user=self.user, programme=programme, **cohort)
+        return programme
+
+    def _province_cohort(self, year: int, headcount: int) -> dict:
+        from lindungi.programs.choices import FundingSource, PayerType
+
+        return {
+            "name": f"APBD Provinsi NTT {year}",
+            "payer_type": PayerType.PROVINCE,
+            "payer_name": "Pemerintah Provinsi Nusa Tenggara Timur",
+            "funding_source": FundingSource.APBD,
+            "headcount": headcount,
+        }
+
+    def _programme_2025(self):
+        programme = self._create_programme(
+            name=PROGRAMME_2025,
+            year=2025,
+            start=COVERAGE_START,
+            end=COVERAGE_END,
+            cohorts=[self._province_cohort(2025, self.scale.target)],
         )
         self._step()
         return programme
@@ -241,49 +256,31 @@ class _Steps:
         self._step()
 
     def _programme_2026(self) -> None:
-        from lindungi.programs.choices import FundingSource, Package, PayerType, QuotaMethod
-        from lindungi.programs.services import add_cohort, create_programme
+        from lindungi.programs.choices import FundingSource, PayerType
         from lindungi.regions.models import Regency
 
-        province_places = self.scale.target // 2
-        regency_places = [
-            (code, max(1, places * self.scale.target // 100_000))
-            for code, places in REGENCY_COHORTS_2026
-        ]
-        programme = create_programme(
-            user=self.user,
+        cohorts = [self._province_cohort(2026, self.scale.target // 2)]
+        for code, places in REGENCY_COHORTS_2026:
+            regency = Regency.objects.get(code=code)
+            cohorts.append(
+                {
+                    "name": f"APBD {regency.name} 2026",
+                    "payer_type": PayerType.REGENCY,
+                    "payer_name": f"Pemerintah {regency.name}",
+                    "payer_regency_code": code,
+                    "regency_code": code,
+                    "funding_source": FundingSource.APBD,
+                    # Scaled with the demo so a small test run keeps the same shape.
+                    "headcount": max(1, places * self.scale.target // 100_000),
+                }
+            )
+        self._create_programme(
             name=PROGRAMME_2026,
             year=2026,
-            coverage_start=date(2026, 1, 1),
-            coverage_end=date(2026, 12, 31),
-            target_headcount=province_places + sum(places for _, places in regency_places),
-            province_code="53",
-            package=Package.JKK_JKM,
-            income_basis=1_000_000,
-            quota_method=QuotaMethod.POOR_POPULATION,
+            start=date(2026, 1, 1),
+            end=date(2026, 12, 31),
+            cohorts=cohorts,
         )
-        add_cohort(
-            user=self.user,
-            programme=programme,
-            name="APBD Provinsi NTT 2026",
-            payer_type=PayerType.PROVINCE,
-            payer_name="Pemerintah Provinsi Nusa Tenggara Timur",
-            funding_source=FundingSource.APBD,
-            headcount=province_places,
-        )
-        for code, places in regency_places:
-            regency = Regency.objects.get(code=code)
-            add_cohort(
-                user=self.user,
-                programme=programme,
-                name=f"APBD {regency.name} 2026",
-                payer_type=PayerType.REGENCY,
-                payer_name=f"Pemerintah {regency.name}",
-                payer_regency_code=code,
-                regency_code=code,
-                funding_source=FundingSource.APBD,
-                headcount=places,
-            )
         self._step()
 
     def _summarise(self) -> None:

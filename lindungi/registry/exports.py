@@ -6,7 +6,7 @@ spreadsheet run it as a formula (CSV injection), so such a value gets a leading 
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
@@ -128,14 +128,3 @@ def template_bytes() -> bytes:
     buffer = io.BytesIO()
     template_xlsx(buffer)
     return buffer.getvalue()
-
-
-__all__: Iterable[str] = (
-    "neutralise",
-    "rejects_csv",
-    "template_bytes",
-    "template_csv",
-    "template_xlsx",
-    "write_rejects",
-    "write_rejects_xlsx",
-)

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 from lindungi.audit.services import record_event
 from lindungi.core.errors import InvalidInput
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.regions.models import Regency
 from lindungi.regions.selectors import known_district_prefixes, village_regencies
 from lindungi.registry.choices import DuplicateRule, ImportStatus, RejectReason
 from lindungi.registry.models import CandidateImport, RejectedRow
 from lindungi.registry.poverty import desil_poverty_labels
 from lindungi.registry.reading import (
-    CANONICAL_COLUMNS,
     cell_text,
     inspect_file,
     open_table,
@@ -110,6 +110,8 @@ def import_candidates(
     upload). Raises InvalidInput when the file as a whole cannot be read; nothing is written.
     """
     edition = _check_edition(edition)
+    if regency and not Regency.objects.filter(pk=regency).exists():
+        raise InvalidInput(_("Regency %(value)s does not exist") % {"value": regency})
     started = time.perf_counter()
     with ExitStack() as stack:
         handle: IO[bytes] = (
@@ -506,6 +508,3 @@ def summary(candidate_import: CandidateImport) -> dict[str, Any]:
         "duplicates_flagged": candidate_import.duplicates_flagged,
         "duration_ms": candidate_import.duration_ms,
     }
-
-
-__all__ = ["CANONICAL_COLUMNS", "import_candidates", "summary"]

@@ -401,6 +401,12 @@ def test_unreadable_file_is_refused_before_anything_is_written(tmp_path):
     assert CandidateImport.objects.count() == 0
 
 
+def test_unknown_regency_is_refused(tmp_path):
+    with pytest.raises(InvalidInput):
+        run(tmp_path, [candidate(1)], regency="99.99")
+    assert CandidateImport.objects.count() == 0
+
+
 def test_bad_edition_is_refused(tmp_path):
     with pytest.raises(InvalidInput):
         run(tmp_path, [candidate(1)], edition="2025-13")

@@ -283,6 +283,36 @@ def list_people(
     return people.order_by("nik")
 
 
+@dataclass(frozen=True)
+class PeoplePage:
+    """One page of a people list, without a total: counting a regency's people on every view
+    cost more than the rest of the page (the dashboard shows the total from the summary)."""
+
+    people: list[Person]
+    # The id to pass as `after` for the next page, or None on the last page.
+    next_after: int | None
+    is_first: bool
+
+
+def people_page(people: QuerySet[Person], *, after: int | None, size: int = 50) -> PeoplePage:
+    """The `size` people (in NIK order) following the person `after` (keyset pagination).
+
+    The cursor is the person's id, not their NIK, so that no NIK lands in a URL or a server
+    log; it is looked up within `people`, so a cursor outside the user's scope starts over.
+    """
+    start = None
+    if after is not None:
+        start = people.filter(pk=after).values_list("nik", flat=True).first()
+    if start is not None:
+        people = people.filter(nik__gt=start)
+    rows = list(people[: size + 1])
+    return PeoplePage(
+        people=rows[:size],
+        next_after=rows[size - 1].pk if len(rows) > size else None,
+        is_first=start is None,
+    )
+
+
 def enrollment_states(*, user, programme: Programme | None, people) -> dict[int, str]:
     """Person id -> enrollment state in the programme, for one page of a people list."""
     require(user, Action.VIEW_PEOPLE)
@@ -311,8 +341,27 @@ class PublicRegency:
     covered: int | None
 
 
+def suppress_column(counts: dict[str, int]) -> dict[str, int | None]:
+    """Hide small counts in a column whose total is published, so none can be worked out.
+
+    Counts under 10 are hidden; then, while the hidden ones add up to 1..9 (the published
+    total minus the shown ones would give them away), the smallest shown count is hidden too.
+    """
+    shown = {key: suppress(count) for key, count in counts.items()}
+    hidden = sum(count for key, count in counts.items() if shown[key] is None)
+    while 0 < hidden < PUBLIC_MINIMUM_COUNT:
+        candidates = [key for key, value in shown.items() if value is not None]
+        if not candidates:
+            break
+        smallest = min(candidates, key=lambda key: (counts[key], key))
+        shown[smallest] = None
+        hidden += counts[smallest]
+    return shown
+
+
 def public_regencies(*, programme: Programme | None) -> list[PublicRegency]:
-    """Candidates and covered workers per regency, with counts under 10 hidden."""
+    """Candidates and covered workers per regency, with counts under 10 hidden (and as many
+    others as it takes for the totals not to give them away)."""
     candidates = dict(
         PeopleSummary.objects.values("regency_id")
         .annotate(people=Sum("people"))
@@ -322,9 +371,12 @@ def public_regencies(*, programme: Programme | None) -> list[PublicRegency]:
     if programme is not None:
         for row in ProgrammeRegencySummary.objects.filter(programme=programme):
             covered[row.regency_id] = row.active or row.selected
+    regencies = list(list_regencies().values_list("code", "name"))
+    shown_candidates = suppress_column({code: candidates.get(code, 0) for code, _ in regencies})
+    shown_covered = suppress_column({code: covered.get(code, 0) for code, _ in regencies})
     return [
-        PublicRegency(code, name, suppress(candidates.get(code, 0)), suppress(covered.get(code, 0)))
-        for code, name in list_regencies().values_list("code", "name")
+        PublicRegency(code, name, shown_candidates[code], shown_covered[code])
+        for code, name in regencies
     ]
 
 

@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("kabupaten/<str:code>/", views.regency_dashboard, name="regency"),
+    path("peta/batas.json", views.shapes, name="shapes"),
     path("ringkasan/perbarui/", views.refresh, name="refresh"),
     path("publik/", views.public, name="public"),
     path("bulanan/", views.monthly_report, name="monthly"),

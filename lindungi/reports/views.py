@@ -1,12 +1,20 @@
 """Dashboards, the public page and report downloads: parse the request, call selectors, render."""
 
+import hashlib
+import json
 import tempfile
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotModified,
+)
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -143,7 +151,9 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
             (stage, funnel[stage], funnel_links[stage]) for stage in selectors.FUNNEL_STAGES
         ],
         "map_data": map_data,
-        "shapes": selectors.regency_boundaries(user=user, regency=regency),
+        # The boundaries (~130 KB) are fetched by the map script from a cacheable URL instead
+        # of being inlined in every page view.
+        "shapes_url": link("reports:shapes", regency=regency),
         "charts": charts,
         "money": money,
         "burn_down": burn_down,
@@ -185,16 +195,17 @@ def regency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         programme=context["programme"],
         state=request.GET.get("state", ""),
     )
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    after = request.GET.get("after", "")
+    page = selectors.people_page(people, after=int(after) if after.isdigit() else None)
     states = selectors.enrollment_states(
-        user=request.user, programme=context["programme"], people=page.object_list
+        user=request.user, programme=context["programme"], people=page.people
     )
     labels = dict(EnrollmentState.choices)
     context.update(
         {
             "regency": regency,
             "people_page": page,
-            "people_rows": [(person, labels.get(states.get(person.pk))) for person in page],
+            "people_rows": [(person, labels.get(states.get(person.pk))) for person in page.people],
             "query": request.GET.get("q", ""),
             "village": request.GET.get("village", ""),
             "state_filter": request.GET.get("state", ""),
@@ -203,6 +214,32 @@ def regency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         }
     )
     return render(request, "reports/regency.html", context)
+
+
+@login_required
+def shapes(request: HttpRequest) -> HttpResponse:
+    """The regency boundaries the user may see, as GeoJSON, for the dashboard map.
+
+    Boundaries change only when regions are reloaded: the browser keeps them for a day and
+    then revalidates with the ETag (a 304 without a body).
+    """
+    require(request.user, Action.VIEW_PEOPLE)
+    regency = request.GET.get("regency") or None
+    if regency is not None and not can_access_regency(request.user, regency):
+        raise PermissionDenied("regency")
+    body = json.dumps(
+        selectors.regency_boundaries(user=request.user, regency=regency), separators=(",", ":")
+    ).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/geo+json")
+    response["ETag"] = etag
+    # Private: what a user may see depends on their regency.
+    response["Cache-Control"] = "private, max-age=86400"
+    response["Vary"] = "Cookie"
+    return response
 
 
 @require_POST

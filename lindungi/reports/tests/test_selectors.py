@@ -128,9 +128,11 @@ def test_list_people_searches_within_scope(people, regency_officer, outsider):
 def test_public_figures_hide_small_counts(refreshed, programme):
     rows = {row.code: row for row in selectors.public_regencies(programme=programme)}
     assert len(rows) == 22
-    assert rows["53.05"].candidates == 12
+    # TTU's 3 candidates are hidden; Alor's 12 too, or 15 - 12 would give TTU's away.
+    assert rows["53.05"].candidates is None
     assert rows["53.05"].covered is None  # 5 selected: under 10
     assert rows["53.03"].candidates is None  # 3
+    assert all(row.candidates is None and row.covered is None for row in rows.values())
     totals = selectors.public_totals(programme=programme)
     assert totals == {"candidates": 15, "quota": 7, "selected": None, "active": None}
 
@@ -139,3 +141,39 @@ def test_suppress_threshold():
     assert selectors.suppress(9) is None
     assert selectors.suppress(10) == 10
     assert selectors.suppress(0) is None
+
+
+def test_suppress_column_hides_what_the_total_would_give_away():
+    # 3 is hidden; 12 must go too, else total 15 - 12 = 3.
+    assert selectors.suppress_column({"a": 12, "b": 3, "c": 0}) == {"a": None, "b": None, "c": None}
+    # Hidden 4 + 0: the smallest shown (11) goes, then 4 + 11 = 15 hides nothing more.
+    assert selectors.suppress_column({"a": 40, "b": 11, "c": 4, "d": 0}) == {
+        "a": 40,
+        "b": None,
+        "c": None,
+        "d": None,
+    }
+    # Hidden ones add up to 10 or more (or to 0): nothing else is hidden.
+    assert selectors.suppress_column({"a": 25, "b": 6, "c": 5}) == {"a": 25, "b": None, "c": None}
+    assert selectors.suppress_column({"a": 25, "b": 0}) == {"a": 25, "b": None}
+    assert selectors.suppress_column({"a": 10, "b": 10}) == {"a": 10, "b": 10}
+
+
+def test_people_page_walks_the_list_in_nik_order(people, regency_officer):
+    everyone = selectors.list_people(user=regency_officer)
+    niks = sorted(person.nik for person in people["alor"])
+    first = selectors.people_page(everyone, after=None, size=5)
+    assert [person.nik for person in first.people] == niks[:5]
+    assert first.is_first and first.next_after == first.people[-1].pk
+    second = selectors.people_page(everyone, after=first.next_after, size=5)
+    assert [person.nik for person in second.people] == niks[5:10]
+    third = selectors.people_page(everyone, after=second.next_after, size=5)
+    assert [person.nik for person in third.people] == niks[10:]
+    assert third.next_after is None and not third.is_first
+
+
+def test_people_page_cursor_outside_the_scope_starts_over(people, regency_officer):
+    everyone = selectors.list_people(user=regency_officer)
+    page = selectors.people_page(everyone, after=people["ttu"][0].pk, size=5)
+    assert page.is_first
+    assert [person.nik for person in page.people] == sorted(p.nik for p in people["alor"])[:5]

@@ -4,9 +4,12 @@
 
 Builds N candidates across NTT's villages with one INSERT ... SELECT (a recursive counter, no
 Python loop), a selection run with a decision for each, and active enrollments for a tenth of
-them; refreshes the summaries; then requests the province dashboard, a regency dashboard and
-the public page with Django's test client. The baseline is what a page would cost without the
-summary tables: the same aggregates computed from the registry, decisions and enrollments.
+them; refreshes the summaries; then requests the province dashboard, a regency dashboard (first
+and second page of its people list), the boundaries the map fetches and the public page with
+Django's test client. Baselines, measured in the same run: what a page would cost without the
+summary tables (the same aggregates computed live from the registry, decisions and
+enrollments), and the people summary built the former way (ORM rows into Python objects, then
+bulk_create) beside the INSERT ... SELECT the refresh now uses.
 """
 
 import statistics
@@ -154,14 +157,22 @@ def _row(name: str, timings: list[float]) -> dict:
 def main() -> None:
     args = parse_args("Dashboard pages at scale", default_rows=1_000_000)
     vendor = setup_django("dashboard", postgres=args.postgres)
+    from django.db import transaction
     from django.test import Client
     from django.utils import timezone
 
     from lindungi.accounts.models import User
     from lindungi.core.roles import Role
     from lindungi.regions.services import load_regions
-    from lindungi.reports import coverage
-    from lindungi.reports.services import _people_rows, _programme_rows, refresh_summaries
+    from lindungi.reports import coverage, selectors
+    from lindungi.reports.models import PeopleSummary
+    from lindungi.reports.services import (
+        _people_rows,
+        _programme_rows,
+        _rebuild_people,
+        refresh_after,
+        refresh_summaries,
+    )
 
     load_regions(province_codes=["53"])
     _programme()
@@ -186,6 +197,7 @@ def main() -> None:
     for client, url in ((province, "/reports/"), (regency, "/reports/kabupaten/53.05/")):
         get(client, url)()
     get(anonymous, "/reports/publik/")()
+    get(province, "/reports/peta/batas.json")()
     today = timezone.localdate()
 
     def live():
@@ -193,16 +205,52 @@ def main() -> None:
         _programme_rows()
         coverage.monthly_headcounts()
 
-    rows = [
-        _row("province dashboard /reports/", _timings(get(province, "/reports/"), REQUESTS)),
+    second_page = "/reports/kabupaten/53.05/?after=" + str(
+        selectors.people_page(
+            selectors.list_people(user=alor, regency="53.05"), after=None
+        ).next_after
+    )
+    pages = [
+        ("province dashboard /reports/", province, "/reports/"),
+        ("regency dashboard (Alor officer)", regency, "/reports/kabupaten/53.05/"),
+        ("regency dashboard, 2nd page of people", regency, second_page),
+        ("map boundaries /reports/peta/batas.json", province, "/reports/peta/batas.json"),
+        ("public page /reports/publik/", anonymous, "/reports/publik/"),
+    ]
+    rows = []
+    for name, client, url in pages:
+        row = _row(name, _timings(get(client, url), REQUESTS))
+        row["KB"] = len(client.get(url).content) / 1024
+        rows.append(row)
+    baseline = _row("baseline: same aggregates live, no summary", _timings(live, 3))
+    rows.append({**baseline, "KB": None})
+
+    def orm_people():
+        # The former refresh of the people summary: grouped rows into Python, then bulk_create.
+        with transaction.atomic():
+            objects = _people_rows(today)
+            PeopleSummary.objects.all().delete()
+            PeopleSummary.objects.bulk_create(objects, batch_size=2000)
+
+    refreshes = [
+        _row("refresh_summaries() (everything)", _timings(refresh_summaries, 3)),
         _row(
-            "regency dashboard (Alor officer)",
-            _timings(get(regency, "/reports/kabupaten/53.05/"), REQUESTS),
+            "refresh_after('registry.import', regency='53.05')",
+            _timings(lambda: refresh_after("registry.import", regency="53.05"), 3),
         ),
         _row(
-            "public page /reports/publik/", _timings(get(anonymous, "/reports/publik/"), REQUESTS)
+            "refresh_after('programs.approval')",
+            _timings(lambda: refresh_after("programs.approval"), 3),
         ),
-        _row("baseline: same aggregates live, no summary", _timings(live, 3)),
+        _row(
+            "refresh_after('enrollment.exit')",
+            _timings(lambda: refresh_after("enrollment.exit"), 3),
+        ),
+        _row(
+            "people summary by INSERT ... SELECT",
+            _timings(lambda: transaction.atomic(_rebuild_people)(today), 3),
+        ),
+        _row("baseline: people summary via ORM objects + bulk_create", _timings(orm_people, 3)),
     ]
     print(
         f"\n{args.rows:,} candidates, {result.people_rows:,} people-summary rows; "
@@ -210,6 +258,7 @@ def main() -> None:
         f"(peak {refresh.peak_rss_mb:.0f} MB)"
     )
     print_table(f"Dashboard pages ({vendor}, {args.rows:,} candidates)", rows)
+    print_table(f"Summary refreshes ({vendor}, {args.rows:,} candidates)", refreshes)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,6 @@ class SummaryPart(models.TextChoices):
 REFRESH_PARTS: dict[str, tuple[SummaryPart, ...]] = {
     "all": (SummaryPart.PEOPLE, SummaryPart.FUNNEL, SummaryPart.HEADCOUNT),
     "registry.import": (SummaryPart.PEOPLE, SummaryPart.CANDIDATES),
-    "registry.review": (SummaryPart.PEOPLE, SummaryPart.CANDIDATES),
     "programs.selection": (SummaryPart.FUNNEL,),
     "programs.approval": (SummaryPart.FUNNEL,),
     "enrollment.submission": (SummaryPart.FUNNEL, SummaryPart.HEADCOUNT),

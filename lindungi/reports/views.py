@@ -196,7 +196,9 @@ def regency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         state=request.GET.get("state", ""),
     )
     after = request.GET.get("after", "")
-    page = selectors.people_page(people, after=int(after) if after.isdigit() else None)
+    # Ids fit in 64 bits; anything else (or longer) is no cursor, not a database error.
+    cursor = int(after) if after.isdigit() and len(after) < 19 else None
+    page = selectors.people_page(people, after=cursor)
     states = selectors.enrollment_states(
         user=request.user, programme=context["programme"], people=page.people
     )

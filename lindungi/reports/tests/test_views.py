@@ -100,6 +100,7 @@ def test_regency_people_list_pages_without_counting_the_registry(
     assert page.next_after is None and page.is_first
     # A cursor that is not a number is ignored, not an error.
     assert client.get(url, {"after": "abc"}).context["people_page"].is_first
+    assert client.get(url, {"after": "9" * 30}).context["people_page"].is_first
 
 
 def test_outsider_cannot_open_another_regency(client, outsider, people, refreshed):

@@ -1,18 +1,31 @@
 """Reference-region pages: the served regencies with a map, one regency, and a code look-up."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 
 from lindungi.regions import selectors
-from lindungi.regions.models import Regency, Village
+from lindungi.regions.models import District, Regency, Village
+
+
+def _count_of(model) -> Coalesce:
+    """Children per regency as a correlated subquery (a double join would multiply the rows)."""
+    counts = (
+        model.objects.filter(regency=OuterRef("code"))
+        .order_by()
+        .values("regency")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
 
 
 @login_required
 def regency_list(request):
     regencies = selectors.list_regencies().annotate(
-        district_count=Count("districts", distinct=True),
-        village_count=Count("villages", distinct=True),
+        district_count=_count_of(District),
+        village_count=_count_of(Village),
     )
     poor = selectors.poor_population()
     rows = [{"regency": regency, "poor": poor.get(regency.code)} for regency in regencies]

@@ -96,13 +96,15 @@ def import_exits(
     rejected: dict[int, tuple[str, str]] = {}
     valid: dict[int, tuple[str, str, date]] = {}
     nik_rows: dict[str, list[int]] = defaultdict(list)
-    for number, row in table.rows:
-        nik = table.value(row, "NIK")
-        reason = REASONS.get(table.value(row, "ALASAN").lower())
-        date_text = table.value(row, "TANGGAL")
+    nik_at, reason_at, date_at = (table.position(name) for name in ("NIK", "ALASAN", "TANGGAL"))
+    for number, cells in table.rows:
+        nik = cells[nik_at]
+        reason_text = cells[reason_at]
+        reason = REASONS.get(reason_text.lower())
+        date_text = cells[date_at]
         ended_on = parse_date(date_text)
         problem = None
-        if not nik or not date_text or not table.value(row, "ALASAN"):
+        if not nik or not date_text or not reason_text:
             problem = ExitRejectReason.MISSING_REQUIRED
         elif not NIK_PATTERN.match(nik):
             problem = ExitRejectReason.NIK_INVALID
@@ -163,7 +165,7 @@ def import_exits(
             ended_ids.extend(ids)
         replacements = replace_freed_places(user=user, vacated_ids=ended_ids, on=today)
         labels = dict(ExitRejectReason.choices)
-        original = dict(table.rows)
+        cells_by_row = dict(table.rows)
         exit_import = ExitImport.objects.create(
             file_name=file_name[:255],
             file_sha256=hashlib.sha256(content).hexdigest(),
@@ -181,7 +183,7 @@ def import_exits(
             RejectedExitRow(
                 exit_import=exit_import,
                 row_number=number,
-                original=original[number],
+                original=table.original(cells_by_row[number]),
                 reason=reason,
                 message=str(labels[reason]),
                 nik=nik[:40],

@@ -32,19 +32,30 @@ class Enrollment(models.Model):
 
     REGENCY_SCOPE_FIELD = "regency_id"
 
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
-    programme = models.ForeignKey("programs.Programme", on_delete=models.PROTECT, related_name="+")
+    # person, programme and regency get no index of their own: the composite indexes below lead
+    # with them, and every index is one more write on each of the 100,000-row state changes.
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     cohort = models.ForeignKey("programs.Cohort", on_delete=models.PROTECT, related_name="+")
     # Denormalised from the person at selection so scoping and billing need no join.
-    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     decision = models.ForeignKey(
         "programs.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     state = models.CharField(
         _("state"), max_length=10, choices=EnrollmentState.choices, default=EnrollmentState.SELECTED
     )
-    kpj = models.CharField(
-        "KPJ", max_length=11, null=True, blank=True, unique=True, validators=[KPJ_VALIDATOR]
+    # A person keeps one KPJ for life, so it comes back in their next programme: unique per
+    # programme here; "never two persons" is checked by the response import. NULL, not "",
+    # while no KPJ is given, so the constraint lets every waiting place be without one.
+    kpj = models.CharField(  # noqa: DJ001
+        "KPJ", max_length=11, null=True, blank=True, validators=[KPJ_VALIDATOR]
     )
     start_date = models.DateField(_("coverage start"), null=True, blank=True)
     # Inclusive last covered day; empty while coverage runs.
@@ -68,6 +79,7 @@ class Enrollment(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "person"], name="enrollment_one_place_per_programme"
             ),
+            models.UniqueConstraint(fields=["programme", "kpj"], name="enrollment_kpj_once"),
             models.CheckConstraint(
                 condition=~Q(state=EnrollmentState.ACTIVE)
                 | Q(kpj__isnull=False, start_date__isnull=False, end_reason=""),
@@ -86,6 +98,8 @@ class Enrollment(models.Model):
         indexes = [
             models.Index(fields=["programme", "state", "regency"], name="enrollment_prog_state"),
             models.Index(fields=["person", "state"], name="enrollment_person_state"),
+            # A plain index: the FK's own would add a LIKE index on PostgreSQL nobody uses.
+            models.Index(fields=["regency"], name="enrollment_regency"),
         ]
 
     def __str__(self) -> str:
@@ -97,7 +111,11 @@ class EnrollmentEvent(models.Model):
 
     REGENCY_SCOPE_FIELD = "enrollment__regency_id"
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
+    # No database FK check: events are written by INSERT..SELECT from the enrollment rows
+    # themselves, 100,000 at a time, and the per-row check costs more than the insert.
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="events", db_constraint=False
+    )
     from_state = models.CharField(max_length=10, choices=EnrollmentState.choices, blank=True)
     to_state = models.CharField(max_length=10, choices=EnrollmentState.choices)
     # The date the transition takes effect (coverage start, exit date, submission day).
@@ -149,9 +167,22 @@ class BatchEntry(models.Model):
 
     REGENCY_SCOPE_FIELD = "enrollment__regency_id"
 
-    batch = models.ForeignKey(SubmissionBatch, on_delete=models.CASCADE, related_name="entries")
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="entries")
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    # batch is covered by the (batch, nik) constraint's index and person by the open-batch one.
+    # enrollment and person are copied by INSERT..SELECT from existing enrollment rows, so
+    # the database does not check them again row by row.
+    batch = models.ForeignKey(
+        SubmissionBatch, on_delete=models.CASCADE, related_name="entries", db_index=False
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="entries", db_constraint=False
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     nik = models.CharField(max_length=16)
     is_open = models.BooleanField(default=True)
 
@@ -211,9 +242,19 @@ class ResponseRow(models.Model):
 
     REGENCY_SCOPE_FIELD = "enrollment__regency_id"
 
-    response = models.ForeignKey(ResponseImport, on_delete=models.CASCADE, related_name="rows")
+    # response is covered by the (response, row_number) index; enrollment comes from the
+    # batch's own entries, so it is neither indexed (nothing reads by it) nor checked again.
+    response = models.ForeignKey(
+        ResponseImport, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     row_number = models.PositiveIntegerField()
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="+")
+    enrollment = models.ForeignKey(
+        Enrollment,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     nik = models.CharField(max_length=16)
     outcome = models.CharField(max_length=10, choices=ResponseOutcome.choices)
     kpj = models.CharField(max_length=11, blank=True)

@@ -37,7 +37,7 @@ from lindungi.enrollment.models import (
     ResponseRow,
     SubmissionBatch,
 )
-from lindungi.enrollment.sql import insert_rows
+from lindungi.enrollment.sql import gc_paused, insert_rows
 
 ALIASES = {
     "NIK": ("no_nik", "nomor_induk_kependudukan"),
@@ -60,7 +60,8 @@ OUTCOMES = {
 def _resolve_batch(table, batch: SubmissionBatch | None) -> SubmissionBatch:
     if batch is not None:
         return batch
-    numbers = {table.value(row, "NOMOR_BATCH") for _number, row in table.rows} - {""}
+    at = table.position("NOMOR_BATCH")
+    numbers = {cells[at] for _number, cells in table.rows} - {""} if at is not None else set()
     if len(numbers) != 1:
         raise InvalidInput(
             _("Name the batch: the file must carry exactly one batch number."),
@@ -72,16 +73,15 @@ def _resolve_batch(table, batch: SubmissionBatch | None) -> SubmissionBatch:
     return found
 
 
-def _known_kpjs() -> dict[str, tuple[int, int]]:
-    """KPJ -> (enrollment id, person id) of every KPJ already recorded: one plain scan, cheaper
-    than IN lists of the file's 100,000 numbers."""
-    return {
-        kpj: (pk, person)
-        for kpj, pk, person in Enrollment.objects.filter(kpj__isnull=False)
-        .order_by()
-        .values_list("kpj", "id", "person_id")
-        .iterator(chunk_size=20_000)
-    }
+def _known_kpjs() -> dict[str, int]:
+    """KPJ -> the person holding it, over every programme: one plain scan, cheaper than IN
+    lists of the file's 100,000 numbers. A KPJ is a person's for life (DOMAIN.md), so it may
+    come back for the same person in a later programme but never for anyone else."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT kpj, person_id FROM {Enrollment._meta.db_table} WHERE kpj IS NOT NULL"  # noqa: S608
+        )
+        return dict(cursor.fetchall())
 
 
 def _other_coverage(batch: SubmissionBatch, exclude_ids: set[int]) -> dict[int, list]:
@@ -100,6 +100,82 @@ def _other_coverage(batch: SubmissionBatch, exclude_ids: set[int]) -> dict[int, 
     return periods
 
 
+_UNSET = object()
+
+
+def _check_rows(table, entries: dict, programme) -> tuple[dict[int, tuple], dict[int, tuple]]:
+    """Check each row on its own and against the file: (valid rows, rejected rows).
+
+    Valid: row number -> (nik, kpj, outcome, reason text, effective date), in file order.
+    Rejected: row number -> (reason code, nik).
+    """
+    nik_at, kpj_at, status_at, date_at = (table.position(name) for name in REQUIRED)
+    reason_at = table.position("ALASAN")
+    first, last = programme.coverage_start, programme.coverage_end
+    accepted = ResponseOutcome.ACCEPTED
+    dates: dict[str, object] = {}  # a response carries few distinct dates: parse each once
+    rejected: dict[int, tuple[str, str]] = {}
+    parsed: dict[int, tuple] = {}
+    first_row: dict[str, int] = {}  # NIK -> the first valid row naming it
+    repeated: dict[str, list[int]] = {}
+    for number, cells in table.rows:
+        nik = cells[nik_at]
+        kpj = cells[kpj_at]
+        status = cells[status_at].lower()
+        effective_text = cells[date_at]
+        outcome = OUTCOMES.get(status)
+        effective = dates.get(effective_text, _UNSET)
+        if effective is _UNSET:
+            effective = dates[effective_text] = (
+                parse_date(effective_text) if effective_text else None
+            )
+        reason = None
+        if not nik or not status:
+            reason = ResponseRejectReason.MISSING_REQUIRED
+        elif outcome is None:
+            reason = ResponseRejectReason.OUTCOME_INVALID
+        elif nik not in entries:
+            reason = ResponseRejectReason.NIK_NOT_IN_BATCH
+        elif outcome == accepted and not (len(kpj) == 11 and kpj.isdigit()):
+            reason = ResponseRejectReason.KPJ_MALFORMED
+        elif outcome == accepted and not effective_text:
+            reason = ResponseRejectReason.MISSING_REQUIRED
+        elif effective_text and effective is None:
+            reason = ResponseRejectReason.DATE_INVALID
+        elif effective and not first <= effective <= last:
+            reason = ResponseRejectReason.DATE_OUTSIDE_PROGRAMME
+        if reason:
+            rejected[number] = (reason, nik)
+            continue
+        parsed[number] = (
+            nik,
+            kpj if outcome == accepted else "",
+            outcome,
+            cells[reason_at] if reason_at is not None else "",
+            effective,
+        )
+        if nik in first_row:
+            repeated.setdefault(nik, [first_row[nik]]).append(number)
+        else:
+            first_row[nik] = number
+    # One NIK twice: the first stands if every repeat says the same, else none does.
+    for nik, numbers in repeated.items():
+        same = len({parsed[n] for n in numbers}) == 1
+        for n in numbers[1:] if same else numbers:
+            rejected[n] = (ResponseRejectReason.NIK_REPEATED, nik)
+            del parsed[n]
+    # One KPJ given to two NIKs: neither can be trusted.
+    kpj_nik: dict[str, str] = {}
+    shared: set[str] = set()
+    for nik, kpj, *_rest in parsed.values():
+        if kpj and kpj_nik.setdefault(kpj, nik) != nik:
+            shared.add(kpj)
+    if shared:
+        for n in [n for n, row in parsed.items() if row[1] in shared]:
+            rejected[n] = (ResponseRejectReason.KPJ_TWO_NIKS, parsed.pop(n)[0])
+    return parsed, rejected
+
+
 def import_insurer_response(
     *,
     user,
@@ -109,6 +185,13 @@ def import_insurer_response(
     progress: Progress = NULL_PROGRESS,
 ) -> ResponseImport:
     require(user, Action.EXCHANGE_INSURER_FILES)
+    with gc_paused():
+        return _import_response(
+            user=user, file_name=file_name, content=content, batch=batch, progress=progress
+        )
+
+
+def _import_response(*, user, file_name, content, batch, progress) -> ResponseImport:
     started = time.monotonic()
     table = read_table(content, file_name, aliases=ALIASES, required=REQUIRED)
     batch = _resolve_batch(table, batch)
@@ -122,82 +205,30 @@ def import_insurer_response(
                 "nik", "enrollment_id", "person_id", "enrollment__state", "enrollment__kpj"
             )
         }
-        rejected: dict[int, tuple[str, str]] = {}  # row number -> (reason, nik)
-        parsed: dict[int, tuple] = {}
-        nik_rows: dict[str, list[int]] = defaultdict(list)
-        for number, row in table.rows:
-            nik = table.value(row, "NIK")
-            kpj = table.value(row, "KPJ")
-            status = table.value(row, "STATUS").lower()
-            effective_text = table.value(row, "TANGGAL_EFEKTIF")
-            outcome = OUTCOMES.get(status)
-            effective = parse_date(effective_text) if effective_text else None
-            reason = None
-            if not nik or not status:
-                reason = ResponseRejectReason.MISSING_REQUIRED
-            elif outcome is None:
-                reason = ResponseRejectReason.OUTCOME_INVALID
-            elif nik not in entries:
-                reason = ResponseRejectReason.NIK_NOT_IN_BATCH
-            elif outcome == ResponseOutcome.ACCEPTED and not (len(kpj) == 11 and kpj.isdigit()):
-                reason = ResponseRejectReason.KPJ_MALFORMED
-            elif outcome == ResponseOutcome.ACCEPTED and not effective_text:
-                reason = ResponseRejectReason.MISSING_REQUIRED
-            elif effective_text and effective is None:
-                reason = ResponseRejectReason.DATE_INVALID
-            elif effective and not (
-                programme.coverage_start <= effective <= programme.coverage_end
-            ):
-                reason = ResponseRejectReason.DATE_OUTSIDE_PROGRAMME
-            if reason:
-                rejected[number] = (reason, nik)
-                continue
-            nik_rows[nik].append(number)
-            parsed[number] = (
-                nik,
-                kpj if outcome == ResponseOutcome.ACCEPTED else "",
-                outcome,
-                table.value(row, "ALASAN"),
-                effective,
-            )
-        # One NIK twice: the first stands if every repeat says the same, else none does.
-        for nik, numbers in nik_rows.items():
-            if len(numbers) > 1:
-                same = len({parsed[n] for n in numbers}) == 1
-                for n in numbers if not same else numbers[1:]:
-                    rejected[n] = (ResponseRejectReason.NIK_REPEATED, nik)
-                    parsed.pop(n)
-        # One KPJ given to two NIKs: neither can be trusted.
-        kpj_niks: dict[str, set[str]] = defaultdict(set)
-        for nik, kpj, *_rest in parsed.values():
-            if kpj:
-                kpj_niks[kpj].add(nik)
-        for n, (nik, kpj, *_rest) in list(parsed.items()):
-            if kpj and len(kpj_niks[kpj]) > 1:
-                rejected[n] = (ResponseRejectReason.KPJ_TWO_NIKS, nik)
-                parsed.pop(n)
+        parsed, rejected = _check_rows(table, entries, programme)
         known = _known_kpjs()
         activating: dict[int, tuple] = {}
         # (row number, enrollment, nik, outcome, kpj, reason, effective date, result): plain
         # tuples, because 100,000 model instances would cost more than the database work.
         rows: list[tuple] = []
         results: Counter = Counter()
-        for n, (nik, kpj, outcome, reason_text, effective) in sorted(parsed.items()):
+        submitted, active_states = EnrollmentState.SUBMITTED, set(COVERAGE_STATES)
+        for n, (nik, kpj, outcome, reason_text, effective) in parsed.items():
             enrollment_id, person_id, state, current_kpj = entries[nik]
             result = None
             problem = None
             if outcome == ResponseOutcome.ACCEPTED:
                 owner = known.get(kpj)
-                if owner and owner[0] != enrollment_id:
+                if owner is not None and owner != person_id:
                     problem = ResponseRejectReason.KPJ_TAKEN
-                elif state == EnrollmentState.SUBMITTED:
+                elif state == submitted:
                     result = RowResult.ACTIVATED
                     activating[n] = (person_id, enrollment_id, effective)
-                elif state in COVERAGE_STATES and current_kpj == kpj:
+                elif state in active_states and current_kpj == kpj:
                     result = RowResult.UNCHANGED
                 else:
                     problem = ResponseRejectReason.CONFLICTS_WITH_RECORD
-            elif state == EnrollmentState.SUBMITTED:
+            elif state == submitted:
                 result = RowResult.REFUSED
             elif state == EnrollmentState.REJECTED:
                 result = RowResult.UNCHANGED
@@ -221,7 +252,6 @@ def import_insurer_response(
                 results[RowResult.ACTIVATED] -= 1
             rows = [row for row in rows if row[0] not in overlapping]
         progress.advance(len(table.rows))
-        original = {number: row for number, row in table.rows}
         response = ResponseImport.objects.create(
             batch=batch,
             file_name=file_name[:255],
@@ -250,21 +280,8 @@ def import_insurer_response(
             ),
             [(response.pk, *row[:6], adapt_date(row[6]), row[7]) for row in rows],
         )
-        labels = dict(ResponseRejectReason.choices)
-        RejectedResponseRow.objects.bulk_create(
-            (
-                RejectedResponseRow(
-                    response=response,
-                    row_number=n,
-                    original=original[n],
-                    reason=reason,
-                    message=str(labels[reason])[:300],
-                    nik=nik[:40],
-                )
-                for n, (reason, nik) in sorted(rejected.items())
-            ),
-            batch_size=2_000,
-        )
+        if rejected:
+            _store_rejected(response, table, rejected)
         try:
             _apply(response, user)
         except IntegrityError as error:
@@ -290,6 +307,26 @@ def import_insurer_response(
         )
     progress.finish()
     return response
+
+
+def _store_rejected(response: ResponseImport, table, rejected: dict[int, tuple]) -> None:
+    """Every rejected row with its original cells and reason (nothing lost)."""
+    labels = dict(ResponseRejectReason.choices)
+    cells = dict(table.rows)
+    RejectedResponseRow.objects.bulk_create(
+        (
+            RejectedResponseRow(
+                response=response,
+                row_number=n,
+                original=table.original(cells[n]),
+                reason=reason,
+                message=str(labels[reason])[:300],
+                nik=nik[:40],
+            )
+            for n, (reason, nik) in sorted(rejected.items())
+        ),
+        batch_size=2_000,
+    )
 
 
 def _apply(response: ResponseImport, user) -> None:

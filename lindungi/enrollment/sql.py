@@ -1,6 +1,8 @@
 """Small set-based helpers shared by the enrollment services."""
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 
 from django.db import connection
@@ -68,3 +70,20 @@ def insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
         else:
             marks = ", ".join("?" for _ in columns)
             raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a file's 100,000 rows become tuples.
+
+    The rows hold no reference cycles, yet every few hundred allocations the collector walks
+    the ever larger heap of them: about a third of an import's Python time. Reference
+    counting still frees everything; the collector runs again as soon as the block ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -261,8 +261,9 @@ class RunQuota(models.Model):
     class Meta:
         ordering = ["run", "regency", "cohort__position"]
         constraints = [
+            # Regency before cohort: the selection joins each ranked row to its regency's quotas.
             models.UniqueConstraint(
-                fields=["run", "cohort", "regency"], name="programs_runquota_unique"
+                fields=["run", "regency", "cohort"], name="programs_runquota_unique"
             )
         ]
 
@@ -277,16 +278,34 @@ class Decision(models.Model):
 
     # No single-column indexes on run, person and regency: the composite indexes below lead
     # with them, and every extra index slows the million-row INSERT ... SELECT.
+    # No database-level foreign keys on them either (db_constraint=False): only
+    # selection.run_selection writes these rows, copying the ids from their parents in the same
+    # transaction, and checking a million rows per run cost more than the selection itself
+    # (PostgreSQL fires a trigger and locks the parent row per row and key, 35 s of 55 s at a
+    # million candidates; SQLite probes the parent per row). PROTECT and CASCADE still hold
+    # through the ORM, and registry people are never deleted, only versioned.
     run = models.ForeignKey(
-        SelectionRun, on_delete=models.CASCADE, related_name="decisions", db_index=False
+        SelectionRun,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        db_index=False,
+        db_constraint=False,
     )
     person = models.ForeignKey(
-        "registry.Person", on_delete=models.PROTECT, related_name="+", db_index=False
+        "registry.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     nik = models.CharField(max_length=16)
     kk_number = models.CharField(max_length=16)
     regency = models.ForeignKey(
-        "regions.Regency", on_delete=models.PROTECT, related_name="+", db_index=False
+        "regions.Regency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     desil = models.PositiveSmallIntegerField(null=True)
     poverty_label = models.CharField(max_length=20)
@@ -299,21 +318,36 @@ class Decision(models.Model):
     rank = models.PositiveIntegerField(null=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
     cohort = models.ForeignKey(
-        Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Cohort,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
         ordering = ["run", "regency", "rank", "nik"]
         constraints = [
             models.UniqueConstraint(fields=["run", "person"], name="programs_decision_unique"),
+            # Partial: only the eligible have a rank, and two thirds of a run's rows are not;
+            # leaving them out of the index makes the million-row insert much cheaper.
             models.UniqueConstraint(
-                fields=["run", "regency", "rank"], name="programs_decision_rank_unique"
+                fields=["run", "regency", "rank"],
+                condition=Q(rank__isnull=False),
+                name="programs_decision_rank_unique",
             ),
         ]
         indexes = [
             models.Index(fields=["run", "nik"], name="programs_decision_run_nik"),
             models.Index(fields=["person", "outcome"], name="programs_decision_person"),
             models.Index(fields=["regency", "run"], name="programs_decision_regency"),
+            # Only the selected have a cohort; the index serves the PROTECT check and billing.
+            models.Index(
+                fields=["cohort"],
+                condition=Q(cohort__isnull=False),
+                name="programs_decision_cohort",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -163,17 +163,24 @@ def floor(path: Path, *, postgres: bool) -> int:
 
 
 def empty_registry() -> None:
+    """Back to an empty registry. TRUNCATE on PostgreSQL: DELETE would leave a million dead
+    rows in the indexes and slow the next run down for reasons that are not its own."""
     from django.db import connection
 
+    tables = (
+        "registry_duplicatecandidate",
+        "registry_personversion",
+        "registry_rejectedrow",
+        "registry_person",
+        "registry_candidateimport",
+    )
     with connection.cursor() as cursor:
-        for table in (
-            "registry_duplicatecandidate",
-            "registry_personversion",
-            "registry_rejectedrow",
-            "registry_person",
-            "registry_candidateimport",
-        ):
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            cursor.execute("VACUUM")
 
 
 def main() -> None:

@@ -139,6 +139,8 @@ def import_candidates(
             create_stage()
             read, reasons = _load(candidate_import, table, columns, context, progress)
             index_stage()
+            progress.start(None, _("Applying to the registry"))
+            _serialise_imports()
             outcomes = _decide_outcomes(edition=edition)
             reasons.update(_reject_from_stage(candidate_import))
             _write_versions_and_updates(candidate_import, edition=edition)
@@ -157,6 +159,18 @@ def import_candidates(
             )
         progress.finish()
     return candidate_import
+
+
+# Any fixed number: the advisory lock that lets one import at a time apply on PostgreSQL.
+_IMPORT_LOCK_KEY = 7_405_530_003
+
+
+def _serialise_imports() -> None:
+    """Two imports deciding against the registry at once could both insert one new NIK and
+    one would fail on the unique index; the second waits instead. (SQLite writers are already
+    serialised by BEGIN IMMEDIATE.) Validation and staging above still run in parallel."""
+    if connection.vendor == "postgresql":
+        _execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_KEY])
 
 
 def _chunks(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[list[tuple[int, list[Any]]]]:

@@ -243,6 +243,8 @@ class SelectionRun(models.Model):
 class RunQuota(models.Model):
     """The quota a run applied to one regency and cohort, and where it was filled."""
 
+    REGENCY_SCOPE_FIELD = "regency_id"
+
     run = models.ForeignKey(SelectionRun, on_delete=models.CASCADE, related_name="quotas")
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="+")
     regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")

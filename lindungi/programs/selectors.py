@@ -40,6 +40,36 @@ def list_run_quotas(run: SelectionRun) -> QuerySet[RunQuota]:
     return run.quotas.select_related("regency", "cohort").order_by("regency", "cohort__position")
 
 
+def quota_map(run: SelectionRun) -> dict:
+    """GeoJSON of the run's regencies with their quota and places filled (all cohorts summed).
+
+    Aggregates only, no person: anyone who may see the programme may see the map.
+    """
+    totals = {
+        row["regency_id"]: row
+        for row in run.quotas.values("regency_id").annotate(
+            quota=Sum("quota"), filled=Sum("filled")
+        )
+    }
+    regencies = Regency.objects.filter(code__in=totals, boundary__isnull=False).order_by("code")
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": regency.boundary,
+                "properties": {
+                    "code": regency.code,
+                    "name": regency.name,
+                    "quota": totals[regency.code]["quota"],
+                    "filled": totals[regency.code]["filled"],
+                },
+            }
+            for regency in regencies
+        ],
+    }
+
+
 def regency_results(*, user, run: SelectionRun) -> list[dict]:
     """Per regency: quota, eligible, selected, waitlisted (limited to the user's regency)."""
     require(user, Action.VIEW_PEOPLE)

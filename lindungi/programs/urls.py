@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.programme_detail, name="detail"),
     path("<int:pk>/select/", views.start_selection, name="select"),
     path("runs/<int:run_id>/approve/", views.approve, name="approve"),
+    path("runs/<int:run_id>/quotas/", views.quotas, name="quotas"),
     path("runs/<int:run_id>/explain/", views.explanation, name="explain"),
     path("runs/<int:run_id>/regency/<str:regency_code>/", views.decisions, name="decisions"),
     path("runs/<int:run_id>/people/<str:nik>/exclude/", views.propose, name="propose"),

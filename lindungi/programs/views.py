@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require
+from lindungi.jobs.services import start_job
 from lindungi.programs import selectors
 from lindungi.programs.approval import approve_run, decide_exclusion, propose_exclusion
 from lindungi.programs.choices import Outcome
 from lindungi.programs.forms import DecideExclusionForm, ExclusionForm, ProgrammeForm
+from lindungi.programs.jobs import SELECTION_JOB_KIND
 from lindungi.programs.models import Decision, ExclusionProposal, Programme, SelectionRun
-from lindungi.programs.selection import run_selection
 from lindungi.programs.services import create_programme
 
 PAGE_SIZE = 100
@@ -77,6 +78,20 @@ def programme_detail(request, pk: int):
 
 
 @login_required
+def quotas(request, run_id: int):
+    run = get_object_or_404(SelectionRun.objects.select_related("programme"), pk=run_id)
+    return render(
+        request,
+        "programs/quotas.html",
+        {
+            "run": run,
+            "quotas": selectors.list_run_quotas(run),
+            "shapes": selectors.quota_map(run),
+        },
+    )
+
+
+@login_required
 def rate_table(request):
     return render(request, "programs/rates.html", {"rules": selectors.list_rate_rules()})
 
@@ -84,18 +99,20 @@ def rate_table(request):
 @login_required
 @require_POST
 def start_selection(request, pk: int):
+    """Start the selection as a job (a million candidates take seconds) and show its progress."""
+    require(request.user, Action.RUN_SELECTION)
     programme = get_object_or_404(Programme, pk=pk)
     try:
-        summary = run_selection(user=request.user, programme=programme)
+        job = start_job(
+            kind=SELECTION_JOB_KIND,
+            params={"programme_id": programme.pk},
+            user=request.user,
+            label=_("Selection: %(programme)s") % {"programme": programme.name},
+        )
     except LindungiError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Selection made: %(selected)s selected of %(eligible)s eligible.")
-            % {"selected": summary.selected, "eligible": summary.eligible},
-        )
-    return redirect("programs:detail", pk=pk)
+        return redirect("programs:detail", pk=pk)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

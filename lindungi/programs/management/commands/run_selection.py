@@ -2,28 +2,12 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from lindungi.audit.context import audit_context
 from lindungi.core.errors import LindungiError
+from lindungi.core.progress import TerminalProgress
 from lindungi.programs.models import Programme
 from lindungi.programs.selection import run_selection
-
-
-class TqdmProgress:
-    def __init__(self) -> None:
-        self.bar: tqdm | None = None
-
-    def start(self, total: int | None, label: str = "") -> None:
-        self.bar = tqdm(total=total, desc=label, unit="step")
-
-    def advance(self, step: int = 1) -> None:
-        if self.bar is not None:
-            self.bar.update(step)
-
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 class Command(BaseCommand):
@@ -47,12 +31,11 @@ class Command(BaseCommand):
             actor = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist:
             raise CommandError(f"no user {user!r}") from None
-        progress = None if no_progress else TqdmProgress()
+        progress = TerminalProgress(disable=True if no_progress else None, unit="step")
         try:
             with audit_context(source="command", reference="run_selection", user_id=actor.pk):
-                kwargs = {"progress": progress} if progress else {}
                 summary = run_selection(
-                    user=actor, programme=found.get(), dry_run=dry_run, **kwargs
+                    user=actor, programme=found.get(), dry_run=dry_run, progress=progress
                 )
         except LindungiError as error:
             raise CommandError(error.message) from None

@@ -444,3 +444,18 @@ def test_file_without_optional_columns_and_with_ragged_rows(tmp_path):
         "",
         "",
     )
+
+
+def test_query_count_does_not_grow_with_rows(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(first_serial: int, count: int) -> int:
+        rows = [candidate(i) for i in range(first_serial, first_serial + count)]
+        rows.append(candidate(first_serial + count, NIK="rusak"))
+        with CaptureQueriesContext(connection) as captured:
+            run(tmp_path, rows, name=f"calon{first_serial}.csv")
+        return len(captured)
+
+    assert queries_for(1, 5) == queries_for(100, 300)
+    assert Person.objects.count() == 305

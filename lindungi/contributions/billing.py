@@ -33,6 +33,8 @@ DETAIL_COLUMNS = (
     "invoice_id, kind, service_month, enrollment_id, regency_id, cohort_id,"
     " nik, kpj, full_name, sign, jkk, jkm, jht"
 )
+GROUP_KEY = ("kind", "service_month", "regency_id", "cohort_id")
+AMOUNTS = ("jkk", "jkm", "jht")
 # The enrollment app records no sector; government cohorts are costed the same in every
 # sector (PP 50/2025 excludes APBN/APBD), so billing uses "other".
 BILLING_SECTOR = Sector.OTHER
@@ -54,6 +56,43 @@ def apportion(amount: int, share: Share) -> int:
     return part if amount >= 0 else -part
 
 
+class Groups(dict):
+    """Detail sums per (kind, service month, regency, cohort): what the lines are built from."""
+
+    def add(self, key: tuple, headcount: int, jkk: int, jkm: int, jht: int) -> None:
+        total = self.setdefault(key, {"headcount": 0, "jkk": 0, "jkm": 0, "jht": 0})
+        for name, value in (("headcount", headcount), ("jkk", jkk), ("jkm", jkm), ("jht", jht)):
+            total[name] += int(value)
+
+
+def sums_in_statement() -> Groups | None:
+    """An empty Groups when each detail INSERT can also sum what it wrote, else None.
+
+    PostgreSQL sums the rows an INSERT returns in the same statement (a data-modifying
+    WITH), so the lines need no second pass over a million rows, nor table statistics that
+    a fresh insert does not have yet (without ANALYZE the second pass took a slow plan).
+    SQLite cannot, and reads the rows back through the invoice index.
+    """
+    return Groups() if connection.vendor == "postgresql" else None
+
+
+def _write_detail(sql: str, params: list, groups: Groups | None) -> None:
+    if groups is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return
+    sums = ", ".join(f"CAST(SUM({name}) AS BIGINT)" for name in ("sign", *AMOUNTS))
+    key = ", ".join(GROUP_KEY)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH written AS ({sql} RETURNING {key}, sign, {', '.join(AMOUNTS)})"  # noqa: S608
+            f" SELECT {key}, {sums} FROM written GROUP BY {key}",
+            params,
+        )
+        for kind, month, regency_id, cohort_id, *amounts in cursor.fetchall():
+            groups.add((kind, month, regency_id, cohort_id), *amounts)
+
+
 def _rates(programme: Programme, month: Month, shares: list[Share]) -> dict[int, Contribution]:
     keys = {
         share.cohort.pk: ContributionKey(
@@ -68,7 +107,9 @@ def _rates(programme: Programme, month: Month, shares: list[Share]) -> dict[int,
     return {cohort_id: by_key[key] for cohort_id, key in keys.items()}
 
 
-def _insert_regular(invoice: Invoice, month: Month, rule: str, share: Share, rate) -> None:
+def _insert_regular(
+    invoice: Invoice, month: Month, rule: str, share: Share, rate, groups: Groups | None
+) -> None:
     coverage = covered_in(month, rule)
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
@@ -78,8 +119,8 @@ def _insert_regular(invoice: Invoice, month: Month, rule: str, share: Share, rat
         f" WHERE e.programme_id = %s AND e.cohort_id = %s AND {coverage.sql}"
     )
     params = [invoice.pk, LineKind.REGULAR.value, month.first_day, rate.jkk, rate.jkm, rate.jht]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, invoice.programme_id, share.cohort.pk, *coverage.params])
+    params += [invoice.programme_id, share.cohort.pk, *coverage.params]
+    _write_detail(sql, params, groups)
 
 
 def _net_billed(alias: str = "e") -> str:
@@ -92,9 +133,21 @@ def _net_billed(alias: str = "e") -> str:
 
 
 def insert_removals(
-    *, invoice: Invoice, payer: Payer, service_month: Month, rule: str, cohort_ids: list[int]
+    *,
+    invoice: Invoice,
+    payer: Payer,
+    service_month: Month,
+    rule: str,
+    cohort_ids: list[int],
+    groups: Groups | None = None,
 ) -> None:
-    """Negative rows for people billed for `service_month` who are no longer covered in it."""
+    """Negative rows for people billed for `service_month` who are no longer covered in it.
+
+    Driven by the programme's enrollments not covered in the month (after the first months,
+    the few who left or never started), each looked up in the detail by (month, enrollment):
+    scanning the month's million billed rows instead took seconds. An enrollment's cohort is
+    set when it is created and never changes (enrollment app), so coverage alone decides.
+    """
     coverage = covered_in(service_month, rule)
     cohorts = ", ".join(["%s"] * len(cohort_ids))
     sql = (
@@ -102,20 +155,26 @@ def insert_removals(
         f" SELECT %s, %s, d.service_month, d.enrollment_id, MAX(d.regency_id), d.cohort_id,"
         f" MAX(d.nik), MAX(d.kpj), MAX(d.full_name), -1, -SUM(d.jkk), -SUM(d.jkm), -SUM(d.jht)"
         f" FROM {DETAIL} d JOIN {INVOICE} i ON i.id = d.invoice_id"
-        f" WHERE i.payer_id = %s AND i.programme_id = %s AND d.service_month = %s"
-        f" AND d.cohort_id IN ({cohorts})"
-        f" AND NOT EXISTS (SELECT 1 FROM {ENROLLMENT} e WHERE e.id = d.enrollment_id"
-        f" AND e.cohort_id = d.cohort_id AND {coverage.sql})"
+        f" WHERE d.service_month = %s AND d.enrollment_id IN (SELECT e.id FROM {ENROLLMENT} e"
+        f" WHERE e.programme_id = %s AND NOT COALESCE(({coverage.sql}), FALSE))"
+        f" AND i.payer_id = %s AND i.programme_id = %s AND d.cohort_id IN ({cohorts})"
         f" GROUP BY d.enrollment_id, d.service_month, d.cohort_id HAVING SUM(d.sign) > 0"
     )
-    params = [invoice.pk, LineKind.ADJUSTMENT.value, payer.pk, invoice.programme_id]
-    params += [service_month.first_day, *cohort_ids, *coverage.params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    params = [invoice.pk, LineKind.ADJUSTMENT.value, service_month.first_day]
+    params += [invoice.programme_id, *coverage.params, payer.pk, invoice.programme_id]
+    params += cohort_ids
+    _write_detail(sql, params, groups)
 
 
 def _insert_additions(
-    *, invoice: Invoice, payer: Payer, service_month: Month, rule: str, share: Share, rate
+    *,
+    invoice: Invoice,
+    payer: Payer,
+    service_month: Month,
+    rule: str,
+    share: Share,
+    rate,
+    groups: Groups | None,
 ) -> None:
     """Rows for people covered in `service_month` whom the payer never billed for it."""
     coverage = covered_in(service_month, rule)
@@ -130,42 +189,63 @@ def _insert_additions(
     params = [invoice.pk, LineKind.ADJUSTMENT.value, service_month.first_day]
     params += [rate.jkk, rate.jkm, rate.jht, invoice.programme_id, share.cohort.pk]
     params += [*coverage.params, service_month.first_day, payer.pk, invoice.programme_id]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    _write_detail(sql, params, groups)
 
 
-def build_lines(invoice: Invoice, shares: list[Share]) -> dict[str, int]:
-    """Sum the invoice's detail into lines with the payer's share; return the header totals."""
-    share_of = {share.cohort.pk: share for share in shares}
-    groups = (
+def detail_groups(invoice: Invoice) -> Groups:
+    """The invoice's detail summed per line, read back from the table."""
+    groups = Groups()
+    rows = (
         InvoiceDetail.objects.filter(invoice=invoice)
-        .values("kind", "service_month", "regency_id", "cohort_id")
+        .values(*GROUP_KEY)
         .annotate(
             headcount=models.Sum("sign"),
             jkk=models.Sum("jkk"),
             jkm=models.Sum("jkm"),
             jht=models.Sum("jht"),
         )
-        .order_by("kind", "service_month", "regency_id", "cohort_id")
+        .order_by()
     )
+    for row in rows:
+        groups.add(
+            tuple(row[name] for name in GROUP_KEY),
+            row["headcount"],
+            row["jkk"],
+            row["jkm"],
+            row["jht"],
+        )
+    return groups
+
+
+def build_lines(invoice: Invoice, shares: list[Share], groups: Groups | None = None) -> dict:
+    """Sum the invoice's detail into lines with the payer's share; return the header totals.
+
+    `groups` are the sums the detail INSERTs returned (PostgreSQL); without them the detail
+    is read back.
+    """
+    share_of = {share.cohort.pk: share for share in shares}
+    if groups is None:
+        groups = detail_groups(invoice)
     corrected = dict(
         Invoice.objects.filter(
             kind=InvoiceKind.INVOICE, payer=invoice.payer, programme=invoice.programme
         ).values_list("month", "pk")
     )
     lines, totals = [], defaultdict(int)
-    for group in groups:
-        share = share_of[group["cohort_id"]]
-        parts = {name: apportion(group[name], share) for name in ("jkk", "jkm", "jht")}
-        is_adjustment = group["kind"] == LineKind.ADJUSTMENT
+    for key in sorted(groups):
+        kind, service_month, regency_id, cohort_id = key
+        group = groups[key]
+        share = share_of[cohort_id]
+        parts = {name: apportion(group[name], share) for name in AMOUNTS}
+        is_adjustment = kind == LineKind.ADJUSTMENT
         lines.append(
             InvoiceLine(
                 invoice=invoice,
-                kind=group["kind"],
-                regency_id=group["regency_id"],
-                cohort_id=group["cohort_id"],
-                service_month=group["service_month"],
-                corrects_id=corrected.get(group["service_month"]) if is_adjustment else None,
+                kind=kind,
+                regency_id=regency_id,
+                cohort_id=cohort_id,
+                service_month=service_month,
+                corrects_id=corrected.get(service_month) if is_adjustment else None,
                 headcount=group["headcount"],
                 share_bp=share.share_bp,
                 total=sum(parts.values()),
@@ -251,8 +331,9 @@ def _bill_payer(
                 kind=InvoiceKind.INVOICE, payer=payer, programme=programme, month=month.first_day
             )
             return existing, False
+        groups = sums_in_statement()
         for share in shares:
-            _insert_regular(invoice, month, rule, share, rates[share.cohort.pk])
+            _insert_regular(invoice, month, rule, share, rates[share.cohort.pk], groups)
         cohort_ids = [share.cohort.pk for share in shares]
         for earlier in billed_months.get(payer.pk, []):
             insert_removals(
@@ -261,6 +342,7 @@ def _bill_payer(
                 service_month=earlier,
                 rule=rule,
                 cohort_ids=cohort_ids,
+                groups=groups,
             )
             for share in shares:
                 _insert_additions(
@@ -270,8 +352,9 @@ def _bill_payer(
                     rule=rule,
                     share=share,
                     rate=rates_by_month[earlier][share.cohort.pk],
+                    groups=groups,
                 )
-        totals = build_lines(invoice, shares)
+        totals = build_lines(invoice, shares, groups)
         if not totals:
             raise _NothingToBill
         finalise_header(invoice, totals)

@@ -1,6 +1,7 @@
 """lindungi run_selection PROGRAMME [--dry-run]: rank and select, with a progress bar."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from lindungi.audit.context import audit_context
@@ -37,6 +38,8 @@ class Command(BaseCommand):
                 summary = run_selection(
                     user=actor, programme=found.get(), dry_run=dry_run, progress=progress
                 )
+        except PermissionDenied:
+            raise CommandError(f"user {user!r} may not run a selection") from None
         except LindungiError as error:
             raise CommandError(error.message) from None
         label = "dry run (nothing saved)" if dry_run else f"run #{summary.run_id} (draft)"

@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.registry.choices import DuplicateStatus
+from lindungi.registry.choices import DuplicateStatus, Sex
 from lindungi.registry.reading import CANONICAL_COLUMNS
 
 
@@ -46,6 +46,8 @@ class PeopleFilterForm(forms.Form):
     regency = forms.CharField(label=_("Regency code"), required=False)
     village = forms.CharField(label=_("Village code"), required=False)
     desil = forms.IntegerField(label=_("Desil"), required=False, min_value=1, max_value=10)
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "–"), *Sex.choices])
+    occupation = forms.CharField(label=_("Occupation"), required=False)
 
 
 class ReviewForm(forms.Form):

@@ -20,6 +20,8 @@ def list_people(
     regency: str | None = None,
     village: str | None = None,
     desil: int | None = None,
+    sex: str | None = None,
+    occupation: str | None = None,
 ) -> QuerySet[Person]:
     """People the user may see; `query` is a NIK (or its start) or part of a name."""
     people = scoped(user, Person.objects.select_related("village", "regency"))
@@ -34,6 +36,10 @@ def list_people(
         people = people.filter(village_id=village)
     if desil:
         people = people.filter(desil=desil)
+    if sex:
+        people = people.filter(sex=sex)
+    if occupation:
+        people = people.filter(occupation__iexact=occupation.strip())
     return people.order_by("nik")
 
 

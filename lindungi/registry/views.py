@@ -39,6 +39,8 @@ def people(request):
         regency=filters.get("regency") or None,
         village=filters.get("village") or None,
         desil=filters.get("desil"),
+        sex=filters.get("sex") or None,
+        occupation=filters.get("occupation") or None,
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

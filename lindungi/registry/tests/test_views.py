@@ -52,6 +52,10 @@ def test_people_search_by_nik_and_name(client, imported, province_officer):
     assert len(page) == 2
     page = client.get(reverse("registry:people"), {"regency": "53.03"}).context["page"]
     assert [p.nik for p in page] == [nik]
+    page = client.get(reverse("registry:people"), {"sex": "P", "occupation": "petani"})
+    assert [p.full_name for p in page.context["page"]] == ["Maria Bere", "Maria Bere"]
+    page = client.get(reverse("registry:people"), {"desil": 3}).context["page"]
+    assert list(page) == []
 
 
 def test_people_list_query_count_does_not_grow(client, imported, province_officer,

@@ -120,8 +120,14 @@ class EnrollmentEvent(models.Model):
     to_state = models.CharField(max_length=10, choices=EnrollmentState.choices)
     # The date the transition takes effect (coverage start, exit date, submission day).
     date = models.DateField()
+    # Unchecked by the database like `enrollment`: one acting user repeated on 100,000 rows.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     note = models.CharField(max_length=300, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -168,10 +174,14 @@ class BatchEntry(models.Model):
     REGENCY_SCOPE_FIELD = "enrollment__regency_id"
 
     # batch is covered by the (batch, nik) constraint's index and person by the open-batch one.
-    # enrollment and person are copied by INSERT..SELECT from existing enrollment rows, so
-    # the database does not check them again row by row.
+    # No column is checked again row by row: enrollment and person are copied by INSERT..SELECT
+    # from existing enrollment rows, and batch is the one row the same transaction created.
     batch = models.ForeignKey(
-        SubmissionBatch, on_delete=models.CASCADE, related_name="entries", db_index=False
+        SubmissionBatch,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        db_index=False,
+        db_constraint=False,
     )
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.PROTECT, related_name="entries", db_constraint=False
@@ -242,10 +252,15 @@ class ResponseRow(models.Model):
 
     REGENCY_SCOPE_FIELD = "enrollment__regency_id"
 
-    # response is covered by the (response, row_number) index; enrollment comes from the
-    # batch's own entries, so it is neither indexed (nothing reads by it) nor checked again.
+    # response is covered by the (response, row_number) index and is the row the same
+    # transaction created; enrollment comes from the batch's own entries and nothing reads by
+    # it. Neither is checked again row by row.
     response = models.ForeignKey(
-        ResponseImport, on_delete=models.CASCADE, related_name="rows", db_index=False
+        ResponseImport,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,
+        db_constraint=False,
     )
     row_number = models.PositiveIntegerField()
     enrollment = models.ForeignKey(

@@ -5,8 +5,9 @@ Batches, responses, bulk exits and replacement live in their own modules.
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -244,3 +245,61 @@ def set_replacement_policy(
             user=user,
         )
     return policy
+
+
+def apply_lapses(*, programme: Programme, as_of: date, user) -> int:
+    """End every active place of the programme that contributions found lapsed.
+
+    The exit reason is "lapsed" and the place ends on its last paid covered day: the day
+    before the oldest unpaid month (an empty period when coverage began inside that run).
+    Set-based: one event INSERT..SELECT and one UPDATE per distinct last paid day (one per
+    cohort's unpaid run, so a handful). Places already ended are left alone, so running it
+    again ends nothing. Freed places are not offered to the waitlist: the payer is behind.
+
+    The standing is read through the app registry: contributions builds on enrollment, not
+    the other way round, and the table is only read here.
+    """
+    require(user, Action.MANAGE_BILLING)
+    standing_model = apps.get_model("contributions", "EnrollmentStanding")
+    with transaction.atomic():
+        lapsed = standing_model.objects.filter(
+            standing="lapsed",
+            assessed_on__lte=as_of,
+            enrollment_id=OuterRef("pk"),
+        )
+        candidates = Enrollment.objects.filter(
+            programme=programme, state=EnrollmentState.ACTIVE
+        ).filter(Exists(lapsed))
+        unpaid_since_days = sorted(
+            set(
+                standing_model.objects.filter(
+                    enrollment__in=candidates, standing="lapsed", assessed_on__lte=as_of
+                ).values_list("unpaid_since", flat=True)
+            )
+        )
+        ended = 0
+        now = timezone.now()
+        for unpaid_since in unpaid_since_days:
+            last_paid_day = min(unpaid_since - timedelta(days=1), as_of)
+            group = candidates.filter(Exists(lapsed.filter(unpaid_since=unpaid_since)))
+            record_transitions(
+                group,
+                to_state=EnrollmentState.ENDED,
+                on=last_paid_day,
+                actor_id=user.pk,
+                note=ExitReason.LAPSED,
+            )
+            ended += group.update(
+                state=EnrollmentState.ENDED,
+                end_reason=ExitReason.LAPSED,
+                ended_on=last_paid_day,
+                end_date=last_paid_day,
+                updated_at=now,
+            )
+        record_event(
+            action="enrollment.lapses_applied",
+            target=programme,
+            summary={"as_of": as_of, "ended": ended},
+            user=user,
+        )
+    return ended

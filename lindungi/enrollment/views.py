@@ -1,6 +1,7 @@
 """Pages: enrollments by regency and state, batches, responses, exits, the person timeline.
 
 Views parse input, call one selector or service and render; LindungiError becomes a message.
+Uploads (insurer responses, exits) run as background jobs: the page redirects to the job.
 """
 
 from django.contrib import messages
@@ -23,7 +24,6 @@ from lindungi.enrollment.batches import (
     write_batch_xlsx,
     write_cover_pdf,
 )
-from lindungi.enrollment.exits import import_exits
 from lindungi.enrollment.forms import (
     EnrollmentFilterForm,
     ExitForm,
@@ -32,9 +32,9 @@ from lindungi.enrollment.forms import (
     UploadForm,
 )
 from lindungi.enrollment.models import SubmissionBatch
-from lindungi.enrollment.responses import import_insurer_response
 from lindungi.enrollment.services import record_exit
 from lindungi.enrollment.timeline import person_timeline
+from lindungi.enrollment.uploads import start_exits_job, start_response_job
 from lindungi.programs.models import Programme
 from lindungi.registry.models import Person
 
@@ -159,13 +159,11 @@ def response_upload(request):
             batch = SubmissionBatch.objects.filter(number=form.cleaned_data["batch"]).first()
         try:
             with _context(request):
-                response = import_insurer_response(
-                    user=request.user, file_name=upload.name, content=upload.read(), batch=batch
-                )
+                job = start_response_job(user=request.user, uploaded_file=upload, batch=batch)
         except LindungiError as error:
             messages.error(request, error.message)
         else:
-            return redirect("enrollment:response", pk=response.pk)
+            return redirect("jobs:detail", pk=job.pk)
     return render(
         request,
         "enrollment/responses.html",
@@ -191,18 +189,11 @@ def exits(request):
         upload = form.cleaned_data["file"]
         try:
             with _context(request):
-                result = import_exits(
-                    user=request.user, file_name=upload.name, content=upload.read()
-                )
+                job = start_exits_job(user=request.user, uploaded_file=upload)
         except LindungiError as error:
             messages.error(request, error.message)
         else:
-            messages.success(
-                request,
-                _("%(ended)s exits recorded, %(rejected)s rows rejected.")
-                % {"ended": result.rows_ended, "rejected": result.rows_rejected},
-            )
-            return redirect("enrollment:exits")
+            return redirect("jobs:detail", pk=job.pk)
     return render(
         request,
         "enrollment/exits.html",

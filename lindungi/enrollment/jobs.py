@@ -1,0 +1,44 @@
+"""Background handlers: the pages' insurer-response and exit uploads run here, with the job
+page's progress bar. The commands call the same services inline."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+from lindungi.enrollment import exits, responses
+from lindungi.enrollment.models import SubmissionBatch
+from lindungi.jobs.registry import job_handler
+
+RESPONSE_JOB_KIND = "enrollment.response"
+EXITS_JOB_KIND = "enrollment.exits"
+
+
+def _content(path: str) -> bytes:
+    return (Path(settings.MEDIA_ROOT) / path).read_bytes()
+
+
+@job_handler(RESPONSE_JOB_KIND)
+def run_response_import(
+    *, job, progress, path: str, file_name: str, batch_id: int | None = None
+) -> dict:
+    batch = SubmissionBatch.objects.get(pk=batch_id) if batch_id else None
+    result = responses.import_insurer_response(
+        user=job.created_by,
+        file_name=file_name,
+        content=_content(path),
+        batch=batch,
+        progress=progress,
+    )
+    return {
+        **responses.counts(result),
+        "result_url": reverse("enrollment:response", args=[result.pk]),
+    }
+
+
+@job_handler(EXITS_JOB_KIND)
+def run_exit_import(*, job, progress, path: str, file_name: str) -> dict:
+    result = exits.import_exits(
+        user=job.created_by, file_name=file_name, content=_content(path), progress=progress
+    )
+    return {**exits.counts(result), "result_url": reverse("enrollment:exits")}

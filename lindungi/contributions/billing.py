@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.contributions.choices import InvoiceKind, LineKind
-from lindungi.contributions.coverage import ENROLLMENT, PERSON, covered_in, table
+from lindungi.contributions.coverage import ENROLLMENT, covered_in, table
 from lindungi.contributions.due_dates import due_date
 from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
 from lindungi.contributions.policy import Share, cohort_shares, policy_for
@@ -30,8 +30,7 @@ from lindungi.programs.rates import Contribution, ContributionKey, contributions
 DETAIL = table(InvoiceDetail)
 INVOICE = table(Invoice)
 DETAIL_COLUMNS = (
-    "invoice_id, kind, service_month, enrollment_id, regency_id, cohort_id,"
-    " nik, kpj, full_name, sign, jkk, jkm, jht"
+    "invoice_id, kind, service_month, enrollment_id, regency_id, cohort_id, sign, jkk, jkm, jht"
 )
 GROUP_KEY = ("kind", "service_month", "regency_id", "cohort_id")
 AMOUNTS = ("jkk", "jkm", "jht")
@@ -113,9 +112,8 @@ def _insert_regular(
     coverage = covered_in(month, rule)
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
-        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, p.nik, COALESCE(e.kpj, ''),"
-        f" p.full_name, 1, %s, %s, %s"
-        f" FROM {ENROLLMENT} e JOIN {PERSON} p ON p.id = e.person_id"
+        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, %s, %s, %s"
+        f" FROM {ENROLLMENT} e"
         f" WHERE e.programme_id = %s AND e.cohort_id = %s AND {coverage.sql}"
     )
     params = [invoice.pk, LineKind.REGULAR.value, month.first_day, rate.jkk, rate.jkm, rate.jht]
@@ -153,7 +151,7 @@ def insert_removals(
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
         f" SELECT %s, %s, d.service_month, d.enrollment_id, MAX(d.regency_id), d.cohort_id,"
-        f" MAX(d.nik), MAX(d.kpj), MAX(d.full_name), -1, -SUM(d.jkk), -SUM(d.jkm), -SUM(d.jht)"
+        f" -1, -SUM(d.jkk), -SUM(d.jkm), -SUM(d.jht)"
         f" FROM {DETAIL} d JOIN {INVOICE} i ON i.id = d.invoice_id"
         f" WHERE d.service_month = %s AND d.enrollment_id IN (SELECT e.id FROM {ENROLLMENT} e"
         f" WHERE e.programme_id = %s AND NOT COALESCE(({coverage.sql}), FALSE))"
@@ -180,9 +178,8 @@ def _insert_additions(
     coverage = covered_in(service_month, rule)
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
-        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, p.nik, COALESCE(e.kpj, ''),"
-        f" p.full_name, 1, %s, %s, %s"
-        f" FROM {ENROLLMENT} e JOIN {PERSON} p ON p.id = e.person_id"
+        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, %s, %s, %s"
+        f" FROM {ENROLLMENT} e"
         f" WHERE e.programme_id = %s AND e.cohort_id = %s AND {coverage.sql}"
         f" AND {_net_billed()} = 0"
     )

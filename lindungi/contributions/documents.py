@@ -127,10 +127,11 @@ def detail_xlsx_chunks(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Rincian")
     sheet.append(DETAIL_HEADER)
-    rows = details.order_by("regency_id", "nik", "service_month", "id").values_list(
-        "nik",
-        "kpj",
-        "full_name",
+    # The detail names the enrollment; who that is comes from the enrollment and registry.
+    rows = details.order_by("regency_id", "enrollment_id", "service_month", "id").values_list(
+        "enrollment__person__nik",
+        "enrollment__kpj",
+        "enrollment__person__full_name",
         "regency_id",
         "cohort__name",
         "service_month",
@@ -145,7 +146,7 @@ def detail_xlsx_chunks(
         sheet.append(
             [
                 nik,
-                kpj,
+                kpj or "",
                 name,
                 regency,
                 cohort,

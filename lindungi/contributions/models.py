@@ -208,14 +208,16 @@ class InvoiceDetail(ImmutableModel):
     Amounts are the person's whole contribution (negative in a removal); the payer's share of
     each line is apportioned on the line, so the shares add up exactly.
 
-    A month writes one row per person (a million for a large programme), so the table is
-    kept cheap to write: enrollment, regency and cohort are copied by INSERT .. SELECT from
-    the enrollment row they name in the same statement, so they carry no database foreign
-    key (no per-row check) and no index of their own. Rows are written only by the billing
-    SQL and never changed (ImmutableModel), and PROTECT still guards deletes in Django.
-    Two indexes remain, each serving the billing run: the invoice's rows, and what was
-    billed for a person in a month. A wider covering index was tried: on PostgreSQL it
-    tripled the insert time.
+    A month writes one row per person (a million for a large programme), so the row is
+    narrow and cheap to write. It names the enrollment, not the person: NIK, KPJ and name
+    are joined when the detail is exported (the registry keeps every version of a person),
+    and leaving out the copied text cut the write by ~40% on PostgreSQL. Enrollment,
+    regency and cohort are copied by INSERT .. SELECT from the enrollment row they name in
+    the same statement, so they carry no database foreign key (no per-row check) and no
+    index of their own. Rows are written only by the billing SQL and never changed
+    (ImmutableModel), and PROTECT still guards deletes in Django. Two indexes remain, each
+    serving the billing run: the invoice's rows, and what was billed for a person in a
+    month. A wider covering index was tried: on PostgreSQL it tripled the insert time.
     """
 
     REGENCY_SCOPE_FIELD = "regency_id"
@@ -249,9 +251,6 @@ class InvoiceDetail(ImmutableModel):
         db_constraint=False,
         db_index=False,
     )
-    nik = models.CharField(max_length=16)
-    kpj = models.CharField(max_length=20, blank=True)
-    full_name = models.CharField(max_length=200)
     # +1 billed, -1 removed by an adjustment.
     sign = models.SmallIntegerField(default=1)
     jkk = models.BigIntegerField()
@@ -259,14 +258,14 @@ class InvoiceDetail(ImmutableModel):
     jht = models.BigIntegerField()
 
     class Meta:
-        ordering = ["invoice", "regency", "nik"]
+        ordering = ["invoice", "regency", "enrollment"]
         indexes = [
             # What a payer billed for a person and month: adjustments and the lapse rule.
             models.Index(fields=["service_month", "enrollment"], name="contrib_detail_month"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.invoice} {self.nik}"
+        return f"{self.invoice} {self.enrollment_id}"
 
 
 class Payment(ImmutableModel):

@@ -15,6 +15,7 @@ from lindungi.contributions.tests.conftest import (
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.enrollment.choices import EnrollmentState
+from lindungi.enrollment.models import Enrollment
 
 JULY, AUGUST, SEPTEMBER = Month(2025, 7), Month(2025, 8), Month(2025, 9)
 
@@ -191,8 +192,14 @@ def test_issued_invoice_cannot_be_edited_or_deleted(cohort):
 def test_invoice_freezes_the_data_it_was_computed_from(cohort):
     enrollment = enroll(cohort)
     invoice = bill_month(programme=cohort.programme, month=JULY).created[0]
-    enrollment.person.full_name = "NAMA BARU"
-    enrollment.person.save()
+    # The person moves to TTU and the rate table is not consulted again: the invoice keeps
+    # the regency, cohort and amounts it was billed with.
+    Enrollment.objects.filter(pk=enrollment.pk).update(regency_id="53.03")
     detail = invoice.details.get()
-    assert detail.full_name != "NAMA BARU"
-    assert detail.kpj == enrollment.kpj
+    assert (detail.enrollment_id, detail.regency_id, detail.cohort_id) == (
+        enrollment.pk,
+        "53.05",
+        cohort.pk,
+    )
+    assert (detail.jkk, detail.jkm, detail.jht, detail.sign) == (10_000, 6_800, 0, 1)
+    assert list(invoice.lines.values_list("regency_id", "total")) == [("53.05", 16_800)]

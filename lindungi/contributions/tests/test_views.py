@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.tests.conftest import TTU_VILLAGE, enroll
 from lindungi.core.dates import Month
+from lindungi.enrollment.models import Enrollment
 
 
 @pytest.fixture
@@ -39,6 +40,11 @@ def test_regency_officer_sees_only_their_regency_share(client, regency_officer, 
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][0] == "NIK"
+    alor = Enrollment.objects.filter(regency_id="53.05").order_by("pk")
+    # NIK, KPJ and name are joined from the enrollment and the registry.
+    assert [row[:3] for row in rows[1:]] == [
+        (e.person.nik, e.kpj, e.person.full_name) for e in alor
+    ]
     assert [row[3] for row in rows[1:]] == ["53.05", "53.05"]
     assert [row[10] for row in rows[1:]] == [16_800, 16_800]
 

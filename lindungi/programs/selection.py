@@ -247,7 +247,9 @@ def _insert_ineligible(run: SelectionRun) -> None:
 
 
 def _insert_ranked(run: SelectionRun, criteria: list[str]) -> None:
-    # Rows go in by regency and rank, so the rank index only ever appends.
+    # Rows go in by person, like the ineligible: the run-and-person and person indexes then take
+    # them in order and only the rank index sees scattered keys (faster than rank order on both
+    # databases, measured).
     _execute(
         f"""
         INSERT INTO programs_decision ({DECISION_COLUMNS})
@@ -271,7 +273,7 @@ def _insert_ranked(run: SelectionRun, criteria: list[str]) -> None:
         FROM ranked c
         LEFT JOIN programs_runquota q ON q.run_id = %(run)s AND q.regency_id = c.regency_id
             AND c.rank > q.rank_from AND c.rank <= q.rank_to
-        ORDER BY c.regency_id, c.rank
+        ORDER BY c.person_id
         """,  # noqa: S608
         {"run": run.pk, "selected": Outcome.SELECTED, "waitlisted": Outcome.WAITLISTED},
     )

@@ -182,3 +182,43 @@ def test_explain_is_limited_to_the_officers_regency(province_officer, regency_of
         explain(user=outsider, run=run, nik=alor.nik)
     with pytest.raises(InvalidInput):
         explain(user=province_officer, run=run, nik="12345")
+
+
+def test_cohorts_sharing_a_regency_take_consecutive_ranks_in_cohort_order(province_officer):
+    from lindungi.programs.choices import FundingSource, PayerType
+    from lindungi.programs.services import add_cohort
+
+    programme = make_programme(province_officer, quotas={ALOR: 2}, redistribute_surplus=False)
+    alor_cohort = add_cohort(
+        user=province_officer,
+        programme=programme,
+        name="APBD Alor",
+        payer_type=PayerType.REGENCY,
+        payer_name="Pemkab Alor",
+        payer_regency_code=ALOR,
+        funding_source=FundingSource.APBD,
+        headcount=1,
+        regency_code=ALOR,
+    )
+    people = [
+        person(desil=desil, poverty_label=label)
+        for desil, label in [(1, "extreme_poor"), (2, "poor"), (3, "near_poor"), (4, "vulnerable")]
+    ]
+    summary = run_selection(user=province_officer, programme=programme)
+    run = programme.runs.get()
+    province_cohort = programme.cohorts.get(name="APBD Provinsi")
+    assert list(
+        Decision.objects.filter(run=run)
+        .order_by("rank")
+        .values_list("person_id", "rank", "outcome", "cohort_id")
+    ) == [
+        (people[0].pk, 1, Outcome.SELECTED, province_cohort.pk),
+        (people[1].pk, 2, Outcome.SELECTED, province_cohort.pk),
+        (people[2].pk, 3, Outcome.SELECTED, alor_cohort.pk),
+        (people[3].pk, 4, Outcome.WAITLISTED, None),
+    ]
+    quotas = run.quotas.filter(regency_id=ALOR).order_by("cohort__position", "cohort_id")
+    assert [
+        (q.cohort_id, q.rank_from, q.rank_to, q.eligible, q.filled, q.last_desil) for q in quotas
+    ] == [(province_cohort.pk, 0, 2, 4, 2, 2), (alor_cohort.pk, 2, 3, 2, 1, 3)]
+    assert (summary.selected, summary.waitlisted, run.selected) == (3, 1, 3)

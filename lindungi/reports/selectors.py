@@ -305,7 +305,10 @@ def people_page(people: QuerySet[Person], *, after: int | None, size: int = 50) 
         start = people.filter(pk=after).values_list("nik", flat=True).first()
     if start is not None:
         people = people.filter(nik__gt=start)
-    rows = list(people[: size + 1])
+    # Ids first, then the rows: the sort then carries one narrow column and no joined village
+    # across the regency's tens of thousands of people, and only the page's rows are joined.
+    ids = list(people.values_list("pk", flat=True)[: size + 1])
+    rows = list(people.filter(pk__in=ids)) if ids else []
     return PeoplePage(
         people=rows[:size],
         next_after=rows[size - 1].pk if len(rows) > size else None,

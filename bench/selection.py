@@ -127,7 +127,10 @@ def main() -> None:
         try:
             return execute(sql, params, many, context)
         finally:
-            statements.append((time.perf_counter() - started, " ".join(sql.split())[:70]))
+            label = " ".join(sql.split())[:60]
+            if label.startswith("INSERT INTO programs_decision"):
+                label += " [ranked]" if "ROW_NUMBER" in sql else " [ineligible]"
+            statements.append((time.perf_counter() - started, label))
 
     with measure() as selection, connection.execute_wrapper(timed):
         summary = run_selection(user=officer, programme=programme)

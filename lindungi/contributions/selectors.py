@@ -4,10 +4,28 @@ A regency officer sees only their regency's share: the lines and detail rows of 
 regency, and invoice figures summed from those lines.
 """
 
-from django.db.models import F, QuerySet, Sum
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, StatementLine
+from lindungi.contributions.budget import budget_overview
+from lindungi.contributions.choices import AGING_BUCKETS, InvoiceKind, ReconciliationCategory
+from lindungi.contributions.models import (
+    Appropriation,
+    Invoice,
+    InvoiceDetail,
+    InvoiceLine,
+    Payer,
+    Payment,
+    StatementImport,
+    StatementLine,
+)
+from lindungi.contributions.payments import Balance, balances
+from lindungi.core.dates import Month
+from lindungi.core.money import largest_remainder
 from lindungi.core.permissions import Action, regency_scope, require, scoped
 
 
@@ -40,3 +58,175 @@ def list_details(user, invoice: Invoice) -> QuerySet[InvoiceDetail]:
 def list_statement_lines(user, statement_id: int) -> QuerySet[StatementLine]:
     require(user, Action.VIEW_MONEY)
     return scoped(user, StatementLine.objects.filter(statement_id=statement_id))
+
+
+def _regency_share(user) -> dict[int, tuple[int, int]] | None:
+    """Per invoice, (the regency's line total, the invoice total) for a regency officer."""
+    limit = regency_scope(user)
+    if limit is None:
+        return None
+    rows = (
+        InvoiceLine.objects.filter(regency_id=limit)
+        .values("invoice_id")
+        .annotate(share=Sum("total"))
+        .values_list("invoice_id", "share", "invoice__total")
+    )
+    return {invoice_id: (share, total) for invoice_id, share, total in rows}
+
+
+def share_of(amount: int, share: tuple[int, int]) -> int:
+    """The regency's part of an invoice amount, in proportion to its lines (exact rupiah)."""
+    part, whole = share
+    if amount < 0:
+        return -share_of(-amount, share)
+    if whole <= 0 or part <= 0:
+        return 0
+    if part >= whole:
+        return amount
+    return largest_remainder(amount, [("regency", part), ("rest", whole - part)])["regency"]
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    payment: Payment
+    # The whole amount, or the regency's share of it for a regency officer.
+    visible_amount: int
+
+
+def list_payments(user, *, limit: int = 500) -> list[PaymentRow]:
+    """Payments, newest first; a regency officer sees their regency's share of each."""
+    require(user, Action.VIEW_MONEY)
+    payments = Payment.objects.select_related("invoice", "invoice__payer").order_by(
+        "-paid_on", "-id"
+    )
+    shares = _regency_share(user)
+    if shares is None:
+        return [PaymentRow(p, p.amount) for p in payments[:limit]]
+    payments = payments.filter(invoice_id__in=list(shares))[:limit]
+    return [PaymentRow(p, share_of(p.amount, shares[p.invoice_id])) for p in payments]
+
+
+def invoice_balance(user, invoice: Invoice) -> Balance:
+    """Due and paid for the invoice, or the regency's share of both."""
+    balance = balances(Invoice.objects.filter(pk=invoice.pk))[invoice.pk]
+    shares = _regency_share(user)
+    if shares is None:
+        return balance
+    share = shares.get(invoice.pk, (0, invoice.total))
+    return Balance(due=share_of(balance.due, share), paid=share_of(balance.paid, share))
+
+
+def list_invoice_payments(user, invoice: Invoice) -> list[PaymentRow]:
+    shares = _regency_share(user)
+    rows = invoice.payments.order_by("paid_on", "id")
+    if shares is None:
+        return [PaymentRow(p, p.amount) for p in rows]
+    share = shares.get(invoice.pk, (0, invoice.total))
+    return [PaymentRow(p, share_of(p.amount, share)) for p in rows]
+
+
+@dataclass
+class AgingRow:
+    payer: Payer
+    # Bucket key -> outstanding rupiah, in AGING_BUCKETS order.
+    buckets: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.buckets.values())
+
+
+def _bucket(days_overdue: int) -> str:
+    for key, _label, low, high in AGING_BUCKETS:
+        if (low is None or days_overdue >= low) and (high is None or days_overdue <= high):
+            return key
+    raise AssertionError(days_overdue)
+
+
+def arrears_aging(user, *, as_of: date) -> list[AgingRow]:
+    """Outstanding amounts per payer by days past the due date (regency share if scoped)."""
+    require(user, Action.VIEW_MONEY)
+    invoices = list(
+        Invoice.objects.filter(kind=InvoiceKind.INVOICE, month__lte=as_of)
+        .select_related("payer")
+        .order_by("payer__name", "month")
+    )
+    shares = _regency_share(user)
+    if shares is not None:
+        invoices = [invoice for invoice in invoices if invoice.pk in shares]
+    balance = balances(Invoice.objects.filter(pk__in=[invoice.pk for invoice in invoices]))
+    rows: dict[int, AgingRow] = {}
+    for invoice in invoices:
+        outstanding = balance[invoice.pk].outstanding
+        if shares is not None:
+            outstanding = share_of(outstanding, shares[invoice.pk])
+        if outstanding <= 0:
+            continue
+        row = rows.setdefault(
+            invoice.payer_id,
+            AgingRow(invoice.payer, {key: 0 for key, *_rest in AGING_BUCKETS}),
+        )
+        row.buckets[_bucket((as_of - invoice.due_date).days)] += outstanding
+    return list(rows.values())
+
+
+def aging_buckets() -> list[tuple[str, str]]:
+    return [(key, str(label)) for key, label, *_rest in AGING_BUCKETS]
+
+
+def list_statements(user) -> QuerySet[StatementImport]:
+    require(user, Action.VIEW_MONEY)
+    return StatementImport.objects.select_related("programme").order_by("-month", "-id")
+
+
+def get_statement(user, pk: int) -> StatementImport:
+    return get_object_or_404(list_statements(user), pk=pk)
+
+
+def statement_summary(user, statement: StatementImport) -> list[dict]:
+    """Count, insurer and expected amounts and open lines per category, of the lines the
+    user may see, in category order, with a total row last."""
+    lines = list_statement_lines(user, statement.pk)
+    found = {
+        row["category"]: row
+        for row in lines.values("category").annotate(
+            count=Count("id"),
+            insurer=Coalesce(Sum("insurer_amount"), 0),
+            expected=Coalesce(Sum("expected_amount"), 0),
+            open=Count("id", filter=Q(resolved=False)),
+        )
+    }
+    empty = {"count": 0, "insurer": 0, "expected": 0, "open": 0}
+    rows = [
+        {"category": value, "label": label, **{k: found.get(value, empty)[k] for k in empty}}
+        for value, label in ReconciliationCategory.choices
+    ]
+    total = {k: sum(row[k] for row in rows) for k in empty}
+    return [*rows, {"category": "", "label": "", **total}]
+
+
+def list_budget_payers(user) -> QuerySet[Payer]:
+    """Payers whose budgets the user may see: a regency officer only their regency's."""
+    require(user, Action.VIEW_MONEY)
+    payers = Payer.objects.order_by("payer_type", "name")
+    limit = regency_scope(user)
+    return payers if limit is None else payers.filter(regency_id=limit)
+
+
+def list_appropriations(user, fiscal_year: int) -> QuerySet[Appropriation]:
+    return Appropriation.objects.filter(
+        payer__in=list_budget_payers(user), fiscal_year=fiscal_year
+    ).select_related("payer", "amends")
+
+
+def guaranteed_until(programme) -> Month | None:
+    """The earliest "guaranteed until" month of the programme's payers' budgets this year:
+    the programme's cover is only as long as its shortest budget. None without budgets."""
+    months = []
+    for payer in Payer.objects.filter(invoices__programme=programme).distinct():
+        if not Appropriation.objects.filter(payer=payer, fiscal_year=programme.year).exists():
+            continue
+        overview = budget_overview(payer=payer, fiscal_year=programme.year)
+        if overview.forecast is not None:
+            months.append(overview.forecast.guaranteed_until)
+    return min(months) if months else None

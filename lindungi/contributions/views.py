@@ -1,13 +1,32 @@
-"""Invoice pages and documents. Thin: parse, call a selector, render."""
+"""Invoice, payment and arrears pages and documents. Thin: parse, call a selector or
+service, render."""
 
+from datetime import date
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lindungi.contributions.documents import detail_xlsx_chunks, invoice_pdf
-from lindungi.contributions.selectors import get_invoice, list_details, list_invoices, list_lines
-from lindungi.core.permissions import regency_scope
+from lindungi.contributions.forms import PaymentForm
+from lindungi.contributions.payments import record_payment
+from lindungi.contributions.selectors import (
+    aging_buckets,
+    arrears_aging,
+    get_invoice,
+    invoice_balance,
+    list_details,
+    list_invoice_payments,
+    list_invoices,
+    list_lines,
+    list_payments,
+)
+from lindungi.core.errors import LindungiError
+from lindungi.core.permissions import Action, can, regency_scope, require
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -19,7 +38,7 @@ def invoice_list(request):
 
 
 @login_required
-def invoice_detail(request, pk: int):
+def invoice_detail(request, pk: int, form: PaymentForm | None = None):
     invoice = get_invoice(request.user, pk)
     lines = list_lines(request.user, invoice).select_related("regency", "cohort")
     return render(
@@ -29,7 +48,12 @@ def invoice_detail(request, pk: int):
             "invoice": invoice,
             "lines": lines,
             "scoped": regency_scope(request.user) is not None,
+            "balance": invoice_balance(request.user, invoice),
+            "payments": list_invoice_payments(request.user, invoice),
+            "payment_form": form or PaymentForm(initial={"paid_on": date.today()}),
+            "may_record_payment": can(request.user, Action.RECORD_PAYMENT),
         },
+        status=400 if form is not None else 200,
     )
 
 
@@ -57,3 +81,49 @@ def invoice_xlsx(request, pk: int):
     name = invoice.number.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="{name}-rincian.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def payment_record(request, pk: int):
+    require(request.user, Action.RECORD_PAYMENT)
+    invoice = get_invoice(request.user, pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            record_payment(invoice=invoice, user=request.user, **form.cleaned_data)
+        except LindungiError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Payment recorded."))
+            return redirect("contributions:invoice", pk=invoice.pk)
+    return invoice_detail(request, pk, form=form)
+
+
+@login_required
+def payment_list(request):
+    return render(
+        request, "contributions/payment_list.html", {"payments": list_payments(request.user)}
+    )
+
+
+@login_required
+def arrears(request):
+    try:
+        as_of = date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        as_of = date.today()
+    rows = arrears_aging(request.user, as_of=as_of)
+    buckets = aging_buckets()
+    totals = {key: sum(row.buckets[key] for row in rows) for key, _label in buckets}
+    return render(
+        request,
+        "contributions/arrears.html",
+        {
+            "as_of": as_of,
+            "buckets": buckets,
+            "rows": [(row, [row.buckets[key] for key, _label in buckets]) for row in rows],
+            "totals": [totals[key] for key, _label in buckets],
+            "grand_total": sum(totals.values()),
+        },
+    )

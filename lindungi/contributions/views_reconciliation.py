@@ -1,0 +1,155 @@
+"""Reconciliation pages: statements, upload, the report by category, resolving a line and
+formula-safe exports. Thin: parse, call a selector or service, render."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindungi.contributions.choices import ReconciliationCategory
+from lindungi.contributions.forms import ResolveForm, StatementForm
+from lindungi.contributions.reconciliation import import_statement, read_statement, resolve_line
+from lindungi.contributions.selectors import (
+    get_statement,
+    list_statement_lines,
+    list_statements,
+    statement_summary,
+)
+from lindungi.core.dates import Month
+from lindungi.core.errors import LindungiError
+from lindungi.core.permissions import Action, can, require
+from lindungi.reports.exports import XLSX_CONTENT_TYPE, neutralise, write_xlsx
+
+EXPORT_HEADER = ("Baris", "KPJ", "NIK", "Kab/Kota", "Kategori", "Tagihan BPJS", "Seharusnya")
+EXPORT_FIELDS = (
+    "row_number",
+    "kpj",
+    "nik",
+    "regency_id",
+    "category",
+    "insurer_amount",
+    "expected_amount",
+    "resolved",
+    "resolution_note",
+)
+PAGE_SIZE = 200
+
+
+@login_required
+def reconciliation(request, form: StatementForm | None = None):
+    statements = list_statements(request.user)
+    return render(
+        request,
+        "contributions/reconciliation.html",
+        {
+            "statements": statements[:200],
+            "form": form or StatementForm(),
+            "may_import": can(request.user, Action.MANAGE_BILLING),
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def statement_upload(request):
+    require(request.user, Action.MANAGE_BILLING)
+    form = StatementForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = io.TextIOWrapper(upload.file, encoding="utf-8-sig")
+            rows, _named_month = read_statement(text)
+            statement = import_statement(
+                programme=form.cleaned_data["programme"],
+                month=Month.parse(form.cleaned_data["month"]),
+                rows=rows,
+                file_name=upload.name,
+                user=request.user,
+            )
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file is not UTF-8 text."))
+        except LindungiError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Statement imported."))
+            return redirect("contributions:statement", pk=statement.pk)
+    return reconciliation(request, form=form)
+
+
+@login_required
+def statement_detail(request, pk: int):
+    statement = get_statement(request.user, pk)
+    lines = list_statement_lines(request.user, statement.pk)
+    category = request.GET.get("category", "")
+    if category in ReconciliationCategory.values:
+        lines = lines.filter(category=category)
+    if request.GET.get("open"):
+        lines = lines.filter(resolved=False)
+    return render(
+        request,
+        "contributions/statement_detail.html",
+        {
+            "statement": statement,
+            "summary": statement_summary(request.user, statement),
+            "lines": lines.order_by("category", "row_number", "id")[:PAGE_SIZE],
+            "category": category,
+            "categories": ReconciliationCategory.choices,
+            "resolve_form": ResolveForm(),
+            "may_resolve": can(request.user, Action.MANAGE_BILLING),
+        },
+    )
+
+
+@login_required
+@require_POST
+def statement_line_resolve(request, pk: int, line_pk: int):
+    require(request.user, Action.MANAGE_BILLING)
+    statement = get_statement(request.user, pk)
+    line = get_object_or_404(list_statement_lines(request.user, statement.pk), pk=line_pk)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A resolution needs a note."))
+    else:
+        try:
+            resolve_line(line=line, note=form.cleaned_data["note"], user=request.user)
+        except LindungiError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Line resolved."))
+    return redirect("contributions:statement", pk=statement.pk)
+
+
+@login_required
+def statement_export(request, pk: int, file_format: str):
+    """The lines the user may see, every text cell neutralised against formulas."""
+    statement = get_statement(request.user, pk)
+    rows = (
+        list_statement_lines(request.user, statement.pk)
+        .order_by("category", "row_number", "id")
+        .values_list(*EXPORT_FIELDS)
+        .iterator(chunk_size=2000)
+    )
+    header = (*EXPORT_HEADER, "Selesai", "Catatan")
+    name = f"rekonsiliasi-{statement.month:%Y-%m}-{statement.pk}"
+    if file_format not in {"csv", "xlsx"}:
+        raise Http404(file_format)
+    if file_format == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([neutralise(value) for value in row])
+        return response
+    buffer = io.BytesIO()
+    # KPJ and NIK stay text so Excel keeps every digit.
+    write_xlsx(buffer, headers=header, rows=rows, sheet_title="Rekonsiliasi", text_columns=(1, 2))
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

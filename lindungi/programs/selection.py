@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.errors import InvalidTransition
@@ -336,7 +337,7 @@ def run_selection(
 ) -> RunSummary:
     """Make a new draft selection run (superseding earlier drafts), or only count with dry_run."""
     require(user, Action.RUN_SELECTION)
-    progress.start(5, "selection")
+    progress.start(5, _("Selection"))
     with _sqlite_cache_for_a_run(), transaction.atomic():
         if connection.vendor == "postgresql":
             # Ends with the transaction (the caller's, if it holds one).
@@ -344,12 +345,12 @@ def run_selection(
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         if programme.runs.filter(status=RunStatus.APPROVED).exists():
             raise InvalidTransition(
-                "This programme already has an approved selection; it is frozen.",
+                _("This programme already has an approved selection; it is frozen."),
                 code="selection_already_approved",
             )
         if not programme.cohorts.exists():
             raise InvalidTransition(
-                "The programme has no cohort to fill.", code="programme_without_cohort"
+                _("The programme has no cohort to fill."), code="programme_without_cohort"
             )
         superseded = list(
             programme.runs.filter(status=RunStatus.DRAFT).values_list("pk", flat=True)

@@ -192,3 +192,23 @@ def test_pages_need_a_login(client, selected):
         reverse("programs:decisions", args=[run.pk, ALOR]),
     ]:
         assert client.get(url).status_code == 302
+
+
+def test_a_job_on_an_approved_programme_fails_with_an_indonesian_message(
+    client, province_officer, selected
+):
+    from lindungi.programs.approval import approve_run
+
+    programme, run, *_ = selected
+    approve_run(user=province_officer, run=run)
+    client.force_login(province_officer)
+    client.post(reverse("programs:select", args=[programme.pk]))
+    job = Job.objects.get(kind=SELECTION_JOB_KIND)
+    execute_job(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error_message == (
+        "Program ini sudah memiliki seleksi yang disetujui; seleksinya dibekukan."
+    )
+    assert list(programme.runs.values_list("pk", "status")) == [(run.pk, RunStatus.APPROVED)]
+    assert Decision.objects.filter(run=run).count() == 3

@@ -80,14 +80,17 @@ def invoice_pdf(invoice: Invoice, lines: QuerySet[InvoiceLine]) -> bytes:
             ]
         )
     )
+    # Named outside the f-strings so that makemessages finds them.
+    contributions_label = _("BPJS Ketenagakerjaan contributions")
+    amount_due, in_words = _("Amount due"), _("In words")
     story = [
-        Paragraph(f"{title} – {_('BPJS Ketenagakerjaan contributions')}", styles["Title"]),
+        Paragraph(f"{title} – {contributions_label}", styles["Title"]),
         Table(facts, colWidths=[40 * mm, 130 * mm]),
         Spacer(1, 6 * mm),
         table,
         Spacer(1, 6 * mm),
-        Paragraph(f"<b>{_('Amount due')}:</b> {format_rupiah(invoice.total)}", styles["Normal"]),
-        Paragraph(f"<i>{_('In words')}: {terbilang_rupiah(invoice.total)}</i>", styles["Normal"]),
+        Paragraph(f"<b>{amount_due}:</b> {format_rupiah(invoice.total)}", styles["Normal"]),
+        Paragraph(f"<i>{in_words}: {terbilang_rupiah(invoice.total)}</i>", styles["Normal"]),
     ]
     if invoice.adjustments:
         story.append(

@@ -15,6 +15,7 @@ from lindungi.contributions.budget import budget_overview
 from lindungi.contributions.choices import AGING_BUCKETS, InvoiceKind, ReconciliationCategory
 from lindungi.contributions.models import (
     Appropriation,
+    EnrollmentStanding,
     Invoice,
     InvoiceDetail,
     InvoiceLine,
@@ -230,3 +231,10 @@ def guaranteed_until(programme) -> Month | None:
         if overview.forecast is not None:
             months.append(overview.forecast.guaranteed_until)
     return min(months) if months else None
+
+
+def list_standings(programme, *, standing: str | None = None) -> QuerySet[EnrollmentStanding]:
+    """The programme's enrollments flagged by the last `assess_standing` (no user scope:
+    for services such as enrollment's `apply_lapses`, which scope nothing)."""
+    rows = EnrollmentStanding.objects.filter(enrollment__programme=programme)
+    return rows if standing is None else rows.filter(standing=standing)

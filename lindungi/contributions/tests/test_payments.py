@@ -171,3 +171,21 @@ def test_no_lapse_when_the_insurer_accepts_the_payer_delay(cohort):
     result = assess_standing(programme=cohort.programme, as_of=datetime.date(2025, 12, 1))
     assert (result.at_risk, result.lapsed) == (0, 0)
     assert EnrollmentStanding.objects.count() == 0
+
+
+def test_list_standings_reads_what_the_assessment_flagged(cohort):
+    from lindungi.contributions.selectors import list_standings
+
+    enrollment = enroll(cohort)
+    EnrollmentStanding.objects.create(
+        enrollment=enrollment,
+        regency_id=enrollment.regency_id,
+        standing=Standing.LAPSED,
+        unpaid_months=4,
+        unpaid_since=datetime.date(2025, 7, 1),
+        assessed_on=datetime.date(2025, 11, 20),
+    )
+    assert list(list_standings(cohort.programme, standing=Standing.LAPSED)) == [
+        EnrollmentStanding.objects.get()
+    ]
+    assert list(list_standings(cohort.programme, standing=Standing.AT_RISK)) == []

@@ -2,8 +2,9 @@
 
 Coverage is [start_date, end_date] (both inclusive) of an active or ended enrollment; an
 end_date before the start_date is an empty period (the person left before coverage began).
-The database refuses overlapping periods for one person: an exclusion constraint on PostgreSQL
-and a trigger on SQLite, both created in migration 0002 because neither is portable.
+The database refuses overlapping periods for one person: triggers on both databases, because
+neither form is portable (SQLite: per-row, migration 0002; PostgreSQL: one check per statement
+under an advisory lock, migration 0005, which replaced 0002's slower exclusion constraint).
 """
 
 from django.conf import settings

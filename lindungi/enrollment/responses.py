@@ -1,10 +1,11 @@
 """Importing the insurer's answer to a submission batch: KPJ numbers and rejections.
 
 Rows are validated in memory against the batch (one query for its entries, one for the KPJs
-already known), then applied with set-based SQL: the valid rows are stored as ResponseRow and
-two UPDATE..FROM statements activate or reject the places they name. A row already applied is
-"unchanged", so importing the same file twice changes nothing. Every row is accounted for:
-activated + refused + unchanged + rejected = read.
+already known, cells read by column position, the garbage collector held meanwhile), then
+applied with set-based SQL: the valid rows are staged as ResponseRow (executemany, or COPY on
+PostgreSQL) and two UPDATE..FROM statements activate or reject the places they name. A row
+already applied is "unchanged", so importing the same file twice changes nothing. Every row is
+accounted for: activated + refused + unchanged + rejected = read.
 """
 
 import hashlib
@@ -191,7 +192,14 @@ def import_insurer_response(
         )
 
 
-def _import_response(*, user, file_name, content, batch, progress) -> ResponseImport:
+def _import_response(
+    *,
+    user,
+    file_name: str,
+    content: bytes,
+    batch: SubmissionBatch | None,
+    progress: Progress,
+) -> ResponseImport:
     started = time.monotonic()
     table = read_table(content, file_name, aliases=ALIASES, required=REQUIRED)
     batch = _resolve_batch(table, batch)

@@ -331,7 +331,9 @@ class Decision(models.Model):
     class Meta:
         ordering = ["run", "regency", "rank", "nik"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "person"], name="programs_decision_unique"),
+            # Person first: it also serves a person's decisions across runs (the timeline, the
+            # PROTECT check), so no separate person index is maintained on every insert.
+            models.UniqueConstraint(fields=["person", "run"], name="programs_decision_unique"),
             # Partial: only the eligible have a rank, and two thirds of a run's rows are not;
             # leaving them out of the index makes the million-row insert much cheaper.
             models.UniqueConstraint(
@@ -342,7 +344,6 @@ class Decision(models.Model):
         ]
         indexes = [
             models.Index(fields=["run", "nik"], name="programs_decision_run_nik"),
-            models.Index(fields=["person", "outcome"], name="programs_decision_person"),
             models.Index(fields=["regency", "run"], name="programs_decision_regency"),
             # Only the selected have a cohort; the index serves the PROTECT check and billing.
             models.Index(

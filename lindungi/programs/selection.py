@@ -132,6 +132,8 @@ def _stage_candidates(programme: Programme) -> None:
         JOIN programs_selectionrun r ON r.id = d.run_id
         JOIN programs_programme g ON g.id = r.programme_id
         WHERE r.status = %(approved)s AND d.outcome = %(selected)s AND g.id <> %(programme)s
+          -- Always true of the selected; lets the partial rank index find them.
+          AND d.rank IS NOT NULL
           AND g.coverage_start <= %(end)s AND g.coverage_end >= %(start)s
     """
     region = "p.regency_id = %(region)s" if programme.regency_id else "p.regency_id LIKE %(region)s"

@@ -50,8 +50,13 @@ class JobProgress:
         self.total: int | None = None
         self.label = ""
         self._last_write: float | None = None
+        # The last phase that counted something: a closing phase that counts nothing (a single
+        # SQL statement) must not leave the finished job reading "0 of 0".
+        self._counted: tuple[int, int | None, str] | None = None
 
     def start(self, total: int | None, label: str = "") -> None:
+        if self.done:
+            self._counted = (self.done, self.total, self.label)
         self.done = 0
         self.total = total
         self.label = str(label)
@@ -64,6 +69,8 @@ class JobProgress:
             self._write(now)
 
     def finish(self) -> None:
+        if not self.done and self._counted is not None:
+            self.done, self.total, self.label = self._counted
         if self.total is None:
             self.total = self.done
         self._write()

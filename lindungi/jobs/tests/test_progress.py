@@ -103,3 +103,12 @@ def test_terminal_progress_draws_on_a_terminal():
     progress.finish()
     assert "3" in stream.getvalue()
     assert progress.enabled is True
+
+
+def test_a_closing_phase_that_counts_nothing_keeps_the_figures_of_the_counted_phase():
+    progress = JobProgress(job_id=1, clock=FakeClock())
+    progress.start(120, "Impor")
+    progress.advance(120)
+    progress.start(None, "Menerapkan")
+    progress.finish()
+    assert progress.figures() == {"done": 120, "total": 120, "label": "Impor"}

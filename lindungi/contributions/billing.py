@@ -369,6 +369,23 @@ def _bill_payer(
     return invoice, True
 
 
+def _refresh_statistics(programme: Programme, month: Month) -> None:
+    """ANALYZE the detail on PostgreSQL before the adjustment pass looks back.
+
+    The look-ups of earlier months are planned from table statistics, which a million rows
+    billed last month leave stale until autovacuum catches up; with stale statistics the
+    planner combined the invoice index into every look-up and read the whole month once per
+    person (minutes instead of seconds). ANALYZE samples ~30,000 rows. Run before the billing
+    transaction when there is none around it, so its lock is released at once.
+    """
+    if connection.vendor != "postgresql":
+        return
+    if not Invoice.objects.filter(programme=programme, month__lt=month.first_day).exists():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {DETAIL}")
+
+
 class _NothingToBill(Exception):
     pass
 
@@ -386,6 +403,7 @@ def bill_month(
         )
     rule = policy_for(programme).month_rule
     result = BillingResult(month=month)
+    _refresh_statistics(programme, month)
     with transaction.atomic():
         shares = cohort_shares(programme)
         if not shares:

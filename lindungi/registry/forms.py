@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindungi.registry.choices import DuplicateStatus, Sex
 from lindungi.registry.reading import CANONICAL_COLUMNS
+from lindungi.reports.choices import AgeBand
 
 
 class UploadForm(forms.Form):
@@ -48,6 +49,10 @@ class PeopleFilterForm(forms.Form):
     desil = forms.IntegerField(label=_("Desil"), required=False, min_value=1, max_value=10)
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "–"), *Sex.choices])
     occupation = forms.CharField(label=_("Occupation"), required=False)
+    # The dashboards link here with ?age_band=15-24 and so on: the bands are the reports app's.
+    age_band = forms.ChoiceField(
+        label=_("Age band"), required=False, choices=[("", "–"), *AgeBand.choices]
+    )
 
 
 class ReviewForm(forms.Form):

@@ -1,6 +1,9 @@
 """Reads of the registry, always through core.permissions.scoped."""
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from lindungi.core.permissions import scoped
 from lindungi.registry.choices import DuplicateStatus
@@ -11,6 +14,7 @@ from lindungi.registry.models import (
     PersonVersion,
     RejectedRow,
 )
+from lindungi.reports.choices import AGE_BANDS, AgeBand
 
 
 def list_people(
@@ -22,8 +26,14 @@ def list_people(
     desil: int | None = None,
     sex: str | None = None,
     occupation: str | None = None,
+    age_band: str | None = None,
+    as_of: date | None = None,
 ) -> QuerySet[Person]:
-    """People the user may see; `query` is a NIK (or its start) or part of a name."""
+    """People the user may see; `query` is a NIK (or its start) or part of a name.
+
+    `age_band` is an `AgeBand` value (age on `as_of`, today by default), as the dashboards
+    count it; an unknown band matches nobody.
+    """
     people = scoped(user, Person.objects.select_related("village", "regency"))
     query = " ".join((query or "").split())
     if query.isdigit():
@@ -40,7 +50,35 @@ def list_people(
         people = people.filter(sex=sex)
     if occupation:
         people = people.filter(occupation__iexact=occupation.strip())
+    if age_band:
+        people = people.filter(_age_band_condition(age_band, as_of or timezone.localdate()))
     return people.order_by("nik")
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _age_band_condition(band: str, as_of: date) -> Q:
+    """Birth-date ranges (index-friendly) for a band of `reports.choices.AGE_BANDS`: aged
+    youngest..oldest on `as_of` means born after as_of - (oldest + 1) years and on or before
+    as_of - youngest years; OTHER is everyone outside every band."""
+    ranges = {
+        value: Q(
+            birth_date__gt=_years_before(as_of, oldest + 1),
+            birth_date__lte=_years_before(as_of, youngest),
+        )
+        for value, youngest, oldest in AGE_BANDS
+    }
+    if band == AgeBand.OTHER:
+        inside = Q()
+        for condition in ranges.values():
+            inside |= condition
+        return ~inside
+    return ranges.get(band, Q(pk__in=[]))
 
 
 def get_person(*, user, pk: int) -> Person:

@@ -41,6 +41,7 @@ def people(request):
         desil=filters.get("desil"),
         sex=filters.get("sex") or None,
         occupation=filters.get("occupation") or None,
+        age_band=filters.get("age_band") or None,
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

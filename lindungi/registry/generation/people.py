@@ -29,20 +29,10 @@ from lindungi.registry.generation.vocabulary import (
     SECOND_GIVEN_FEMALE,
     SECOND_GIVEN_MALE,
 )
+from lindungi.registry.reading import CANONICAL_COLUMNS
 
-COLUMNS = (
-    "NIK",
-    "NO_KK",
-    "NAMA",
-    "JENIS_KELAMIN",
-    "TEMPAT_LAHIR",
-    "TANGGAL_LAHIR",
-    "KODE_DESA",
-    "ALAMAT",
-    "PEKERJAAN",
-    "DESIL",
-    "NO_HP",
-)
+# The generated files use the import template's columns, in its order.
+COLUMNS = CANONICAL_COLUMNS
 MIN_AGE, MAX_AGE = 15, 70
 # Candidates per household (family card): most files list one or two adults per family.
 HOUSEHOLD_SIZES = ((1, 0.45), (2, 0.33), (3, 0.15), (4, 0.07))

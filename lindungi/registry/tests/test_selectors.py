@@ -1,0 +1,76 @@
+"""Registry reads: the people list's age-band filter counts as the dashboards do."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from lindungi.registry.models import Person
+from lindungi.registry.selectors import list_people
+from lindungi.registry.tests.factories import PersonFactory
+from lindungi.reports.choices import AgeBand
+from lindungi.reports.services import age_band_expression
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2026, 3, 1)
+
+
+@pytest.fixture
+def people_of_all_ages():
+    # Ages on AS_OF: 14 (a day short of 15), 15 exactly, 24, 25 exactly, 65, 66 exactly.
+    births = {
+        "14": datetime.date(2011, 3, 2),
+        "15": datetime.date(2011, 3, 1),
+        "24": datetime.date(2001, 3, 2),
+        "25": datetime.date(2001, 3, 1),
+        "65": datetime.date(1960, 3, 2),
+        "66": datetime.date(1960, 3, 1),
+    }
+    return {
+        age: PersonFactory(birth_date=born, full_name=f"UMUR {age}") for age, born in births.items()
+    }
+
+
+def _names(queryset) -> list[str]:
+    return sorted(person.full_name for person in queryset)
+
+
+def test_age_band_filter_uses_the_dashboard_bands(people_of_all_ages, province_officer):
+    def people(band):
+        return _names(list_people(user=province_officer, age_band=band, as_of=AS_OF))
+
+    assert people(AgeBand.FROM_15) == ["UMUR 15", "UMUR 24"]
+    assert people(AgeBand.FROM_25) == ["UMUR 25"]
+    assert people(AgeBand.FROM_35) == []
+    assert people(AgeBand.FROM_55) == ["UMUR 65"]
+    assert people(AgeBand.OTHER) == ["UMUR 14", "UMUR 66"]
+    assert people("99-99") == []
+    assert len(people(None)) == 6
+
+
+def test_age_band_filter_agrees_with_the_reports_expression(people_of_all_ages, province_officer):
+    annotated = Person.objects.annotate(band=age_band_expression(AS_OF))
+    for band in AgeBand.values:
+        expected = _names(annotated.filter(band=band))
+        assert _names(list_people(user=province_officer, age_band=band, as_of=AS_OF)) == expected
+
+
+def test_age_band_filter_keeps_the_regency_scope(people_of_all_ages, outsider):
+    assert list(list_people(user=outsider, age_band=AgeBand.FROM_15, as_of=AS_OF)) == []
+
+
+def test_people_page_filters_by_age_band(client, people_of_all_ages, province_officer):
+    client.force_login(province_officer)
+    response = client.get(reverse("registry:people"), {"age_band": AgeBand.OTHER})
+    assert response.status_code == 200
+    today = datetime.date.today()
+    expected = _names(
+        Person.objects.annotate(band=age_band_expression(today)).filter(band=AgeBand.OTHER)
+    )
+    assert _names(response.context["page"]) == expected
+    assert "UMUR 66" in expected  # born 1 March 1960: over 65 from 2026 on
+    # A band the dashboards never link to is a form error: the list is not filtered by it.
+    response = client.get(reverse("registry:people"), {"age_band": "bogus"})
+    assert len(response.context["page"]) == 6
+    assert "age_band" in response.context["form"].errors

@@ -44,7 +44,7 @@ from lindungi.registry.staging import (
     index_stage,
 )
 from lindungi.registry.validation import (
-    CleanRow,
+    Rejection,
     ValidationContext,
     build_village_index,
     make_validator,
@@ -193,6 +193,7 @@ def _load(
     read = 0
     import_id = candidate_import.pk
     validate = make_validator(columns, len(headers), context)
+    join = RAW_SEPARATOR.join
     for chunk in _chunks(table.rows):
         staged: list[tuple] = []
         rejected: list[tuple] = []
@@ -201,9 +202,10 @@ def _load(
                 continue  # a blank line is not a row
             read += 1
             outcome = validate(row_number, cells)
-            if type(outcome) is CleanRow:
+            if type(outcome) is not Rejection:
+                # The hash of the clean values is equal for identical repeats within the file.
                 texts = cells if cells_are_text else [cell_text(c) for c in cells]
-                staged.append((*outcome, hash(outcome[1:]), RAW_SEPARATOR.join(texts)))
+                staged.append((row_number, *outcome, hash(outcome), join(texts)))
             else:
                 reasons[outcome.reason] += 1
                 rejected.append(

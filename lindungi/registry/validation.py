@@ -72,7 +72,9 @@ def build_village_index(
 
 
 class CleanRow(NamedTuple):
-    row_number: int
+    """The layout of a clean row's values. `validate` returns them as a plain tuple in this
+    order (building a NamedTuple a million times costs more than the rest of the row)."""
+
     nik: str
     kk_number: str
     full_name: str
@@ -262,7 +264,8 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
     """Compile a row checker for one file layout: `validate(row_number, cells)`.
 
     `columns` maps canonical columns to cell indexes and `width` is the header width; optional
-    columns absent from the file read as blank. Returns CleanRow or Rejection; the first
+    columns absent from the file read as blank. Returns the values of a CleanRow as a plain
+    tuple, or a Rejection; the first
     problem found decides the reason. Written for speed: this runs a million times.
     """
     blank_index = width  # rows are padded with one blank cell past the header width
@@ -291,7 +294,29 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
     bad_name = _BAD_NAME.search
     letter = _LETTER.search
 
-    def validate(row_number: int, cells: list[Any]) -> CleanRow | Rejection:
+    # Raw birth-date text -> (date, ISO text, NIK digits 7-12 for a man, for a woman), or None
+    # when it is not a real date since 1900. A million rows hold a few tens of thousands of
+    # distinct dates, so each is parsed once; the cache is capped against hostile files.
+    birth_cache: dict[str, tuple[date, str, str, str] | None] = {}
+
+    def birth_facts(raw: Any) -> tuple[date, str, str, str] | None:
+        if type(raw) is str and len(raw) == 10 and raw[2] == "/":
+            try:
+                born = date(int(raw[6:]), int(raw[3:5]), int(raw[:2]))
+            except ValueError:
+                born = None
+        else:
+            born = parse_date(raw)
+        if born is None or born < OLDEST_BIRTH_DATE:
+            facts = None
+        else:
+            tail = f"{born.month:02d}{born.year % 100:02d}"
+            facts = (born, born.isoformat(), f"{born.day:02d}{tail}", f"{born.day + 40}{tail}")
+        if type(raw) is str and len(birth_cache) < 100_000:
+            birth_cache[raw] = facts
+        return facts
+
+    def validate(row_number: int, cells: list[Any]) -> tuple | Rejection:
         if len(cells) < padded_width:
             cells = [*cells, *([""] * (padded_width - len(cells)))]
         try:
@@ -327,11 +352,26 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
                     damaged=RejectReason.KK_EXCEL_DAMAGED,
                     invalid=RejectReason.KK_INVALID,
                 )
-            full_name = _clean_text(cells[i_name])
+            full_name = cells[i_name]
+            # Inlined _clean_text for the common case (text cells): four calls a row add up.
+            if type(full_name) is str:
+                full_name = full_name.strip()
+                if "  " in full_name or "\t" in full_name or "\n" in full_name:
+                    full_name = " ".join(full_name.split())
+            else:
+                full_name = _clean_text(full_name)
             if not full_name:
                 _check_required(cells, required)
-            if bad_name(full_name) or not letter(full_name):
-                check_name(full_name)
+            # Letters and single spaces only (most names): plausible, and for ASCII the
+            # normalised form is just the upper case. Anything else takes the full checks.
+            if full_name.replace(" ", "").isalpha():
+                name_normalised = (
+                    full_name.upper() if full_name.isascii() else normalise_name(full_name)
+                )
+            else:
+                if bad_name(full_name) or not letter(full_name):
+                    check_name(full_name)
+                name_normalised = normalise_name(full_name)
             raw_sex = cells[i_sex]
             sex = sexes.get(raw_sex) if type(raw_sex) is str else None
             if sex is None:
@@ -342,23 +382,20 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
                         _("Sex %(value)s is not L or P") % {"value": _text(raw_sex)},
                     )
             raw_born = cells[i_born]
-            birth_date = None
-            if type(raw_born) is str and len(raw_born) == 10 and raw_born[2] == "/":
-                try:
-                    birth_date = date(int(raw_born[6:]), int(raw_born[3:5]), int(raw_born[:2]))
-                except ValueError:
-                    birth_date = None
-            else:
-                birth_date = parse_date(raw_born)
-            if birth_date is None or birth_date < OLDEST_BIRTH_DATE:
+            try:
+                facts = birth_cache[raw_born]
+            except (KeyError, TypeError):  # not seen yet, or an unhashable cell
+                facts = birth_facts(raw_born)
+            if facts is None:
                 raise RowError(
                     RejectReason.BIRTH_DATE_INVALID,
                     _("Birth date %(value)s is not a real date") % {"value": _text(raw_born)},
                 )
+            birth_date, birth_iso, man_digits, woman_digits = facts
             if birth_date > today:
                 raise RowError(
                     RejectReason.BIRTH_DATE_FUTURE,
-                    _("Birth date %(value)s is in the future") % {"value": birth_date.isoformat()},
+                    _("Birth date %(value)s is in the future") % {"value": birth_iso},
                 )
             if nik[:6] not in prefixes:
                 raise RowError(
@@ -366,20 +403,15 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
                     _("NIK %(value)s: district code %(prefix)s is unknown in every edition")
                     % {"value": nik, "prefix": nik[:6]},
                 )
-            nik_day = int(nik[6:8])
-            if (
-                ("P" if nik_day > 40 else "L") != sex
-                or (nik_day - 40 if nik_day > 40 else nik_day) != birth_date.day
-                or int(nik[8:10]) != birth_date.month
-                or int(nik[10:12]) != birth_date.year % 100
-            ):
+            # Day (plus 40 for women), month and two-digit year, compared as text.
+            if nik[6:12] != (man_digits if sex == "L" else woman_digits):
                 raise RowError(
                     RejectReason.NIK_BIRTH_MISMATCH,
                     _(
                         "NIK %(value)s does not match birth date %(date)s and sex %(sex)s "
                         "(women have 40 added to the day)"
                     )
-                    % {"value": nik, "date": birth_date.isoformat(), "sex": sex},
+                    % {"value": nik, "date": birth_iso, "sex": sex},
                 )
             raw_village = cells[i_village]
             village = villages.get(raw_village) if type(raw_village) is str else None
@@ -428,9 +460,31 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
                 type(phone) is str and (not phone or (phone.isdigit() and 8 <= len(phone) <= 15))
             ):
                 phone = parse_phone(phone)
-            birth_place = _clean_text(cells[i_place])
-            address = _clean_text(cells[i_address])
-            occupation = _clean_text(cells[i_job])
+            birth_place = cells[i_place]
+            if (
+                type(birth_place) is not str
+                or "  " in birth_place
+                or "\t" in birth_place
+                or "\n" in birth_place
+            ):
+                birth_place = _clean_text(birth_place)
+            else:
+                birth_place = birth_place.strip()
+            address = cells[i_address]
+            if type(address) is not str or "  " in address or "\t" in address or "\n" in address:
+                address = _clean_text(address)
+            else:
+                address = address.strip()
+            occupation = cells[i_job]
+            if (
+                type(occupation) is not str
+                or "  " in occupation
+                or "\t" in occupation
+                or "\n" in occupation
+            ):
+                occupation = _clean_text(occupation)
+            else:
+                occupation = occupation.strip()
             if (
                 len(full_name) > 150
                 or len(birth_place) > 100
@@ -438,15 +492,14 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
                 or len(occupation) > 100
             ):
                 _check_lengths(full_name, birth_place, address, occupation)
-            return CleanRow(
-                row_number,
+            return (
                 nik,
                 kk_number,
                 full_name,
-                normalise_name(full_name),
+                name_normalised,
                 sex,
                 birth_place,
-                birth_date.isoformat(),
+                birth_iso,
                 village_id,
                 regency_id,
                 address,

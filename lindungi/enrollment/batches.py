@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core.changes import notify
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, require
@@ -143,6 +144,7 @@ def make_submission(
                 "checksum",
             ]
         )
+        notify("enrollment.submission")
         record_event(
             action="enrollment.batch_created",
             target=batch,

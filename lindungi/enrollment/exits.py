@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core.changes import notify
 from lindungi.core.permissions import Action, regency_scope, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.enrollment.choices import (
@@ -190,6 +191,7 @@ def import_exits(
             )
             for number, (reason, nik) in sorted(rejected.items())
         )
+        notify("enrollment.exit")
         record_event(
             action="enrollment.exits_imported",
             target=exit_import,

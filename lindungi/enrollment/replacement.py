@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidTransition
 from lindungi.core.permissions import Action, require
 from lindungi.enrollment.choices import (
@@ -111,6 +112,7 @@ def replace_freed_places(*, user, vacated_ids: list[int], on: date | None = None
                 )
             made += len(pairs)
         if made:
+            notify("enrollment.exit")
             record_event(
                 action="enrollment.places_replaced",
                 object_type="enrollment.replacement",
@@ -157,6 +159,7 @@ def decide_replacement(*, user, replacement: Replacement, accept: bool) -> Repla
         current.decided_by = user
         current.decided_at = now
         current.save(update_fields=["enrollment", "status", "decided_by", "decided_at"])
+        notify("enrollment.exit")
         record_event(
             action="enrollment.replacement_decided",
             target=current,

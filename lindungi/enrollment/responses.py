@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
@@ -307,6 +308,7 @@ def _import_response(
             )
         response.duration_ms = int((time.monotonic() - started) * 1000)
         response.save(update_fields=["duration_ms"])
+        notify("enrollment.response")
         record_event(
             action="enrollment.response_imported",
             target=response,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, can_access_regency, require
 from lindungi.enrollment.choices import (
@@ -121,6 +122,7 @@ def change_state(
             note=(note or reason)[:300],
         )
         current.refresh_from_db()
+        notify("enrollment.exit")
         record_event(
             action=f"enrollment.{to_state}",
             target=current,
@@ -211,6 +213,7 @@ def enroll_selected(*, run: SelectionRun, user) -> int:
                 actor_id=user.pk,
                 note=f"run {run.pk}",
             )
+        notify("enrollment.submission")
         record_event(
             action="enrollment.selected_enrolled",
             target=run,
@@ -296,6 +299,7 @@ def apply_lapses(*, programme: Programme, as_of: date, user) -> int:
                 end_date=last_paid_day,
                 updated_at=now,
             )
+        notify("enrollment.exit")
         record_event(
             action="enrollment.lapses_applied",
             target=programme,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, can_access_regency, require
 from lindungi.programs.choices import ExclusionStatus, Outcome, RunStatus
@@ -43,6 +44,7 @@ def approve_run(*, user, run: SelectionRun) -> SelectionRun:
         run.approved_by = user
         run.approved_at = timezone.now()
         run.save(update_fields=["status", "approved_by", "approved_at"])
+        notify("programs.approval")
         record_event(
             action="programs.selection_approved",
             target=run,
@@ -79,6 +81,7 @@ def propose_exclusion(*, user, decision: Decision, reason: str) -> ExclusionProp
         proposal = ExclusionProposal.objects.create(
             decision=decision, reason=reason, proposed_by=user
         )
+        notify("programs.approval")
         record_event(
             action="programs.exclusion_proposed",
             target=proposal,
@@ -121,6 +124,7 @@ def decide_exclusion(
                 )
             else:
                 SelectionRun.objects.filter(pk=run.pk).update(selected=run.selected - 1)
+        notify("programs.approval")
         record_event(
             action="programs.exclusion_decided",
             target=proposal,

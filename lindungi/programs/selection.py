@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidTransition
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
@@ -396,6 +397,7 @@ def run_selection(
         if dry_run:
             transaction.set_rollback(True)
         else:
+            notify("programs.selection")
             record_event(
                 action="programs.selection_run",
                 target=run,

@@ -5,7 +5,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
-from lindungi.contributions.billing import build_lines, finalise_header, insert_removals
+from lindungi.contributions.billing import (
+    build_lines,
+    finalise_header,
+    insert_removals,
+    last_detail_id,
+)
 from lindungi.contributions.choices import InvoiceKind
 from lindungi.contributions.models import Invoice
 from lindungi.contributions.policy import cohort_shares, policy_for
@@ -35,6 +40,7 @@ def issue_credit_note(*, invoice: Invoice, user=None) -> Invoice:
             basis={"month_rule": rule, "corrects": invoice.number},
             issued_by=user,
         )
+        written_after = last_detail_id()
         insert_removals(
             invoice=note,
             payer=invoice.payer,
@@ -42,7 +48,7 @@ def issue_credit_note(*, invoice: Invoice, user=None) -> Invoice:
             rule=rule,
             cohort_ids=[share.cohort.pk for share in shares],
         )
-        totals = build_lines(note, shares)
+        totals = build_lines(note, shares, written_after=written_after)
         if not totals:
             raise InvalidInput(
                 _("Nothing billed on %(number)s needs correcting.") % {"number": invoice.number},

@@ -215,18 +215,23 @@ class InvoiceDetail(ImmutableModel):
     regency and cohort are copied by INSERT .. SELECT from the enrollment row they name in
     the same statement, so they carry no database foreign key (no per-row check) and no
     index of their own. Rows are written only by the billing SQL and never changed
-    (ImmutableModel), and PROTECT still guards deletes in Django. Two indexes remain, each
-    serving the billing run: the invoice's rows, and what was billed for a person in a
-    month. A wider covering index was tried: on PostgreSQL it tripled the insert time.
+    (ImmutableModel), and PROTECT still guards deletes in Django. One index remains: what
+    was billed for a person in a month, for the adjustment pass and the lapse rule. A wider
+    covering index was tried: on PostgreSQL it tripled the insert time.
     """
 
     REGENCY_SCOPE_FIELD = "regency_id"
 
-    # Its plain index finds an invoice's rows; equal keys appended in order cost little.
     # No database constraint: the billing run inserts the invoice and then its rows in one
     # transaction, and a deferred check of a million rows at commit cost ~5 s on PostgreSQL.
+    # No index either (~1 s per million rows written): the run sums what it writes, or reads
+    # it back by id range; only the XLSX export scans for an invoice's rows.
     invoice = models.ForeignKey(
-        Invoice, on_delete=models.PROTECT, related_name="details", db_constraint=False
+        Invoice,
+        on_delete=models.PROTECT,
+        related_name="details",
+        db_constraint=False,
+        db_index=False,
     )
     kind = models.CharField(max_length=12, choices=LineKind.choices, default=LineKind.REGULAR)
     service_month = models.DateField()

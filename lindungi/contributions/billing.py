@@ -19,6 +19,7 @@ from lindungi.contributions.coverage import ENROLLMENT, covered_in, table
 from lindungi.contributions.due_dates import due_date
 from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
 from lindungi.contributions.policy import Share, cohort_shares, policy_for
+from lindungi.core.changes import notify
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 from lindungi.core.money import largest_remainder
@@ -367,6 +368,7 @@ def _bill_payer(
         if not totals:
             raise _NothingToBill
         finalise_header(invoice, totals)
+        notify("contributions.billing")
         record_event(
             action="contributions.invoice_issued",
             target=invoice,

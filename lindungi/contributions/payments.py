@@ -22,6 +22,7 @@ from lindungi.contributions.models import (
     Payment,
 )
 from lindungi.contributions.policy import policy_for
+from lindungi.core.changes import notify
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 from lindungi.programs.models import Programme
@@ -206,6 +207,7 @@ def assess_standing(*, programme: Programme, as_of: date, user=None) -> Standing
                     continue
                 standing = Standing.LAPSED if len(run) > limit else Standing.AT_RISK
                 counts[standing] += _flag(programme, cohort_id, run, standing, as_of)
+        notify("contributions.billing")
         record_event(
             action="contributions.standing_assessed",
             target=programme,

@@ -343,8 +343,10 @@ class Decision(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["run", "nik"], name="programs_decision_run_nik"),
-            models.Index(fields=["regency", "run"], name="programs_decision_regency"),
+            # Serves a run's rows and a run's rows in one regency. A decision is found by NIK
+            # through the person (unique NIK, then the person-first unique constraint), so no
+            # (run, nik) index is maintained on the million-row insert.
+            models.Index(fields=["run", "regency"], name="programs_decision_run_regency"),
             # Only the selected have a cohort; the index serves the PROTECT check and billing.
             models.Index(
                 fields=["cohort"],

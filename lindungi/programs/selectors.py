@@ -119,7 +119,9 @@ def list_decisions(
 def get_decision(*, user, run: SelectionRun, nik: str) -> Decision:
     """The decision for one NIK; Decision.DoesNotExist also when it is outside the user's scope."""
     require(user, Action.VIEW_PEOPLE)
-    return scoped(user, run.decisions.select_related("regency", "cohort", "run")).get(nik=nik)
+    return scoped(user, run.decisions.select_related("regency", "cohort", "run")).get(
+        person__nik=nik
+    )
 
 
 def list_proposals(*, user, run: SelectionRun) -> QuerySet[ExclusionProposal]:

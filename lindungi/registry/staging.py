@@ -6,7 +6,7 @@ column names); every value goes through parameters, hence the S608 suppressions.
 """
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection
 
@@ -40,6 +40,72 @@ RAW_SEPARATOR = "\x1f"
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+# The main database's page cache during a bulk write (KiB, SQLite's negative form). A million
+# new people put keys at random places in six indexes; once those outgrow the cache every
+# insert rereads pages. 192 MB keeps a million-person registry's indexes in memory and the
+# import's peak under 500 MB; the setting is put back afterwards.
+SQLITE_BULK_CACHE_KIB = 98_304
+
+
+@contextlib.contextmanager
+def bulk_settings() -> Iterator[None]:
+    """Connection settings for one bulk write into the registry (the import, and the
+    benchmark's floor), restored afterwards; enter it before the transaction. PostgreSQL
+    needs none.
+
+    On SQLite foreign keys are not checked row by row meanwhile: every key the import writes
+    comes from the village index loaded inside the same write transaction (or is the
+    import's own row), so a million look-ups would only confirm it. SQLite ignores the
+    switch inside a transaction, so a caller's outer transaction keeps its checks.
+    """
+    if is_postgres():
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    (previous,) = raw.execute("PRAGMA main.cache_size").fetchone()
+    raw.execute(f"PRAGMA main.cache_size = -{SQLITE_BULK_CACHE_KIB}")
+    unchecked = connection.disable_constraint_checking()
+    try:
+        yield
+    finally:
+        if unchecked:
+            connection.enable_constraint_checking()
+        raw.execute(f"PRAGMA main.cache_size = {int(previous)}")
+
+
+@contextlib.contextmanager
+def indexes_rebuilt_after(table: str, *, adding: int) -> Iterator[None]:
+    """On SQLite, when an insert of `adding` rows at least doubles `table` (a first import),
+    drop the table's secondary indexes before it and build them again after: one sort per
+    index instead of a million inserts at random places. The statements are the table's own,
+    read from sqlite_master, and run in the caller's transaction, so a failure restores
+    them; readers keep their snapshot meanwhile. Not on PostgreSQL: DROP INDEX would lock
+    readers out of the table until the commit.
+    """
+    if is_postgres():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+        (highest_id,) = cursor.fetchone()
+        if adding < max(highest_id, 1):
+            indexes = []
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                "AND sql IS NOT NULL",
+                [table],
+            )
+            indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for _name, sql in indexes:
+            cursor.execute(sql)
 
 
 def create_stage() -> None:

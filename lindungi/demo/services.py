@@ -148,6 +148,30 @@ class _Steps:
             "headcount": headcount,
         }
 
+    def _budget(self, programme, *, months: int, document: str) -> None:
+        """Each payer's APBD appropriation: its cohort's places for the programme's months."""
+        from lindungi.contributions.budget import add_appropriation
+        from lindungi.contributions.policy import cohort_shares
+        from lindungi.programs.choices import Sector
+        from lindungi.programs.rates import monthly_contribution
+
+        for share in cohort_shares(programme):
+            monthly = monthly_contribution(
+                package=programme.package,
+                basis=programme.income_basis,
+                month=Month.of(programme.coverage_start),
+                sector=Sector.OTHER,
+                funding_source=share.cohort.funding_source,
+            ).total
+            add_appropriation(
+                payer=share.payer,
+                fiscal_year=programme.year,
+                account_code="5.1.02.01.01.0024",  # belanja iuran jaminan sosial (APBD)
+                amount=share.cohort.headcount * monthly * months,
+                document_reference=f"{document} {share.payer.name}",
+                user=self.user,
+            )
+
     def _programme_2025(self):
         programme = self._create_programme(
             name=PROGRAMME_2025,
@@ -156,6 +180,8 @@ class _Steps:
             end=COVERAGE_END,
             cohorts=[self._province_cohort(2025, self.scale.target)],
         )
+        # July to December: Rp10.08 billion at the full scale (DOMAIN.md §1).
+        self._budget(programme, months=6, document="DPA 2025")
         self._step()
         return programme
 
@@ -274,13 +300,14 @@ class _Steps:
                     "headcount": max(1, places * self.scale.target // 100_000),
                 }
             )
-        self._create_programme(
+        programme = self._create_programme(
             name=PROGRAMME_2026,
             year=2026,
             start=date(2026, 1, 1),
             end=date(2026, 12, 31),
             cohorts=cohorts,
         )
+        self._budget(programme, months=12, document="Rancangan APBD 2026")
         self._step()
 
     def _summarise(self) -> None:

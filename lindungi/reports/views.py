@@ -148,7 +148,8 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
         "state": selectors.summary_state(),
         "figures": figures,
         "funnel": [
-            (stage, funnel[stage], funnel_links[stage]) for stage in selectors.FUNNEL_STAGES
+            (FUNNEL_LABELS[stage], funnel[stage], funnel_links[stage])
+            for stage in selectors.FUNNEL_STAGES
         ],
         "map_data": map_data,
         # The boundaries (~130 KB) are fetched by the map script from a cacheable URL instead

@@ -37,8 +37,14 @@ def test_demo_builds_the_2025_story(demo):
     # July to December, one payer: six invoices, all paid in full.
     assert invoices.count() == 6
     assert figures["billed"] == figures["paid"] == sum(invoice.total for invoice in invoices)
+    # The province's 2025 APBD covers its places for July to December at Rp16,800 a month.
+    from lindungi.contributions.models import Appropriation
+
+    budget_2025 = Appropriation.objects.get(fiscal_year=2025)
+    assert budget_2025.amount == 1_000 * 16_800 * 6
     draft = Programme.objects.get(name=PROGRAMME_2026)
     assert draft.cohorts.count() == 3
+    assert Appropriation.objects.filter(fiscal_year=2026).count() == 3
     assert draft.runs.count() == 0
 
 

@@ -140,9 +140,15 @@ def floor_rows(path: Path):
     # Text, as the import writes it: adapting a datetime object per row is not the floor's job.
     now = timezone.now().replace(tzinfo=None).isoformat(sep=" ")  # UTC, as Django stores it
     seen: set[str] = set()  # the unique index would refuse a repeat
+    # Read before the first row is asked for: on PostgreSQL the rows are pulled while COPY
+    # holds the connection, and a query then would wait for it forever.
     villages = {}
     for code in Village.objects.values_list("code", flat=True):
         villages[code] = villages[code.replace(".", "")] = code
+    return _floor_rows(path, villages, seen, now)
+
+
+def _floor_rows(path: Path, villages: dict[str, str], seen: set[str], now: str):
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         next(reader)

@@ -298,10 +298,12 @@ def _decide_outcomes(*, edition: str) -> Counter:
     registry_conflict  the NIK is registered with another identity: rejected for review;
     update / unchanged  against the registry; rows left with outcome '' are new people.
     """
+    # CROSS JOIN makes SQLite start from the short list below (it would otherwise walk every
+    # staged row); PostgreSQL plans the ordinary join well and has no CROSS JOIN ... ON.
+    list_first = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
     # Only NIKs staged more than once can conflict or repeat: a few thousand in a million.
     # Listing them scans the (nik, row_number) index alone; the two updates below then touch
-    # those rows only instead of grouping every staged row by NIK. CROSS JOIN makes SQLite
-    # start from the short list (PostgreSQL plans it as an ordinary join).
+    # those rows only instead of grouping every staged row by NIK.
     _execute(f"DROP TABLE IF EXISTS {REPEATED}")
     _execute(
         f"""CREATE TEMPORARY TABLE {REPEATED} AS
@@ -310,7 +312,7 @@ def _decide_outcomes(*, edition: str) -> Counter:
     )
     _execute(
         f"""UPDATE {STAGE} SET outcome = 'conflict' WHERE nik IN (
-              SELECT s.nik FROM {REPEATED} r CROSS JOIN {STAGE} s ON s.nik = r.nik GROUP BY s.nik
+              SELECT s.nik FROM {REPEATED} r {list_first} {STAGE} s ON s.nik = r.nik GROUP BY s.nik
               HAVING COUNT(DISTINCT s.name_normalised) > 1 OR COUNT(DISTINCT s.birth_date) > 1
                   OR COUNT(DISTINCT s.sex) > 1)"""  # noqa: S608
     )
@@ -321,7 +323,7 @@ def _decide_outcomes(*, edition: str) -> Counter:
               outcome = CASE WHEN {STAGE}.fingerprint = last.fingerprint
                              THEN 'repeat' ELSE 'superseded' END
             FROM (SELECT s.nik, s.row_number, s.fingerprint FROM {REPEATED} r
-                  CROSS JOIN {STAGE} s ON s.nik = r.nik AND s.row_number = r.last_row
+                  {list_first} {STAGE} s ON s.nik = r.nik AND s.row_number = r.last_row
                   WHERE s.outcome = '') last
             WHERE {STAGE}.nik = last.nik AND {STAGE}.row_number < last.row_number
               AND {STAGE}.outcome || '' = ''"""  # noqa: S608

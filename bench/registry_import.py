@@ -33,15 +33,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import ROOT, measure, print_table, setup_django
 
 
-def parse() -> tuple[bool, list[int], bool]:
+def parse() -> tuple[bool, list[int], bool, str]:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--rows", default="100000,1000000")
     parser.add_argument("--profile", action="store_true", help="time phases and statements")
+    parser.add_argument(
+        "--drop-index",
+        default="",
+        help="drop this registry_person index first, to measure what it costs the import",
+    )
     args = parser.parse_args()
-    return args.postgres, [int(value) for value in args.rows.split(",")], args.profile
+    sizes = [int(value) for value in args.rows.split(",")]
+    return args.postgres, sizes, args.profile, args.drop_index
 
 
 def generate(path: Path, count: int, *, seed: int = 7) -> str:
@@ -140,8 +146,8 @@ def floor_rows(path: Path):
     # Text, as the import writes it: adapting a datetime object per row is not the floor's job.
     now = timezone.now().replace(tzinfo=None).isoformat(sep=" ")  # UTC, as Django stores it
     seen: set[str] = set()  # the unique index would refuse a repeat
-    # Read before the first row is asked for: on PostgreSQL the rows are pulled while COPY
-    # holds the connection, and a query then would wait for it forever.
+    # Read when called, not when the first row is asked for: on PostgreSQL the rows are
+    # pulled while COPY holds the connection, and a query then would wait for it forever.
     villages = {}
     for code in Village.objects.values_list("code", flat=True):
         villages[code] = villages[code.replace(".", "")] = code
@@ -182,11 +188,12 @@ def floor(path: Path, *, table: str = "registry_person") -> int:
     from lindungi.registry.staging import bulk_settings
 
     inserted = 0
+    rows = floor_rows(path)  # reads the villages now, before COPY holds the connection
     with bulk_settings(), transaction.atomic():
         if connection.vendor == "postgresql":
             statement = f"COPY {table} ({FLOOR_COLUMNS}) FROM STDIN"
             with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-                for row in floor_rows(path):
+                for row in rows:
                     copy.write_row(row)
                     inserted += 1
         else:
@@ -194,7 +201,7 @@ def floor(path: Path, *, table: str = "registry_person") -> int:
             marks = ", ".join("?" for _ in range(17))
             cursor.executemany(
                 f"INSERT INTO {table} ({FLOOR_COLUMNS}) VALUES ({marks})",  # noqa: S608
-                floor_rows(path),
+                rows,
             )
             inserted = cursor.rowcount
     return inserted
@@ -325,7 +332,7 @@ class Profile:
 
 
 def main() -> None:
-    postgres, sizes, profile = parse()
+    postgres, sizes, profile, drop_index = parse()
     vendor = setup_django("registry_import", postgres=postgres)
     from django.conf import settings
     from django.db import connection
@@ -334,6 +341,10 @@ def main() -> None:
     from lindungi.registry.importing import import_candidates
 
     load_regions(province_codes=["53"])
+    if drop_index:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP INDEX "{drop_index}"')
+        print(f"Without index {drop_index}")
     results = []
     for count in sizes:
         path = Path(settings.VAR_DIR) / f"candidates_{count}.csv"

@@ -78,34 +78,53 @@ def bulk_settings() -> Iterator[None]:
 
 @contextlib.contextmanager
 def indexes_rebuilt_after(table: str, *, adding: int) -> Iterator[None]:
-    """On SQLite, when an insert of `adding` rows at least doubles `table` (a first import),
-    drop the table's secondary indexes before it and build them again after: one sort per
-    index instead of a million inserts at random places. The statements are the table's own,
-    read from sqlite_master, and run in the caller's transaction, so a failure restores
-    them; readers keep their snapshot meanwhile. Not on PostgreSQL: DROP INDEX would lock
-    readers out of the table until the commit.
+    """Drop `table`'s secondary (non-unique) indexes before a big insert and build them again
+    after it: one sort per index instead of a million inserts at random places (1,000,000
+    people: SQLite 11.4 s -> 7 s, PostgreSQL 24 s -> see the README). The definitions are read
+    from the catalogue and everything runs in the caller's transaction, so a failure restores
+    them.
+
+    SQLite: when the insert at least doubles the table (readers keep their snapshot).
+    PostgreSQL: only into an empty table, because DROP INDEX makes readers of the table wait
+    until the commit, and waiting for people who do not exist yet costs nobody anything.
     """
-    if is_postgres():
-        yield
-        return
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
         (highest_id,) = cursor.fetchone()
-        if adding < max(highest_id, 1):
-            indexes = []
-        else:
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                "AND sql IS NOT NULL",
-                [table],
-            )
-            indexes = cursor.fetchall()
+        # PostgreSQL: an empty table only; SQLite: the insert at least doubles it.
+        empty_only = is_postgres() and highest_id > 0
+        rebuild = not empty_only and adding >= max(highest_id, 1)
+        indexes = _secondary_indexes(cursor, table) if rebuild else []
         for name, _sql in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
     yield
     with connection.cursor() as cursor:
+        if indexes and is_postgres():
+            # PostgreSQL refuses CREATE INDEX while the insert's deferred foreign-key checks
+            # are queued: run them now (they would run at the commit anyway), then defer again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for _name, sql in indexes:
             cursor.execute(sql)
+        if indexes and is_postgres():
+            cursor.execute(f"ANALYZE {table}")
+
+
+def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    if is_postgres():
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary",
+            [table],
+        )
+    else:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'",
+            [table],
+        )
+    return cursor.fetchall()
 
 
 def create_stage() -> None:

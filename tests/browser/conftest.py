@@ -71,11 +71,20 @@ def _database_for_the_live_server(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         _set_audit_guard(enabled=False)
     yield
+    with django_db_blocker.unblock():
+        _restore_reference_data()
+        _set_audit_guard(enabled=True)
+
+
+def _restore_reference_data() -> None:
+    """Put back what migrations and the session set-up loaded, which the flush emptied."""
+    from lindungi.programs.models import RateRule
     from lindungi.regions.services import load_regions
 
-    with django_db_blocker.unblock():
-        load_regions(province_codes=["53"])
-        _set_audit_guard(enabled=True)
+    load_regions(province_codes=["53"])
+    if not RateRule.objects.exists():
+        rates = import_module("lindungi.programs.migrations.0002_seed_rate_rules")
+        RateRule.objects.bulk_create(RateRule(**rule) for rule in rates.RULES)
 
 
 @pytest.fixture

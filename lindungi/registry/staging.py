@@ -80,7 +80,7 @@ def bulk_settings() -> Iterator[None]:
 def indexes_rebuilt_after(table: str, *, adding: int) -> Iterator[None]:
     """Drop `table`'s secondary (non-unique) indexes before a big insert and build them again
     after it: one sort per index instead of a million inserts at random places (1,000,000
-    people: SQLite 11.4 s -> 7 s, PostgreSQL 24 s -> see the README). The definitions are read
+    people on SQLite: 11.4 s -> 7 s with the rebuilds). The definitions are read
     from the catalogue and everything runs in the caller's transaction, so a failure restores
     them.
 

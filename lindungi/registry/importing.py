@@ -446,22 +446,9 @@ def _write_versions_and_updates(candidate_import: CandidateImport, *, edition: s
     )
 
 
-_PERSON_NEW = (
-    "nik",
-    "kk_number",
-    "full_name",
-    "name_normalised",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "village_id",
-    "regency_id",
-    "address",
-    "occupation",
-    "phone",
-    "desil",
-    "poverty_label",
-)
+# Identity never changes on update; a new person takes identity and changeable fields.
+_PERSON_IDENTITY = ("nik", "full_name", "name_normalised", "sex", "birth_place", "birth_date")
+_PERSON_NEW = (*_PERSON_IDENTITY, *_PERSON_CHANGEABLE)
 
 
 def _insert_people(candidate_import: CandidateImport, *, edition: str) -> None:

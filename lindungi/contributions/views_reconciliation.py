@@ -22,8 +22,8 @@ from lindungi.contributions.selectors import (
 )
 from lindungi.core.dates import Month
 from lindungi.core.errors import LindungiError
+from lindungi.core.exports import XLSX_CONTENT_TYPE, neutralise, write_xlsx
 from lindungi.core.permissions import Action, can, require
-from lindungi.reports.exports import XLSX_CONTENT_TYPE, neutralise, write_xlsx
 
 EXPORT_HEADER = ("Baris", "KPJ", "NIK", "Kab/Kota", "Kategori", "Tagihan BPJS", "Seharusnya")
 EXPORT_FIELDS = (

@@ -10,16 +10,16 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
+from lindungi.core.exports import neutralise as neutralise_cell
 from lindungi.registry.models import CandidateImport, RejectedRow
 from lindungi.registry.reading import CANONICAL_COLUMNS
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REJECT_EXTRA_COLUMNS = ("BARIS", "KODE_ALASAN", "ALASAN")
 
 
 def neutralise(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """The value as the text that was read, neutralised like every exported cell."""
+    return neutralise_cell("" if value is None else str(value))
 
 
 def _reject_rows(candidate_import: CandidateImport) -> Iterator[list[str]]:

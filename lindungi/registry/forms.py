@@ -3,9 +3,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.core.ages import AgeBand
 from lindungi.registry.choices import DuplicateStatus, Sex
 from lindungi.registry.reading import CANONICAL_COLUMNS
-from lindungi.reports.choices import AgeBand
 
 
 class UploadForm(forms.Form):

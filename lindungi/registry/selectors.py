@@ -5,6 +5,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from lindungi.core.ages import AgeBand, band_limits
 from lindungi.core.permissions import scoped
 from lindungi.registry.choices import DuplicateStatus
 from lindungi.registry.models import (
@@ -14,7 +15,6 @@ from lindungi.registry.models import (
     PersonVersion,
     RejectedRow,
 )
-from lindungi.reports.choices import AGE_BANDS, AgeBand
 
 
 def list_people(
@@ -55,23 +55,12 @@ def list_people(
     return people.order_by("nik")
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _age_band_condition(band: str, as_of: date) -> Q:
-    """Birth-date ranges (index-friendly) for a band of `reports.choices.AGE_BANDS`: aged
-    youngest..oldest on `as_of` means born after as_of - (oldest + 1) years and on or before
-    as_of - youngest years; OTHER is everyone outside every band."""
+    """Birth-date ranges (index-friendly) for a band of `core.ages.AGE_BANDS`; OTHER is
+    everyone outside every band."""
     ranges = {
-        value: Q(
-            birth_date__gt=_years_before(as_of, oldest + 1),
-            birth_date__lte=_years_before(as_of, youngest),
-        )
-        for value, youngest, oldest in AGE_BANDS
+        value: Q(birth_date__gt=after, birth_date__lte=until)
+        for value, after, until in band_limits(as_of)
     }
     if band == AgeBand.OTHER:
         inside = Q()

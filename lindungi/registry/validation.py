@@ -39,7 +39,6 @@ SEX_ALIASES = {
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+]?\d+$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _PHONE_NOISE = str.maketrans("", "", " -().")
-_FORMULA_START = ("=", "+", "-", "@")
 _NAME_PUNCTUATION = str.maketrans({c: " " for c in ".,'`’\"-_/()"})
 OLDEST_BIRTH_DATE = date(1900, 1, 1)
 

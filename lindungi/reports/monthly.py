@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from lindungi.contributions.models import InvoiceLine, Payment
 from lindungi.core.dates import Month, format_date
+from lindungi.core.exports import write_xlsx
 from lindungi.core.money import format_number, format_rupiah
 from lindungi.core.permissions import Action, regency_scope, require, scoped
 from lindungi.programs.models import Programme
 from lindungi.reports import selectors
-from lindungi.reports.exports import write_xlsx
 from lindungi.reports.models import MonthlyHeadcount
 
 

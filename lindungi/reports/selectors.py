@@ -12,6 +12,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from lindungi.core.ages import AgeBand
 from lindungi.core.permissions import Action, require, scoped
 from lindungi.enrollment.models import Enrollment
 from lindungi.programs.models import Programme
@@ -19,7 +20,7 @@ from lindungi.regions.models import Regency
 from lindungi.regions.selectors import list_regencies, poor_population
 from lindungi.registry.choices import ImportStatus, RejectReason, Sex
 from lindungi.registry.models import CandidateImport, Person
-from lindungi.reports.choices import PUBLIC_MINIMUM_COUNT, AgeBand
+from lindungi.reports.choices import PUBLIC_MINIMUM_COUNT
 from lindungi.reports.models import (
     MonthlyHeadcount,
     PeopleSummary,

@@ -24,13 +24,14 @@ from django.db.models.functions import Trim
 from django.utils import timezone
 
 from lindungi.audit.services import record_event
+from lindungi.core.ages import AGE_BANDS, AgeBand, band_limits
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.programs.choices import Outcome
 from lindungi.programs.models import Decision, Programme, RunQuota
 from lindungi.programs.selectors import current_run
 from lindungi.registry.models import Person
 from lindungi.reports import coverage
-from lindungi.reports.choices import AGE_BANDS, REFRESH_PARTS, AgeBand, SummaryPart
+from lindungi.reports.choices import REFRESH_PARTS, SummaryPart
 from lindungi.reports.models import (
     MonthlyHeadcount,
     PeopleSummary,
@@ -41,30 +42,11 @@ from lindungi.reports.models import (
 logger = logging.getLogger(__name__)
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _band_limits(as_of: date) -> list[tuple[str, date, date]]:
-    """(band, born after, born on or before) for each band: aged youngest..oldest on `as_of`.
-
-    Comparing birth dates with cut-off dates (rather than computing ages) keeps the SQL portable
-    and lets the database use plain date comparisons.
-    """
-    return [
-        (band.value, _years_before(as_of, oldest + 1), _years_before(as_of, youngest))
-        for band, youngest, oldest in AGE_BANDS
-    ]
-
-
 def age_band_expression(as_of: date) -> Case:
     """The age band of `birth_date` on `as_of`, as an ORM expression (for ad-hoc queries)."""
     whens = [
         When(birth_date__gt=after, birth_date__lte=until, then=Value(band))
-        for band, after, until in _band_limits(as_of)
+        for band, after, until in band_limits(as_of)
     ]
     return Case(*whens, default=Value(AgeBand.OTHER.value), output_field=CharField())
 
@@ -112,7 +94,7 @@ def _rebuild_people(as_of: date, regency: str | None = None) -> int:
     person = quote(Person._meta.db_table)
     whens = " ".join("WHEN birth_date > %s AND birth_date <= %s THEN %s" for _limits in AGE_BANDS)
     params: list = []
-    for band, after, until in _band_limits(as_of):
+    for band, after, until in band_limits(as_of):
         params += [after, until, band]
     params.append(AgeBand.OTHER.value)
     where = ""

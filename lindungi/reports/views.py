@@ -23,12 +23,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from lindungi.core.dates import Month, months_between
+from lindungi.core.exports import XLSX_CONTENT_TYPE
 from lindungi.core.permissions import Action, can, can_access_regency, regency_scope, require
 from lindungi.enrollment.choices import EnrollmentState
 from lindungi.programs.selectors import current_run
 from lindungi.regions.models import Regency
 from lindungi.reports import finance, selectors
-from lindungi.reports.exports import XLSX_CONTENT_TYPE
 from lindungi.reports.monthly import build_monthly_report, report_pdf, report_xlsx
 from lindungi.reports.services import refresh_summaries
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
 
+from lindungi.core.ages import years_before
 from lindungi.registry.generation.defects import format_birth_date
 from lindungi.registry.generation.geography import Geography, Prefix, RegencyInfo, VillageInfo
 from lindungi.registry.generation.vocabulary import (
@@ -219,8 +220,8 @@ class PeopleSource:
         as_of = self.options.as_of
         low_age, high_age = max(low_age, MIN_AGE), min(high_age, MAX_AGE)
         # Oldest: turns MAX_AGE + 1 tomorrow; youngest: turned MIN_AGE today.
-        oldest = _years_before(as_of, high_age + 1) + timedelta(days=1)
-        youngest = _years_before(as_of, low_age)
+        oldest = years_before(as_of, high_age + 1) + timedelta(days=1)
+        youngest = years_before(as_of, low_age)
         span = (youngest - oldest).days + 1
         return date.fromordinal(oldest.toordinal() + int(self.rng.random() * span))
 
@@ -397,13 +398,6 @@ def _pick(rng: random.Random, items: Sequence):
 def _between(rng: random.Random, low: int, high: int) -> int:
     """rng.randint(low, high), faster."""
     return low + int(rng.random() * (high - low + 1))
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _age(birth: date, as_of: date) -> int:

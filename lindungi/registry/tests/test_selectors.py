@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from lindungi.core.ages import AgeBand
 from lindungi.registry.models import Person
 from lindungi.registry.selectors import list_people
 from lindungi.registry.tests.factories import PersonFactory
-from lindungi.reports.choices import AgeBand
 from lindungi.reports.services import age_band_expression
 
 pytestmark = pytest.mark.django_db

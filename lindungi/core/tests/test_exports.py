@@ -1,9 +1,18 @@
+"""Formula-safe, streamed XLSX exports (shared by every list page and report)."""
+
 import io
 
+import pytest
 from openpyxl import load_workbook
 
+from lindungi.core.exports import iter_rows, neutralise, write_xlsx
 from lindungi.registry.models import Person
-from lindungi.reports.exports import iter_rows, neutralise, write_xlsx
+from lindungi.registry.tests.factories import PersonFactory
+
+
+@pytest.fixture
+def people(db):
+    return {"alor": PersonFactory.create_batch(12), "ttu": PersonFactory.create_batch(3)}
 
 
 def test_neutralise_formula_like_text_only():

@@ -107,6 +107,15 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON;"
         ),
     }
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    # Session settings for the bulk work this application does (a million-row import, a
+    # selection run, a month of billing): temporary staging tables stay in memory instead of
+    # PostgreSQL's 8 MB default, and sorts, hashes and index builds stop spilling to disk.
+    # They are upper limits per connection, taken only when a statement needs them.
+    _database.setdefault("OPTIONS", {})["options"] = env_str(
+        "DATABASE_SESSION_OPTIONS",
+        "-c temp_buffers=256MB -c work_mem=64MB -c maintenance_work_mem=256MB",
+    )
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

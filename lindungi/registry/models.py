@@ -15,8 +15,11 @@ from lindungi.registry.choices import (
 class Person(models.Model):
     REGENCY_SCOPE_FIELD = "regency_id"
 
-    nik = models.CharField(max_length=16, unique=True)
-    kk_number = models.CharField(max_length=16, db_index=True)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL a unique CharField gets a
+    # second (varchar_pattern_ops) index for LIKE, which NIK prefix search does not need (see
+    # selectors.nik_prefix) and a million-row import would pay for.
+    nik = models.CharField(max_length=16)
+    kk_number = models.CharField(max_length=16)
     full_name = models.CharField(max_length=150)
     # Upper-cased, accents and punctuation folded, single spaces: for duplicate detection.
     # No index of its own: registry_person_name_dob (name first) serves name look-ups too.
@@ -24,12 +27,25 @@ class Person(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_place = models.CharField(max_length=100, blank=True)
     birth_date = models.DateField()
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    # village, regency and source_import have no database foreign key (ADR 0002): the import
+    # copies them from the village index it read inside its own transaction and from its own
+    # row, regions are never deleted, and the checks cost 8 s of a million-row import.
+    village = models.ForeignKey(
+        "regions.Village",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     # Denormalised from the village so that scoping and dashboards need no join.
     # No index of its own: registry_person_reg_desil (regency first) serves it; every index
     # costs time on a million-row import.
     regency = models.ForeignKey(
-        "regions.Regency", on_delete=models.PROTECT, related_name="+", db_index=False
+        "regions.Regency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     address = models.CharField(max_length=300, blank=True)
     occupation = models.CharField(max_length=100, blank=True)
@@ -40,12 +56,15 @@ class Person(models.Model):
     )
     died_on = models.DateField(null=True, blank=True)
     # Provenance of the current values: which import, which row, which source edition.
+    # No index: nothing looks people up by import except the import itself, once, by a scan.
     source_import = models.ForeignKey(
         "registry.CandidateImport",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     source_row = models.PositiveIntegerField(null=True, blank=True)
     source_edition = models.CharField(max_length=7, blank=True)  # YYYY-MM
@@ -55,6 +74,9 @@ class Person(models.Model):
     class Meta:
         ordering = ["nik"]
         indexes = [
+            # Plain b-trees (on PostgreSQL db_index=True on a CharField adds a LIKE index too).
+            models.Index(fields=["kk_number"], name="registry_person_kk"),
+            models.Index(fields=["village"], name="registry_person_village"),
             models.Index(fields=["regency", "desil"], name="registry_person_reg_desil"),
             models.Index(fields=["name_normalised", "birth_date"], name="registry_person_name_dob"),
             # The regency dashboard's people list: one regency's people in NIK order, a page at
@@ -62,10 +84,11 @@ class Person(models.Model):
             models.Index(fields=["regency", "nik"], name="registry_person_reg_nik"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["nik"], name="registry_person_nik_unique"),
             models.CheckConstraint(
                 condition=models.Q(desil__isnull=True) | models.Q(desil__gte=1, desil__lte=10),
                 name="registry_person_desil_1_10",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,8 @@ from lindungi.registry.models import (
     RejectedRow,
 )
 
+NIK_LENGTH = 16
+
 
 def list_people(
     *,
@@ -37,7 +39,7 @@ def list_people(
     people = scoped(user, Person.objects.select_related("village", "regency"))
     query = " ".join((query or "").split())
     if query.isdigit():
-        people = people.filter(nik__startswith=query)
+        people = people.filter(nik_prefix(query))
     elif query:
         people = people.filter(name_normalised__contains=query.upper())
     if regency:
@@ -53,6 +55,13 @@ def list_people(
     if age_band:
         people = people.filter(_age_band_condition(age_band, as_of or timezone.localdate()))
     return people.order_by("nik")
+
+
+def nik_prefix(digits: str) -> Q:
+    """People whose NIK starts with `digits`, as a range that the unique NIK index serves in
+    any collation: every registered NIK is 16 digits, and strings of 16 digits sort as their
+    numbers do. (`nik__startswith` needs a second, LIKE-only index on PostgreSQL.)"""
+    return Q(nik__gte=digits.ljust(NIK_LENGTH, "0"), nik__lte=digits.ljust(NIK_LENGTH, "9"))
 
 
 def _age_band_condition(band: str, as_of: date) -> Q:

@@ -20,6 +20,7 @@ from lindungi.regions.models import Regency
 from lindungi.regions.selectors import list_regencies, poor_population
 from lindungi.registry.choices import ImportStatus, RejectReason, Sex
 from lindungi.registry.models import CandidateImport, Person
+from lindungi.registry.selectors import nik_prefix
 from lindungi.reports.choices import PUBLIC_MINIMUM_COUNT
 from lindungi.reports.models import (
     MonthlyHeadcount,
@@ -272,7 +273,7 @@ def list_people(
     people = _limit(user, Person.objects.all(), regency).select_related("village")
     query = query.strip()
     if query.isdigit():
-        people = people.filter(nik__startswith=query)
+        people = people.filter(nik_prefix(query))
     elif query:
         people = people.filter(name_normalised__contains=" ".join(query.upper().split()))
     if village:

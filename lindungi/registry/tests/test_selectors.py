@@ -74,3 +74,19 @@ def test_people_page_filters_by_age_band(client, people_of_all_ages, province_of
     response = client.get(reverse("registry:people"), {"age_band": "bogus"})
     assert len(response.context["page"]) == 6
     assert "age_band" in response.context["form"].errors
+
+
+def test_nik_search_matches_the_start_of_the_nik_only(province_officer):
+    people = [
+        PersonFactory(nik=nik)
+        for nik in ("5301011501850001", "5301011501850002", "5302011501850001", "1530101150185000")
+    ]
+
+    def found(query):
+        return [person.nik for person in list_people(user=province_officer, query=query)]
+
+    assert found("5301") == [people[0].nik, people[1].nik]
+    assert found("53") == [people[0].nik, people[1].nik, people[2].nik]
+    assert found("5301011501850002") == [people[1].nik]
+    assert found("53010115018500021") == []  # longer than any NIK
+    assert found("0") == []

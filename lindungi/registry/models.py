@@ -22,7 +22,7 @@ class Person(models.Model):
     kk_number = models.CharField(max_length=16)
     full_name = models.CharField(max_length=150)
     # Upper-cased, accents and punctuation folded, single spaces: for duplicate detection.
-    # No index of its own: registry_person_name_dob (name first) serves name look-ups too.
+    # No index of its own: registry_person_likely_same (name first) serves name look-ups too.
     name_normalised = models.CharField(max_length=150)
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_place = models.CharField(max_length=100, blank=True)
@@ -78,7 +78,11 @@ class Person(models.Model):
             models.Index(fields=["kk_number"], name="registry_person_kk"),
             models.Index(fields=["village"], name="registry_person_village"),
             models.Index(fields=["regency", "desil"], name="registry_person_reg_desil"),
-            models.Index(fields=["name_normalised", "birth_date"], name="registry_person_name_dob"),
+            # The first likely-duplicate rule, whole: same name, birth date and village.
+            models.Index(
+                fields=["name_normalised", "birth_date", "village"],
+                name="registry_person_likely_same",
+            ),
             # The regency dashboard's people list: one regency's people in NIK order, a page at
             # a time. Measured cost on the million-row import: see bench/registry_import.py.
             models.Index(fields=["regency", "nik"], name="registry_person_reg_nik"),

@@ -316,7 +316,13 @@ def test_same_file_again_changes_nothing(tmp_path):
     assert PersonVersion.objects.count() == 0
 
 
-def test_flags_both_kinds_of_likely_duplicates(tmp_path):
+# 0: every touched person is looked up; 10**9: the registry is grouped in one pass.
+BOTH_SEARCHES = pytest.mark.parametrize("share", [0, 10**9], ids=["lookup", "groupwise"])
+
+
+@BOTH_SEARCHES
+def test_flags_both_kinds_of_likely_duplicates(tmp_path, monkeypatch, share):
+    monkeypatch.setattr(importing, "GROUPWISE_SHARE", share)
     rows = [
         # Same name, birth date and village under two NIKs (different serials).
         candidate(1, name="Maria Bere", sex="P"),
@@ -346,6 +352,29 @@ def test_flags_both_kinds_of_likely_duplicates(tmp_path):
     again = run(tmp_path, rows, name="again.csv")
     assert again.duplicates_flagged == 0
     assert DuplicateCandidate.objects.count() == 2
+
+
+@BOTH_SEARCHES
+def test_flags_pairs_with_earlier_people_but_not_between_them(tmp_path, monkeypatch, share):
+    monkeypatch.setattr(importing, "GROUPWISE_SHARE", share)
+    earlier = [
+        candidate(1, name="Maria Bere", sex="P"),
+        candidate(2, name="Maria Bere", sex="P", NO_KK="5305010101999999"),
+    ]
+    run(tmp_path, earlier, name="earlier.csv")
+    DuplicateCandidate.objects.all().delete()  # as if the earlier pair had never been queued
+    later = [candidate(3, name="Maria Bere", sex="P", NO_KK="5305010101888888")]
+    result = run(tmp_path, later, name="later.csv")
+    pairs = {
+        frozenset(pair)
+        for pair in DuplicateCandidate.objects.values_list("first_nik", "second_nik")
+    }
+    # The new person pairs with both earlier ones; the two earlier people are not re-flagged.
+    assert pairs == {
+        frozenset((later[0]["NIK"], earlier[0]["NIK"])),
+        frozenset((later[0]["NIK"], earlier[1]["NIK"])),
+    }
+    assert result.duplicates_flagged == 2
 
 
 def test_regency_officer_import_rejects_residents_elsewhere(tmp_path, regency_officer):
@@ -379,7 +408,7 @@ def test_failure_half_way_leaves_everything_as_before(tmp_path, monkeypatch):
     imports = CandidateImport.objects.count()
     events = AuditEvent.objects.count()
 
-    def explode(candidate_import):
+    def explode(candidate_import, **_facts):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(importing, "_flag_duplicates", explode)

@@ -4,9 +4,10 @@
 
 Baseline, measured in the same run on the same data: one plain SELECT of the eligible
 candidates in priority order (no decisions written). The selection itself stages the
-candidates, writes a decision for every candidate (the eligible with ROW_NUMBER ranks joined to
-the quotas) and commits. Below the table: the run's slowest statements, and the commit (what
-the run took beyond its statements: WAL and checkpoint on SQLite, deferred checks on PostgreSQL).
+candidates, ranks the eligible (ROW_NUMBER ranks joined to the quotas), writes a decision for
+every candidate in one INSERT and commits. Below the table: the run's slowest statements, and
+the commit (what the run took beyond its statements: WAL and checkpoint on SQLite, deferred
+checks on PostgreSQL).
 """
 
 import random
@@ -128,8 +129,6 @@ def main() -> None:
             return execute(sql, params, many, context)
         finally:
             label = " ".join(sql.split())[:60]
-            if label.startswith("INSERT INTO programs_decision"):
-                label += " [ranked]" if "ROW_NUMBER" in sql else " [ineligible]"
             statements.append((time.perf_counter() - started, label))
 
     with measure() as selection, connection.execute_wrapper(timed):

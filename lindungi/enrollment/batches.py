@@ -219,33 +219,77 @@ def _monthly_total(
     return total
 
 
-def batch_rows(batch: SubmissionBatch) -> Iterator[tuple]:
-    """The file's rows in NIK order, straight from one query (no model instances, no field
-    converters: dates come out of the database as ISO text)."""
+def _fixed_values(batch: SubmissionBatch) -> tuple[str, str, str, str]:
+    """The columns every row of a batch shares: income, package, coverage start, batch."""
     programme = batch.programme
-    fixed = (
+    return (
         str(programme.income_basis),
         PACKAGE_CODES.get(programme.package, programme.package),
         batch.start_date.isoformat(),
         batch.number,
     )
+
+
+def _rows_sql(columns: str) -> str:
+    return (
+        f"SELECT {columns} FROM {BatchEntry._meta.db_table} b "  # noqa: S608
+        f"JOIN {Person._meta.db_table} p ON p.id = b.person_id "
+        f"JOIN {Village._meta.db_table} v ON v.code = p.village_id "
+        f"WHERE b.batch_id = %s ORDER BY b.nik"
+    )
+
+
+def batch_rows(batch: SubmissionBatch) -> Iterator[tuple]:
+    """The file's rows in NIK order, straight from one query (no model instances, no field
+    converters: dates come out of the database as ISO text)."""
+    fixed = _fixed_values(batch)
     birth = (
         "to_char(p.birth_date, 'YYYY-MM-DD')"
         if connection.vendor == "postgresql"
         else "p.birth_date"  # SQLite stores dates as ISO text
     )
-    sql = (
-        f"SELECT b.nik, p.full_name, {birth}, p.sex, p.address, p.village_id, v.name, "  # noqa: S608
-        f"p.occupation FROM {BatchEntry._meta.db_table} b "
-        f"JOIN {Person._meta.db_table} p ON p.id = b.person_id "
-        f"JOIN {Village._meta.db_table} v ON v.code = p.village_id "
-        f"WHERE b.batch_id = %s ORDER BY b.nik"
+    sql = _rows_sql(
+        f"b.nik, p.full_name, {birth}, p.sex, p.address, p.village_id, v.name, p.occupation"
     )
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, [batch.pk])
         while chunk := cursor.fetchmany(10_000):
             for row in chunk:
                 yield (*row, *fixed)
+
+
+def _copied_csv_lines(batch: SubmissionBatch) -> Iterator[bytes]:
+    """PostgreSQL: the file's rows as CSV lines written by the server (COPY ... TO STDOUT).
+
+    Byte for byte what csv.writer writes for the same rows (tested): both quote a field only
+    when it holds a comma, a double quote, CR or LF, and double the quotes inside. Two
+    differences are bridged here: COPY quotes an empty string (to tell it from NULL), so empty
+    texts are sent as NULL, which it writes as nothing; and COPY ends a line with LF, which
+    becomes CRLF. libpq hands over one row per message, so the LF replaced is always the row's
+    last byte, never one inside a quoted address.
+    """
+    texts = ", ".join(
+        f"NULLIF({column}, '')"
+        for column in (
+            "b.nik",
+            "p.full_name",
+            "to_char(p.birth_date, 'YYYY-MM-DD')",
+            "p.sex",
+            "p.address",
+            "p.village_id",
+            "v.name",
+            "p.occupation",
+            *["CAST(%s AS text)"] * 4,
+        )
+    )
+    sql = f"COPY ({_rows_sql(texts)}) TO STDOUT (FORMAT csv)"
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        while hasattr(raw, "cursor"):  # unwrap Django's debug/cursor wrappers
+            raw = raw.cursor
+        with raw.copy(sql, [*_fixed_values(batch), batch.pk]) as copy:
+            for line in copy:
+                yield bytes(line[:-1]) + b"\r\n"
 
 
 class _HashingWriter:
@@ -256,10 +300,12 @@ class _HashingWriter:
         self.digest = hashlib.sha256()
 
     def write(self, text: str) -> int:
-        data = text.encode("utf-8")
+        self.write_bytes(text.encode("utf-8"))
+        return len(text)
+
+    def write_bytes(self, data: bytes) -> None:
         self.digest.update(data)
         self.stream.write(data)
-        return len(text)
 
 
 def write_batch_csv(
@@ -271,6 +317,20 @@ def write_batch_csv(
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     progress.start(batch.people or None, _("Writing the submission file"))
+    if connection.vendor == "postgresql":
+        sink.write(buffer.getvalue())
+        # The server formats the rows: a third of the time of csv.writer over fetched tuples.
+        chunk: list[bytes] = []
+        for line in _copied_csv_lines(batch):
+            chunk.append(line)
+            if len(chunk) == 10_000:
+                sink.write_bytes(b"".join(chunk))
+                progress.advance(len(chunk))
+                chunk.clear()
+        sink.write_bytes(b"".join(chunk))
+        progress.advance(len(chunk))
+        progress.finish()
+        return sink.digest.hexdigest()
     pending = 0
     for row in batch_rows(batch):
         writer.writerow(row)

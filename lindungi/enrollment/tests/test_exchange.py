@@ -1,5 +1,6 @@
 """Submission batches and insurer responses: files, checksums, validation, idempotency."""
 
+import csv
 import datetime
 import hashlib
 import io
@@ -12,6 +13,7 @@ from lindungi.core.errors import InvalidInput
 from lindungi.enrollment.batches import (
     COLUMNS,
     batch_csv_path,
+    batch_rows,
     close_batch,
     make_submission,
     write_batch_xlsx,
@@ -22,6 +24,8 @@ from lindungi.enrollment.models import BatchEntry, Enrollment, RejectedResponseR
 from lindungi.enrollment.responses import import_insurer_response
 from lindungi.enrollment.services import enroll_selected
 from lindungi.enrollment.simulator import simulate_response
+from lindungi.programs.choices import Outcome
+from lindungi.registry.models import Person
 
 D = datetime.date
 START = D(2025, 7, 18)
@@ -61,6 +65,30 @@ class TestSubmission:
         # 5 people x Rp16,800 (JKK 1% of Rp1,000,000 + JKM Rp6,800).
         assert batch.monthly_contribution == 84_000
         assert set(Enrollment.objects.values_list("state", flat=True)) == {"submitted"}
+
+    def test_file_is_what_csv_writer_writes_for_awkward_text(
+        self, approved_run, programme, province_officer
+    ):
+        # PostgreSQL formats the rows with COPY: quoting, empty texts and line ends must match
+        # csv.writer's, which SQLite's path uses, byte for byte.
+        awkward = [
+            ('Jl. "Timor" 7, RT 002', ""),
+            ("Dusun A\nRT 003", "Nelayan, petani"),
+            ("", 'Tukang "batu"'),
+            ("  spasi di depan", "a\r\nb"),
+        ]
+        selected = approved_run.decisions.filter(outcome=Outcome.SELECTED).order_by("id")
+        people = selected.values_list("person_id", flat=True)
+        for person_id, (address, occupation) in zip(people, awkward, strict=False):
+            Person.objects.filter(pk=person_id).update(address=address, occupation=occupation)
+        enroll_selected(run=approved_run, user=province_officer)
+        batch = make_submission(user=province_officer, programme=programme, start_date=START)
+        expected = io.StringIO()
+        writer = csv.writer(expected, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(batch_rows(batch))
+        assert batch_csv_path(batch).read_bytes() == expected.getvalue().encode()
+        assert "Dusun A\nRT 003" in {row[4] for row in batch_rows(batch)}
 
     def test_second_submission_has_nobody_left(self, batch, programme, province_officer):
         with pytest.raises(InvalidInput) as refused:

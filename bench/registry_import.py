@@ -324,7 +324,7 @@ class Profile:
             {"phase": "rest (reading, staging tuples, Django)", "seconds": total - accounted}
         )
         print_table(f"{title}: time per phase", rows)
-        slowest = sorted(self.statements, reverse=True)[:10]
+        slowest = sorted(self.statements, reverse=True)[:20]
         print_table(
             f"{title}: slowest statements",
             [{"seconds": seconds, "statement": sql} for seconds, sql in slowest],

@@ -42,7 +42,6 @@ from lindungi.registry.staging import (
     bulk_settings,
     copy_rows,
     create_stage,
-    drop_stage,
     index_stage,
     indexes_rebuilt_after,
 )
@@ -54,6 +53,8 @@ from lindungi.registry.validation import (
 )
 
 CHUNK_ROWS = 20_000
+# A staged row's clean values: equal in every one for an identical repeat within the file.
+_CLEAN_COLUMNS = LOADED_COLUMNS[LOADED_COLUMNS.index("nik") + 1 : LOADED_COLUMNS.index("raw")]
 REPEATED = f"{STAGE}_repeated"
 _EDITION_LENGTH = 7
 REJECT_COLUMNS = (
@@ -151,12 +152,13 @@ def import_candidates(
             outcomes = _decide_outcomes(edition=edition)
             reasons.update(_reject_from_stage(candidate_import))
             _write_versions_and_updates(candidate_import, edition=edition)
-            with indexes_rebuilt_after(Person._meta.db_table, adding=outcomes["insert"]):
-                _insert_people(candidate_import, edition=edition)
+            with indexes_rebuilt_after(
+                Person._meta.db_table, adding=outcomes["insert"]
+            ) as unindexed:
+                _insert_people(candidate_import, edition=edition, in_nik_order=not unindexed)
             flagged = _flag_duplicates(
                 candidate_import, touched=outcomes["insert"] + outcomes["update"]
             )
-            drop_stage()
             _finish(
                 candidate_import,
                 read=read,
@@ -234,9 +236,8 @@ def _load_rows(
             read += 1
             outcome = validate(row_number, cells)
             if type(outcome) is not Rejection:
-                # The hash of the clean values is equal for identical repeats within the file.
                 texts = cells if cells_are_text else [cell_text(c) for c in cells]
-                staged.append((row_number, *outcome, hash(outcome), join(texts)))
+                staged.append((row_number, *outcome, join(texts)))
             else:
                 reasons[outcome.reason] += 1
                 rejected.append(
@@ -312,6 +313,8 @@ def _decide_outcomes(*, edition: str) -> Counter:
             SELECT nik, MAX(row_number) AS last_row FROM {STAGE}
             GROUP BY nik HAVING COUNT(*) > 1"""  # noqa: S608
     )
+    if connection.vendor == "postgresql":
+        _execute(f"ANALYZE {REPEATED}")  # a few thousand rows; the joins below plan on it
     _execute(
         f"""UPDATE {STAGE} SET outcome = 'conflict' WHERE nik IN (
               SELECT s.nik FROM {REPEATED} r {list_first} {STAGE} s ON s.nik = r.nik GROUP BY s.nik
@@ -320,11 +323,16 @@ def _decide_outcomes(*, edition: str) -> Counter:
     )
     # Conflicting NIKs are settled, so the last row of every other repeated NIK is its
     # MAX(row_number) from the listing.
+    same_values = " AND ".join(
+        f"COALESCE({STAGE}.{name}, 0) = COALESCE(last.{name}, 0)"
+        if name == "desil"
+        else f"{STAGE}.{name} = last.{name}"
+        for name in _CLEAN_COLUMNS
+    )
     _execute(
         f"""UPDATE {STAGE} SET related_row = last.row_number,
-              outcome = CASE WHEN {STAGE}.fingerprint = last.fingerprint
-                             THEN 'repeat' ELSE 'superseded' END
-            FROM (SELECT s.nik, s.row_number, s.fingerprint FROM {REPEATED} r
+              outcome = CASE WHEN {same_values} THEN 'repeat' ELSE 'superseded' END
+            FROM (SELECT s.* FROM {REPEATED} r
                   {list_first} {STAGE} s ON s.nik = r.nik AND s.row_number = r.last_row
                   WHERE s.outcome = '') last
             WHERE {STAGE}.nik = last.nik AND {STAGE}.row_number < last.row_number
@@ -335,25 +343,22 @@ def _decide_outcomes(*, edition: str) -> Counter:
     _execute(f"DROP TABLE {REPEATED}")
     # An edition that is blank is never newer: a file of unknown date only adds people.
     newer = "(%s <> '' AND p.source_edition < %s)"
+    # Identical repeats are compared too (they are equal to their NIK's last row): they stay
+    # repeats, unless the registry holds another identity, when they are rejected with it.
     _execute(
         f"""UPDATE {STAGE} SET person_id = p.id,
               outcome = CASE WHEN {_IDENTITY_DIFFERS.replace("s.", STAGE + ".")}
                                THEN 'registry_conflict'
+                             WHEN {STAGE}.outcome = 'repeat' THEN 'repeat'
                              WHEN ({_CHANGEABLE_DIFFER.replace("s.", STAGE + ".")})
                                   AND {newer} THEN 'update'
                              ELSE 'unchanged' END
             FROM registry_person p
-            WHERE p.nik = {STAGE}.nik AND {STAGE}.outcome = ''""",  # noqa: S608
+            WHERE p.nik = {STAGE}.nik AND {STAGE}.outcome IN ('', 'repeat')""",  # noqa: S608
         [edition, edition],
     )
     # Rows still without an outcome are new people; they keep '' rather than being rewritten
     # to 'insert' (an UPDATE of every staged row costs seconds at a million rows).
-    # Identical repeats of a row rejected against the registry are rejected with it.
-    _execute(
-        f"""UPDATE {STAGE} SET outcome = 'registry_conflict'
-            WHERE outcome = 'repeat' AND nik IN (
-              SELECT nik FROM {STAGE} WHERE outcome = 'registry_conflict')"""  # noqa: S608
-    )
     counted = _fetch(f"SELECT outcome, COUNT(*) FROM {STAGE} GROUP BY outcome")  # noqa: S608
     outcomes = Counter(dict(counted))
     outcomes["insert"] = outcomes.pop("", 0)
@@ -453,15 +458,17 @@ _PERSON_IDENTITY = ("nik", "full_name", "name_normalised", "sex", "birth_place",
 _PERSON_NEW = (*_PERSON_IDENTITY, *_PERSON_CHANGEABLE)
 
 
-def _insert_people(candidate_import: CandidateImport, *, edition: str) -> None:
-    # In NIK order: the unique index then grows at its end instead of splitting random pages.
+def _insert_people(candidate_import: CandidateImport, *, edition: str, in_nik_order: bool) -> None:
+    # In NIK order into an indexed table: the unique index then grows at its end instead of
+    # splitting random pages. Without indexes the order is the file's, and costs no sort.
     now = timezone.now()
     names = ", ".join(_PERSON_NEW)
+    order = "ORDER BY nik" if in_nik_order else ""
     _execute(
         f"""INSERT INTO registry_person
               ({names}, source_import_id, source_row, source_edition, created_at, updated_at)
             SELECT {names}, %s, row_number, %s, %s, %s FROM {STAGE}
-            WHERE outcome = '' ORDER BY nik""",  # noqa: S608
+            WHERE outcome = '' {order}""",  # noqa: S608
         [candidate_import.pk, edition, now, now],
     )
 
@@ -489,6 +496,7 @@ def _flag_duplicates(candidate_import: CandidateImport, *, touched: int) -> int:
     if connection.vendor == "postgresql":
         # The planner still believes the table's size from before this import: without fresh
         # statistics it joins the new rows by scanning the whole table for each of them.
+        # (Also the statistics of indexes rebuilt after a first import.)
         _execute("ANALYZE registry_person")
     (registry_size,) = _fetch("SELECT COALESCE(MAX(id), 0) FROM registry_person")[0]
     groupwise = touched * GROUPWISE_SHARE >= registry_size
@@ -496,15 +504,15 @@ def _flag_duplicates(candidate_import: CandidateImport, *, touched: int) -> int:
     now = timezone.now()
     for rule, columns in _DUPLICATE_RULES.items():
         same = " AND ".join(f"o.{column} = t.{column}" for column in columns)
-        params: list = [rule.value, candidate_import.pk, now]
+        params = [rule.value, candidate_import.pk, now, candidate_import.pk]
         if groupwise:
             keys = ", ".join(columns)
             in_group = " AND ".join(f"t.{column} = g.{column}" for column in columns)
+            # Grouping reads the rule's columns only (SQLite: its index alone); groups without
+            # anyone from this import drop out at the WHERE below.
             source = f"""(SELECT {keys} FROM registry_person GROUP BY {keys}
-                          HAVING COUNT(*) > 1
-                             AND SUM(CASE WHEN source_import_id = %s THEN 1 ELSE 0 END) > 0) g
+                          HAVING COUNT(*) > 1) g
                          JOIN registry_person t ON {in_group}"""  # noqa: S608
-            params.append(candidate_import.pk)
         else:
             source = "registry_person t"
         flagged += _execute(
@@ -520,7 +528,7 @@ def _flag_duplicates(candidate_import: CandidateImport, *, touched: int) -> int:
                 FROM {source} JOIN registry_person o ON {same} AND o.id <> t.id
                 WHERE t.source_import_id = %s
                 ON CONFLICT DO NOTHING""",  # noqa: S608
-            [*params, candidate_import.pk],
+            params,
         )
     return flagged
 

@@ -38,7 +38,7 @@ class Person(models.Model):
         db_index=False,
     )
     # Denormalised from the village so that scoping and dashboards need no join.
-    # No index of its own: registry_person_reg_desil (regency first) serves it; every index
+    # No index of its own: registry_person_reg_nik (regency first) serves it; every index
     # costs time on a million-row import.
     regency = models.ForeignKey(
         "regions.Regency",
@@ -77,7 +77,6 @@ class Person(models.Model):
             # Plain b-trees (on PostgreSQL db_index=True on a CharField adds a LIKE index too).
             models.Index(fields=["kk_number"], name="registry_person_kk"),
             models.Index(fields=["village"], name="registry_person_village"),
-            models.Index(fields=["regency", "desil"], name="registry_person_reg_desil"),
             # The first likely-duplicate rule, whole: same name, birth date and village.
             models.Index(
                 fields=["name_normalised", "birth_date", "village"],

@@ -305,6 +305,20 @@ def test_registry_conflict_is_rejected_and_registry_untouched(tmp_path):
     assert list(Person.objects.values()) == before
 
 
+def test_identical_repeats_follow_their_row_against_the_registry(tmp_path):
+    run(tmp_path, [candidate(1), candidate(2, DESIL=2)], name="a.csv", edition="2025-01")
+    before = list(Person.objects.values())
+    other = candidate(1, NAMA="Nama Berbeda")
+    newer = candidate(2, DESIL=1)
+    # Row 2-3: a registry conflict and its identical repeat; rows 4-5: an update twice.
+    second = run(tmp_path, [other, other, newer, newer], name="b.csv", edition="2025-06")
+    assert reasons_by_row(second) == {2: "registry_conflict", 3: "registry_conflict"}
+    assert counts(second) == (4, 0, 1, 1, 2)
+    assert Person.objects.get(nik=candidate(1)["NIK"]).full_name == before[0]["full_name"]
+    assert Person.objects.get(nik=candidate(2)["NIK"]).desil == 1
+    assert PersonVersion.objects.count() == 1
+
+
 def test_same_file_again_changes_nothing(tmp_path):
     rows = [candidate(i) for i in range(1, 6)] + [candidate(1)] + [candidate(6, NIK="x")]
     path = write_csv(tmp_path / "calon.csv", rows)

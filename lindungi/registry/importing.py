@@ -6,13 +6,10 @@ accepted + updated + unchanged + rejected = read always holds (a check constrain
 CandidateImport enforces it too).
 """
 
-import gc
 import json
 import time
 from collections import Counter
-from collections.abc import Iterator
 from contextlib import ExitStack
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,10 +24,10 @@ from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.regions.models import Regency
 from lindungi.regions.selectors import known_district_prefixes, village_regencies
 from lindungi.registry.choices import DuplicateRule, ImportStatus, RejectReason
+from lindungi.registry.loading import REJECT_COLUMNS, load, original_json
 from lindungi.registry.models import CandidateImport, Person, RejectedRow
 from lindungi.registry.poverty import desil_poverty_labels
 from lindungi.registry.reading import (
-    cell_text,
     inspect_file,
     open_table,
     resolve_columns,
@@ -46,27 +43,14 @@ from lindungi.registry.staging import (
     indexes_rebuilt_after,
 )
 from lindungi.registry.validation import (
-    Rejection,
     ValidationContext,
     build_village_index,
-    make_validator,
 )
 
-CHUNK_ROWS = 20_000
 # A staged row's clean values: equal in every one for an identical repeat within the file.
 _CLEAN_COLUMNS = LOADED_COLUMNS[LOADED_COLUMNS.index("nik") + 1 : LOADED_COLUMNS.index("raw")]
 REPEATED = f"{STAGE}_repeated"
 _EDITION_LENGTH = 7
-REJECT_COLUMNS = (
-    "candidate_import_id",
-    "row_number",
-    "original",
-    "reason",
-    "message",
-    "nik",
-    "related_rows",
-    "related_nik",
-)
 
 
 def build_context(*, regency: str | None) -> ValidationContext:
@@ -145,7 +129,14 @@ def import_candidates(
                 job_reference=job_reference[:64],
             )
             create_stage()
-            read, reasons = _load(candidate_import, table, columns, context, progress)
+            read, reasons = load(
+                candidate_import.pk,
+                table,
+                columns,
+                context,
+                progress,
+                reopen=_reopener(file, facts) if isinstance(file, str | Path) else None,
+            )
             index_stage()
             progress.start(None, _("Applying to the registry"))
             _serialise_imports()
@@ -173,6 +164,16 @@ def import_candidates(
     return candidate_import
 
 
+def _reopener(path: str | Path, facts):
+    """Another Table over the file at `path`, with a handle of its own (closed with the
+    reader process that reads it)."""
+
+    def reopen():
+        return open_table(open(path, "rb"), facts=facts)
+
+    return reopen
+
+
 # Any fixed number: the advisory lock that lets one import at a time apply on PostgreSQL.
 _IMPORT_LOCK_KEY = 7_405_530_003
 
@@ -183,90 +184,6 @@ def _serialise_imports() -> None:
     serialised by BEGIN IMMEDIATE.) Validation and staging above still run in parallel."""
     if connection.vendor == "postgresql":
         _execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_KEY])
-
-
-def _chunks(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[list[tuple[int, list[Any]]]]:
-    while chunk := list(islice(rows, CHUNK_ROWS)):
-        yield chunk
-
-
-def _load(
-    candidate_import: CandidateImport,
-    table,
-    columns: dict[str, int],
-    context: ValidationContext,
-    progress: Progress,
-) -> tuple[int, Counter]:
-    """Validate every row and stage the clean ones; write rejections as they come.
-
-    The cyclic garbage collector is paused meanwhile: the loop makes millions of tuples and
-    lists but no reference cycles, and the collector's passes over the growing heap cost
-    more than the validation itself (1,000,000 rows: 11.6 s with it, 7.6 s without).
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _load_rows(candidate_import, table, columns, context, progress)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _load_rows(
-    candidate_import: CandidateImport,
-    table,
-    columns: dict[str, int],
-    context: ValidationContext,
-    progress: Progress,
-) -> tuple[int, Counter]:
-    headers = table.headers
-    # CSV cells are already text; XLSX cells are turned into the text a person saw.
-    cells_are_text = bool(table.delimiter)
-    reasons: Counter = Counter()
-    read = 0
-    import_id = candidate_import.pk
-    validate = make_validator(columns, len(headers), context)
-    join = RAW_SEPARATOR.join
-    for chunk in _chunks(table.rows):
-        staged: list[tuple] = []
-        rejected: list[tuple] = []
-        for row_number, cells in chunk:
-            if not any(cells):
-                continue  # a blank line is not a row
-            read += 1
-            outcome = validate(row_number, cells)
-            if type(outcome) is not Rejection:
-                texts = cells if cells_are_text else [cell_text(c) for c in cells]
-                staged.append((row_number, *outcome, join(texts)))
-            else:
-                reasons[outcome.reason] += 1
-                rejected.append(
-                    (
-                        import_id,
-                        row_number,
-                        _original_json(headers, cells),
-                        outcome.reason,
-                        outcome.message[:300],
-                        outcome.nik,
-                        "[]",
-                        "",
-                    )
-                )
-        if staged:
-            copy_rows(STAGE, LOADED_COLUMNS, staged)
-        if rejected:
-            copy_rows(RejectedRow._meta.db_table, REJECT_COLUMNS, rejected)
-        progress.advance(len(chunk))
-    return read, reasons
-
-
-def _original_json(headers: list[str], cells: list[Any]) -> str:
-    values = [cell_text(cell) for cell in cells]
-    original = {}
-    for index, value in enumerate(values):
-        key = headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
-        original[key] = value
-    return json.dumps(original, ensure_ascii=False)
 
 
 def _execute(sql: str, params: list | tuple = ()) -> int:
@@ -301,45 +218,45 @@ def _decide_outcomes(*, edition: str) -> Counter:
     registry_conflict  the NIK is registered with another identity: rejected for review;
     update / unchanged  against the registry; rows left with outcome '' are new people.
     """
-    # CROSS JOIN makes SQLite start from the short list below (it would otherwise walk every
-    # staged row); PostgreSQL plans the ordinary join well and has no CROSS JOIN ... ON.
-    list_first = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
     # Only NIKs staged more than once can conflict or repeat: a few thousand in a million.
-    # Listing them scans the (nik, row_number) index alone; the two updates below then touch
-    # those rows only instead of grouping every staged row by NIK.
+    # Their rows are copied into a small table (two passes over the stage: grouping, then
+    # fetching), settled there, and the outcomes written back in a third pass.
     _execute(f"DROP TABLE IF EXISTS {REPEATED}")
     _execute(
-        f"""CREATE TEMPORARY TABLE {REPEATED} AS
-            SELECT nik, MAX(row_number) AS last_row FROM {STAGE}
-            GROUP BY nik HAVING COUNT(*) > 1"""  # noqa: S608
+        f"""CREATE TEMPORARY TABLE {REPEATED} AS SELECT * FROM {STAGE} WHERE nik IN (
+              SELECT nik FROM {STAGE} GROUP BY nik HAVING COUNT(*) > 1)"""  # noqa: S608
     )
-    if connection.vendor == "postgresql":
-        _execute(f"ANALYZE {REPEATED}")  # a few thousand rows; the joins below plan on it
+    _execute(f"CREATE INDEX {REPEATED}_nik ON {REPEATED} (nik, row_number)")
     _execute(
-        f"""UPDATE {STAGE} SET outcome = 'conflict' WHERE nik IN (
-              SELECT s.nik FROM {REPEATED} r {list_first} {STAGE} s ON s.nik = r.nik GROUP BY s.nik
-              HAVING COUNT(DISTINCT s.name_normalised) > 1 OR COUNT(DISTINCT s.birth_date) > 1
-                  OR COUNT(DISTINCT s.sex) > 1)"""  # noqa: S608
+        f"""UPDATE {REPEATED} SET outcome = 'conflict' WHERE nik IN (
+              SELECT nik FROM {REPEATED} GROUP BY nik
+              HAVING COUNT(DISTINCT name_normalised) > 1 OR COUNT(DISTINCT birth_date) > 1
+                  OR COUNT(DISTINCT sex) > 1)"""  # noqa: S608
     )
-    # Conflicting NIKs are settled, so the last row of every other repeated NIK is its
-    # MAX(row_number) from the listing.
+    # Of every other repeated NIK, the last row counts; earlier ones repeat it or are
+    # superseded by it.
     same_values = " AND ".join(
-        f"COALESCE({STAGE}.{name}, 0) = COALESCE(last.{name}, 0)"
+        f"COALESCE(r.{name}, 0) = COALESCE(last.{name}, 0)"
         if name == "desil"
-        else f"{STAGE}.{name} = last.{name}"
+        else f"r.{name} = last.{name}"
         for name in _CLEAN_COLUMNS
     )
     _execute(
-        f"""UPDATE {STAGE} SET related_row = last.row_number,
-              outcome = CASE WHEN {same_values} THEN 'repeat' ELSE 'superseded' END
-            FROM (SELECT s.* FROM {REPEATED} r
-                  {list_first} {STAGE} s ON s.nik = r.nik AND s.row_number = r.last_row
-                  WHERE s.outcome = '') last
-            WHERE {STAGE}.nik = last.nik AND {STAGE}.row_number < last.row_number
-              AND {STAGE}.outcome || '' = ''"""  # noqa: S608
+        f"""UPDATE {REPEATED} SET related_row = settled.last_row, outcome = settled.outcome
+            FROM (SELECT r.row_number, last.row_number AS last_row,
+                         CASE WHEN {same_values} THEN 'repeat' ELSE 'superseded' END AS outcome
+                  FROM {REPEATED} r JOIN {REPEATED} last ON last.nik = r.nik
+                  WHERE r.outcome = '' AND last.row_number = (
+                    SELECT MAX(row_number) FROM {REPEATED} m WHERE m.nik = r.nik)
+                    AND r.row_number < last.row_number) settled
+            WHERE {REPEATED}.row_number = settled.row_number"""  # noqa: S608
     )
-    # (`outcome || ''` keeps SQLite off the outcome index, which would visit every pending
-    # row, so that it finds the earlier rows through the NIK index from the short list.)
+    _execute(
+        f"""UPDATE {STAGE} SET outcome = r.outcome, related_row = r.related_row
+            FROM {REPEATED} r
+            WHERE {STAGE}.nik = r.nik AND {STAGE}.row_number = r.row_number
+              AND r.outcome <> ''"""  # noqa: S608
+    )
     _execute(f"DROP TABLE {REPEATED}")
     # An edition that is blank is never newer: a file of unknown date only adds people.
     newer = "(%s <> '' AND p.source_edition < %s)"
@@ -405,7 +322,7 @@ def _reject_from_stage(candidate_import: CandidateImport) -> Counter:
             (
                 candidate_import.pk,
                 row_number,
-                _original_json(headers, raw.split(RAW_SEPARATOR)),
+                original_json(headers, raw.split(RAW_SEPARATOR)),
                 reason.value,
                 message[:300],
                 nik,

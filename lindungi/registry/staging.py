@@ -100,17 +100,25 @@ def indexes_rebuilt_after(table: str, *, adding: int) -> Iterator[bool]:
         empty_only = is_postgres() and highest_id > 0
         rebuild = not empty_only and adding >= max(highest_id, 1)
         indexes, kept = _indexes(cursor, table) if rebuild else ([], True)
+        if indexes:
+            _run_deferred_checks(cursor)
         for drop, _create in indexes:
             cursor.execute(drop)
     yield not kept
     with connection.cursor() as cursor:
-        if indexes and is_postgres():
-            # PostgreSQL refuses CREATE INDEX while the insert's deferred foreign-key checks
-            # are queued: run them now (they would run at the commit anyway), then defer again.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if indexes:
+            _run_deferred_checks(cursor)
         for _drop, create in indexes:
             cursor.execute(create)
+
+
+def _run_deferred_checks(cursor) -> None:
+    """PostgreSQL refuses to alter a table while deferred foreign-key checks on it are
+    queued (the insert's, or a delete's earlier in the transaction): run them now (they
+    would run at the commit anyway), then defer again."""
+    if is_postgres():
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _indexes(cursor, table: str) -> tuple[list[tuple[str, str]], bool]:

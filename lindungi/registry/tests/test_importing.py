@@ -75,6 +75,26 @@ def test_accepts_valid_rows_with_provenance_and_poverty_label(tmp_path, province
     )
 
 
+def test_every_imported_key_points_at_a_row_that_exists(tmp_path):
+    """The person's village, regency and import have no database foreign key (ADR 0002): the
+    import itself must only write keys that exist, including for dotted and undotted codes."""
+    undotted = ALOR_VILLAGE.replace(".", "")
+    result = run(tmp_path, [candidate(1), candidate(2, KODE_DESA=undotted),
+                            candidate(3, KODE_DESA="53.05.01.9999")])  # fmt: skip
+    assert reasons_by_row(result) == {4: "village_unknown"}
+    people = Person.objects.all()
+    assert people.count() == 2
+    assert (
+        people.filter(
+            village__code__isnull=False, regency__code__isnull=False, source_import__isnull=False
+        ).count()
+        == 2
+    )
+    assert {(person.village.regency_id, person.regency_id) for person in people} == {
+        ("53.05", "53.05")
+    }
+
+
 def test_poverty_label_mapping_is_a_setting(tmp_path, settings):
     settings.LINDUNGI_DESIL_POVERTY_LABELS = {1: "extreme_poor", 2: "extreme_poor"}
     run(tmp_path, [candidate(1, DESIL=2), candidate(2, DESIL=3)])

@@ -310,8 +310,6 @@ class Profile:
                 self.statements.append((seconds, " ".join(sql.split())[:110]))
                 self.add("SQL statements", seconds)
 
-        # A big CSV is validated in the reader process, whose timers do not reach this one:
-        # its validation then counts in "rest" as waiting for the reader.
         loading.make_validator, loading.copy_rows = timed_validator, timed_copy
         importing.copy_rows = timed_copy
         try:
@@ -326,7 +324,7 @@ class Profile:
         accounted = sum(self.phases.values())
         rows.append(
             {
-                "phase": "rest (reading, staging tuples or waiting for the reader process)",
+                "phase": "rest (reading, staging tuples, Django)",
                 "seconds": total - accounted,
             }
         )

@@ -129,14 +129,7 @@ def import_candidates(
                 job_reference=job_reference[:64],
             )
             create_stage()
-            read, reasons = load(
-                candidate_import.pk,
-                table,
-                columns,
-                context,
-                progress,
-                reopen=_reopener(file, facts) if isinstance(file, str | Path) else None,
-            )
+            read, reasons = load(candidate_import.pk, table, columns, context, progress)
             index_stage()
             progress.start(None, _("Applying to the registry"))
             _serialise_imports()
@@ -162,16 +155,6 @@ def import_candidates(
             )
         progress.finish()
     return candidate_import
-
-
-def _reopener(path: str | Path, facts):
-    """Another Table over the file at `path`, with a handle of its own (closed with the
-    reader process that reads it)."""
-
-    def reopen():
-        return open_table(open(path, "rb"), facts=facts)
-
-    return reopen
 
 
 # Any fixed number: the advisory lock that lets one import at a time apply on PostgreSQL.

@@ -16,6 +16,7 @@ from lindungi.enrollment.models import Enrollment
 from lindungi.programs.models import Decision, Programme
 from lindungi.regions.selectors import list_regencies
 from lindungi.registry.models import CandidateImport, Person
+from lindungi.registry.selectors import in_village
 from lindungi.reports import selectors as report_selectors
 
 
@@ -56,15 +57,28 @@ class RegencyViewSet(viewsets.ReadOnlyModelViewSet):
         return list_regencies().defer("boundary")
 
 
-@extend_schema(parameters=_parameters({"regency": "Regency code, e.g. 53.05", "nik": "NIK"}))
+@extend_schema(
+    parameters=_parameters(
+        {
+            "regency": "Regency code, e.g. 53.05",
+            "nik": "NIK",
+            "village": "Village code, e.g. 53.05.01.2001",
+        }
+    )
+)
 class PersonViewSet(ScopedViewSet):
     serializer_class = serializers.PersonSerializer
     lookup_field = "nik"
     lookup_value_regex = r"\d{16}"
-    filters = {"regency": "regency_id", "nik": "nik", "village": "village_id"}
+    filters = {"regency": "regency_id", "nik": "nik"}
 
     def base_queryset(self):
         return Person.objects.order_by("nik")
+
+    def get_queryset(self):
+        people = super().get_queryset()
+        village = self.request.query_params.get("village")
+        return people.filter(in_village(village)) if village else people
 
 
 class CandidateImportViewSet(ScopedViewSet):

@@ -79,10 +79,11 @@ def validated_chunks(
     import_id: int, table: Table, columns: dict[str, int], context: ValidationContext
 ) -> Iterator[Chunk]:
     headers = table.headers
-    # CSV cells are already text; XLSX cells are turned into the text a person saw.
-    cells_are_text = bool(table.delimiter)
-    validate = make_validator(columns, len(headers), context)
     join = RAW_SEPARATOR.join
+    # The cells as read, kept with the staged row for rejecting it later: CSV cells are
+    # already text; XLSX cells are turned into the text a person saw.
+    raw = join if table.delimiter else lambda cells: join([cell_text(c) for c in cells])
+    validate = make_validator(columns, len(headers), context, raw=raw)
     rows = table.rows
     while chunk := list(islice(rows, CHUNK_ROWS)):
         staged: list[tuple] = []
@@ -95,8 +96,7 @@ def validated_chunks(
             read += 1
             outcome = validate(row_number, cells)
             if type(outcome) is not Rejection:
-                texts = cells if cells_are_text else [cell_text(c) for c in cells]
-                staged.append((row_number, *outcome, join(texts)))
+                staged.append(outcome)
             else:
                 reasons[outcome.reason] += 1
                 rejected.append(

@@ -27,6 +27,7 @@ class Person(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_place = models.CharField(max_length=100, blank=True)
     birth_date = models.DateField()
+    # No index on the village alone: selectors.in_village searches through reg_nik.
     # village, regency and source_import have no database foreign key (ADR 0002): the import
     # copies them from the village index it read inside its own transaction and from its own
     # row, regions are never deleted, and the checks cost 8 s of a million-row import.
@@ -76,7 +77,6 @@ class Person(models.Model):
         indexes = [
             # Plain b-trees (on PostgreSQL db_index=True on a CharField adds a LIKE index too).
             models.Index(fields=["kk_number"], name="registry_person_kk"),
-            models.Index(fields=["village"], name="registry_person_village"),
             # The first likely-duplicate rule, whole: same name, birth date and village.
             models.Index(
                 fields=["name_normalised", "birth_date", "village"],

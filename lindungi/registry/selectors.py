@@ -17,6 +17,7 @@ from lindungi.registry.models import (
 )
 
 NIK_LENGTH = 16
+REGENCY_CODE_LENGTH = 5  # "53.05"
 
 
 def list_people(
@@ -45,7 +46,7 @@ def list_people(
     if regency:
         people = people.filter(regency_id=regency)
     if village:
-        people = people.filter(village_id=village)
+        people = people.filter(in_village(village))
     if desil:
         people = people.filter(desil=desil)
     if sex:
@@ -55,6 +56,13 @@ def list_people(
     if age_band:
         people = people.filter(_age_band_condition(age_band, as_of or timezone.localdate()))
     return people.order_by("nik")
+
+
+def in_village(code: str) -> Q:
+    """People living in the village `code` (dotted). A village's code starts with its
+    regency's, so the (regency, NIK) index narrows the search to one regency: the registry
+    keeps no index on the village alone (it cost every million-row import 0.7 s)."""
+    return Q(regency_id=code[:REGENCY_CODE_LENGTH], village_id=code)
 
 
 def nik_prefix(digits: str) -> Q:

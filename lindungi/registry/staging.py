@@ -184,7 +184,11 @@ def index_stage() -> None:
     a million-row import and saved less); SQLite joins through indexes only."""
     with connection.cursor() as cursor:
         if is_postgres():
+            # Row counts and rough frequencies are all the plans need: a tenth of the usual
+            # sample (0.39 s -> 0.05 s at a million rows).
+            cursor.execute("SET LOCAL default_statistics_target = 10")
             cursor.execute(f"ANALYZE {STAGE}")
+            cursor.execute("RESET default_statistics_target")
         else:
             cursor.execute(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik, row_number)")
             cursor.execute(f"CREATE INDEX {STAGE}_outcome ON {STAGE} (outcome)")

@@ -7,6 +7,7 @@ once per import, so validating a million rows asks the database nothing.
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -72,7 +73,8 @@ def build_village_index(
 
 class CleanRow(NamedTuple):
     """The layout of a clean row's values. `validate` returns them as a plain tuple in this
-    order (building a NamedTuple a million times costs more than the rest of the row)."""
+    order, between the row number and the raw text (building a NamedTuple a million times
+    costs more than the rest of the row)."""
 
     nik: str
     kk_number: str
@@ -259,13 +261,19 @@ _DESIL_TEXT = {str(number): number for number in range(1, 11)}
 _DESIL_TEXT[""] = None
 
 
-def make_validator(columns: dict[str, int], width: int, context: ValidationContext):
+def make_validator(
+    columns: dict[str, int],
+    width: int,
+    context: ValidationContext,
+    *,
+    raw: Callable[[list[Any]], str],
+):
     """Compile a row checker for one file layout: `validate(row_number, cells)`.
 
     `columns` maps canonical columns to cell indexes and `width` is the header width; optional
-    columns absent from the file read as blank. Returns the values of a CleanRow as a plain
-    tuple, or a Rejection; the first
-    problem found decides the reason. Written for speed: this runs a million times.
+    columns absent from the file read as blank. Returns the row ready for staging as one
+    plain tuple, (row_number, *the values of a CleanRow, raw(cells)), or a Rejection; the
+    first problem found decides the reason. Written for speed: this runs a million times.
     """
     blank_index = width  # rows are padded with one blank cell past the header width
     indexes = [columns.get(name, blank_index) for name in CANONICAL_COLUMNS]
@@ -316,6 +324,7 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
         return facts
 
     def validate(row_number: int, cells: list[Any]) -> tuple | Rejection:
+        as_read = cells
         if len(cells) < padded_width:
             cells = [*cells, *([""] * (padded_width - len(cells)))]
         try:
@@ -492,6 +501,7 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
             ):
                 _check_lengths(full_name, birth_place, address, occupation)
             return (
+                row_number,
                 nik,
                 kk_number,
                 full_name,
@@ -506,6 +516,7 @@ def make_validator(columns: dict[str, int], width: int, context: ValidationConte
                 phone,
                 desil,
                 labels[desil],
+                raw(as_read),
             )
         except RowError as error:
             return Rejection(

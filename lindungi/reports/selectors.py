@@ -20,7 +20,7 @@ from lindungi.regions.models import Regency
 from lindungi.regions.selectors import list_regencies, poor_population
 from lindungi.registry.choices import ImportStatus, RejectReason, Sex
 from lindungi.registry.models import CandidateImport, Person
-from lindungi.registry.selectors import nik_prefix
+from lindungi.registry.selectors import in_village, nik_prefix
 from lindungi.reports.choices import PUBLIC_MINIMUM_COUNT
 from lindungi.reports.models import (
     MonthlyHeadcount,
@@ -277,7 +277,7 @@ def list_people(
     elif query:
         people = people.filter(name_normalised__contains=" ".join(query.upper().split()))
     if village:
-        people = people.filter(village_id=village)
+        people = people.filter(in_village(village))
     if state and programme is not None:
         people = people.filter(
             pk__in=Enrollment.objects.filter(programme=programme, state=state).values("person_id")

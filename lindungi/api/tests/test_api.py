@@ -52,6 +52,18 @@ def test_province_officer_filters_by_regency(api, province_officer, alor_person,
     assert [row["nik"] for row in rows] == [ttu_person.nik]
 
 
+def test_village_filter_finds_the_village_and_stays_in_scope(
+    api, province_officer, regency_officer, alor_person, ttu_person
+):
+    api.force_authenticate(province_officer)
+    rows = api.get("/api/people/", {"village": TTU_VILLAGE}).json()["results"]
+    assert [row["nik"] for row in rows] == [ttu_person.nik]
+    undotted = TTU_VILLAGE.replace(".", "")
+    assert api.get("/api/people/", {"village": undotted}).json()["results"] == []
+    api.force_authenticate(regency_officer)
+    assert api.get("/api/people/", {"village": TTU_VILLAGE}).json()["results"] == []
+
+
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_auditor_cannot_write(api, auditor, alor_person, method):
     api.force_authenticate(auditor)

@@ -90,3 +90,11 @@ def test_nik_search_matches_the_start_of_the_nik_only(province_officer):
     assert found("5301011501850002") == [people[1].nik]
     assert found("53010115018500021") == []  # longer than any NIK
     assert found("0") == []
+
+
+def test_village_filter_matches_that_village_only(province_officer):
+    home = PersonFactory(village_code="53.05.01.1001")
+    PersonFactory(village_code="53.03.01.2005")
+    found = list_people(user=province_officer, village="53.05.01.1001")
+    assert [person.nik for person in found] == [home.nik]
+    assert list(list_people(user=province_officer, village="53.05.01.9999")) == []

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import ROOT, measure, print_table, setup_django
+from bench.harness import ROOT, measure, print_table, settle, setup_django
 
 
 def parse() -> tuple[bool, list[int], bool, str]:
@@ -354,24 +354,25 @@ def main() -> None:
     for count in sizes:
         path = Path(settings.VAR_DIR) / f"candidates_{count}.csv"
         generator = generate(path, count)
-        # Each run starts on an empty registry and a fresh connection, as a command or a job.
+        # Each run starts on an empty registry and a fresh connection, as a command or a job,
+        # after a checkpoint (harness.settle).
         empty_registry()
-        connection.close()
+        settle()
         gc.collect()
         with measure() as read_run:
             read_only(path)
         table = unindexed_copy()
-        connection.close()
+        settle()
         with measure() as unindexed_run:
             floor(path, table=table)
         drop_table(table)
         empty_registry()
-        connection.close()
+        settle()
         gc.collect()
         with measure() as floor_run:
             inserted = floor(path)
         empty_registry()
-        connection.close()
+        settle()
         gc.collect()
         tracker = Profile()
         with ExitStack() as stack:
@@ -381,7 +382,7 @@ def main() -> None:
                 result = import_candidates(file=path, file_name=path.name, source="bench")
         if profile:
             tracker.print(f"{vendor}, {count:,} rows, first import", first.seconds)
-        connection.close()
+        settle()
         gc.collect()
         with measure() as again:
             repeat = import_candidates(file=path, file_name=path.name, source="bench")

@@ -81,8 +81,8 @@ def bulk_settings() -> Iterator[None]:
 def indexes_rebuilt_after(table: str, *, adding: int) -> Iterator[bool]:
     """Drop `table`'s indexes (all but the primary key, unique ones included) before a big
     insert and build them again after it: one sort per index instead of a million inserts at
-    random places, and the rows need no sorting on the way in. Yields whether it did. The
-    definitions are read from the catalogue and everything runs in the caller's transaction,
+    random places. Yields whether no index is left while the rows go in (then they need no
+    sorting on the way; SQLite keeps its own index for a UNIQUE column). The definitions are read from the catalogue and everything runs in the caller's transaction,
     so a failure restores them; a unique index that the new rows would break fails its
     rebuild, and with it the transaction.
 

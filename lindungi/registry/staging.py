@@ -82,9 +82,10 @@ def indexes_rebuilt_after(table: str, *, adding: int) -> Iterator[bool]:
     """Drop `table`'s indexes (all but the primary key, unique ones included) before a big
     insert and build them again after it: one sort per index instead of a million inserts at
     random places. Yields whether no index is left while the rows go in (then they need no
-    sorting on the way; SQLite keeps its own index for a UNIQUE column). The definitions are read from the catalogue and everything runs in the caller's transaction,
-    so a failure restores them; a unique index that the new rows would break fails its
-    rebuild, and with it the transaction.
+    sorting on the way; SQLite keeps its own index for a UNIQUE column). The definitions are
+    read from the catalogue and everything runs in the caller's transaction, so a failure
+    restores them; a unique index that the new rows would break fails its rebuild, and with
+    it the transaction.
 
     1,000,000 people on PostgreSQL: inserting them in NIK order into the unique index took
     4.9 s, inserting them as they come and building the index after it 3.5 s.

@@ -9,8 +9,6 @@ file, and pickling the chunks through the pipe costs what the second core saves.
 import gc
 import json
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -33,15 +31,6 @@ REJECT_COLUMNS = (
 )
 
 
-@dataclass
-class Chunk:
-    staged: list[tuple]
-    rejected: list[tuple]
-    reasons: Counter
-    read: int  # rows that were not blank
-    lines: int  # rows taken from the file, blank ones included (for the progress bar)
-
-
 def load(
     import_id: int,
     table: Table,
@@ -59,37 +48,31 @@ def load(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        read = 0
-        reasons: Counter = Counter()
-        for chunk in validated_chunks(import_id, table, columns, context):
-            if chunk.staged:
-                copy_rows(STAGE, LOADED_COLUMNS, chunk.staged)
-            if chunk.rejected:
-                copy_rows(RejectedRow._meta.db_table, REJECT_COLUMNS, chunk.rejected)
-            read += chunk.read
-            reasons.update(chunk.reasons)
-            progress.advance(chunk.lines)
-        return read, reasons
+        return _load_rows(import_id, table, columns, context, progress)
     finally:
         if collecting:
             gc.enable()
 
 
-def validated_chunks(
-    import_id: int, table: Table, columns: dict[str, int], context: ValidationContext
-) -> Iterator[Chunk]:
+def _load_rows(
+    import_id: int,
+    table: Table,
+    columns: dict[str, int],
+    context: ValidationContext,
+    progress: Progress,
+) -> tuple[int, Counter]:
     headers = table.headers
     join = RAW_SEPARATOR.join
     # The cells as read, kept with the staged row for rejecting it later: CSV cells are
     # already text; XLSX cells are turned into the text a person saw.
     raw = join if table.delimiter else lambda cells: join([cell_text(c) for c in cells])
     validate = make_validator(columns, len(headers), context, raw=raw)
+    reasons: Counter = Counter()
+    read = 0
     rows = table.rows
     while chunk := list(islice(rows, CHUNK_ROWS)):
         staged: list[tuple] = []
         rejected: list[tuple] = []
-        reasons: Counter = Counter()
-        read = 0
         for row_number, cells in chunk:
             if not any(cells):
                 continue  # a blank line is not a row
@@ -111,7 +94,12 @@ def validated_chunks(
                         "",
                     )
                 )
-        yield Chunk(staged, rejected, reasons, read, len(chunk))
+        if staged:
+            copy_rows(STAGE, LOADED_COLUMNS, staged)
+        if rejected:
+            copy_rows(RejectedRow._meta.db_table, REJECT_COLUMNS, rejected)
+        progress.advance(len(chunk))
+    return read, reasons
 
 
 def original_json(headers: list[str], cells: list[Any]) -> str:

@@ -76,16 +76,22 @@ class CoverageSQL:
     params: list
 
 
-def covering_sql(bounds: Bounds, alias: str = "e") -> CoverageSQL:
-    """The same rule as `covering`, over the enrollment table aliased `alias`."""
+def _covering_sql(alias: str, latest_start: str, earliest_end: str) -> CoverageSQL:
     states = [str(state) for state in COVERAGE_STATES]
     placeholders = ", ".join(["%s"] * len(states))
     sql = (
         f"{alias}.state IN ({placeholders}) AND {alias}.start_date IS NOT NULL"
         f" AND ({alias}.end_date IS NULL OR {alias}.end_date >= {alias}.start_date)"
-        f" AND {alias}.start_date <= %s AND ({alias}.end_date IS NULL OR {alias}.end_date >= %s)"
+        f" AND {alias}.start_date <= {latest_start}"
+        f" AND ({alias}.end_date IS NULL OR {alias}.end_date >= {earliest_end})"
     )
-    return CoverageSQL(sql, [*states, bounds.latest_start, bounds.earliest_end])
+    return CoverageSQL(sql, states)
+
+
+def covering_sql(bounds: Bounds, alias: str = "e") -> CoverageSQL:
+    """The same rule as `covering`, over the enrollment table aliased `alias`."""
+    coverage = _covering_sql(alias, "%s", "%s")
+    return CoverageSQL(coverage.sql, [*coverage.params, bounds.latest_start, bounds.earliest_end])
 
 
 def covered_in_sql(month: Month, rule: str, alias: str = "e") -> CoverageSQL:
@@ -96,3 +102,12 @@ def covered_in_sql(month: Month, rule: str, alias: str = "e") -> CoverageSQL:
 def covered_on_sql(day: date, alias: str = "e") -> CoverageSQL:
     """Enrollments (alias `alias`) covered on `day`."""
     return covering_sql(day_bounds(day), alias)
+
+
+def covered_on_column_sql(day_column: str, alias: str = "e") -> CoverageSQL:
+    """Enrollments covered on the date a column of the outer query holds (one per row).
+
+    For set-based checks of many dates at once, such as every claim's incident date:
+    `day_column` is SQL we write (a qualified column name), never user input.
+    """
+    return _covering_sql(alias, day_column, day_column)

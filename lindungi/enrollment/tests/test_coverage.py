@@ -90,3 +90,23 @@ def test_covered_on_a_day_in_orm_and_sql(periods, day, expected):
 def test_unknown_month_rule_is_a_wiring_error(db):
     with pytest.raises(ValueError, match="unknown month rule"):
         Enrollment.objects.covered_in(JULY, "some_days")
+
+
+def test_covered_on_a_date_column_matches_covered_on_a_day(periods):
+    """The set-based form (one date per outer row, e.g. claims) keeps the same rule."""
+    from lindungi.enrollment.coverage import covered_on_column_sql
+
+    table = connection.ops.quote_name(Enrollment._meta.db_table)
+    coverage = covered_on_column_sql("days.day")
+    days = [D(2025, 7, 1), D(2025, 7, 9), D(2025, 7, 21), D(2025, 6, 15)]
+    union = " UNION ALL ".join(["SELECT %s AS day"] * len(days))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT days.day, e.id FROM ({union}) days JOIN {table} e ON {coverage.sql}",  # noqa: S608
+            [*days, *coverage.params],
+        )
+        found = cursor.fetchall()
+    for day in days:
+        expected = set(Enrollment.objects.covered_on(day).values_list("id", flat=True))
+        got = {pk for when, pk in found if str(when)[:10] == day.isoformat()}
+        assert got == expected, day

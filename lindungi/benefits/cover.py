@@ -77,7 +77,11 @@ def _add_months(day: date, months: int) -> date:
 def month_standing(
     programme: Programme, cohort_id: int, month: Month, as_of: date
 ) -> MonthStanding:
-    """The contribution month of a cohort as the cover verdict sees it on `as_of`."""
+    """The contribution month of a cohort as the cover verdict sees it on `as_of`.
+
+    Only payments made by `as_of` count: a claim assessed in December sees December unpaid
+    even though the province pays it in January.
+    """
     policy = policy_for(programme)
     invoices = Invoice.objects.filter(
         kind=InvoiceKind.INVOICE,
@@ -86,7 +90,7 @@ def month_standing(
         lines__cohort_id=cohort_id,
         lines__kind=LineKind.REGULAR,
     ).distinct()
-    balance = balances(invoices)
+    balance = balances(invoices, as_of=as_of)
     # Arrears may be paid for `lapse_after_months` months after the month (DOMAIN.md §2).
     grace_until = _add_months(month.last_day, policy.lapse_after_months)
     if balance and all(entry.is_paid for entry in balance.values()):
@@ -123,7 +127,7 @@ def _set_verdicts(claims: QuerySet[Claim], as_of: date) -> None:
             )
 
 
-def contribution_months(person_ids: list[int]) -> dict[int, int]:
+def contribution_months(person_ids: list[int], *, as_of: date | None = None) -> dict[int, int]:
     """Paid contribution months per person, across every programme, cohort and payer.
 
     A month counts when the person is billed for it (net of removals) on invoices that are
@@ -132,7 +136,7 @@ def contribution_months(person_ids: list[int]) -> dict[int, int]:
     if not person_ids:
         return {}
     invoices = Invoice.objects.filter(kind=InvoiceKind.INVOICE)
-    unpaid = [pk for pk, balance in balances(invoices).items() if not balance.is_paid]
+    unpaid = [pk for pk, balance in balances(invoices, as_of=as_of).items() if not balance.is_paid]
     months = list(invoices.values_list("month", flat=True).distinct())
     if not months:
         return {}
@@ -158,9 +162,9 @@ def contribution_months(person_ids: list[int]) -> dict[int, int]:
     return counted
 
 
-def _set_contribution_months(claims: QuerySet[Claim]) -> None:
+def _set_contribution_months(claims: QuerySet[Claim], as_of: date) -> None:
     person_ids = sorted(set(claims.values_list("person_id", flat=True)))
-    counted = contribution_months(person_ids)
+    counted = contribution_months(person_ids, as_of=as_of)
     by_count: dict[int, list[int]] = defaultdict(list)
     for person in person_ids:
         by_count[counted.get(person, 0)].append(person)
@@ -178,4 +182,4 @@ def assess_cover(claims: QuerySet[Claim], *, as_of: date) -> None:
     """
     _match_enrollments(claims)
     _set_verdicts(claims, as_of)
-    _set_contribution_months(claims)
+    _set_contribution_months(claims, as_of)

@@ -29,6 +29,7 @@ from lindungi.enrollment.choices import EnrollmentState
 from lindungi.programs.selectors import current_run
 from lindungi.regions.models import Regency
 from lindungi.reports import finance, selectors
+from lindungi.reports.benefits import dashboard_impact, public_impact, regency_impact
 from lindungi.reports.monthly import build_monthly_report, report_pdf, report_xlsx
 from lindungi.reports.services import refresh_summaries
 
@@ -83,6 +84,7 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
         "active": link("enrollment:list", regency=regency, state="active"),
         "ended": link("enrollment:list", regency=regency, state="ended"),
     }
+    impact_by_regency = regency_impact(user=user)
     map_data = {
         row.code: {
             "name": row.name,
@@ -93,6 +95,8 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
             "of_quota": row.of_quota,
             "of_poor": row.of_poor,
             "url": reverse("reports:regency", args=[row.code]),
+            "families": impact_by_regency.get(row.code, (0, 0))[0],
+            "benefits_paid": impact_by_regency.get(row.code, (0, 0))[1],
         }
         for row in figures
     }
@@ -162,6 +166,7 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
         "rejections": rejections,
         "rejections_link": link("registry:imports"),
         "can_refresh": can(user, Action.MANAGE_PROGRAMMES),
+        "impact": dashboard_impact(user=user, regency=regency),
     }
 
 
@@ -271,6 +276,7 @@ def public(request: HttpRequest) -> HttpResponse:
             "months": [(_month_label(month), count) for month, count in months],
             "totals": selectors.public_totals(programme=programme),
             "state": selectors.summary_state(),
+            "impact": public_impact(),
         },
     )
 

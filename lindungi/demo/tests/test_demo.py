@@ -58,6 +58,10 @@ def test_demo_twice_changes_nothing(demo, province_admin):
     assert (Person.objects.count(), AuditEvent.objects.count()) == (people, events)
 
 
-def test_load_demo_needs_the_demo_administrator():
+def test_load_demo_needs_an_acting_user():
     with pytest.raises(CommandError):
         call_command("load_demo", "--candidates", "10", "--target", "5", "--no-progress")
+    with pytest.raises(CommandError):
+        call_command(
+            "load_demo", "--as", "admin", "--candidates", "10", "--target", "5", "--no-progress"
+        )

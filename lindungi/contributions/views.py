@@ -26,7 +26,7 @@ from lindungi.contributions.selectors import (
     list_payments,
 )
 from lindungi.core.errors import LindungiError
-from lindungi.core.permissions import Action, can, regency_scope, require
+from lindungi.core.permissions import Action, can, regency_scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -86,7 +86,6 @@ def invoice_xlsx(request, pk: int):
 @login_required
 @require_POST
 def payment_record(request, pk: int):
-    require(request.user, Action.RECORD_PAYMENT)
     invoice = get_invoice(request.user, pk)
     form = PaymentForm(request.POST)
     if form.is_valid():

@@ -76,7 +76,6 @@ def budgets(request, appropriation_form=None, amendment_form=None):
 @login_required
 @require_POST
 def appropriation_add(request):
-    require(request.user, Action.MANAGE_BUDGET)
     form = AppropriationForm(request.POST)
     if form.is_valid():
         try:
@@ -92,7 +91,6 @@ def appropriation_add(request):
 @login_required
 @require_POST
 def appropriation_amend(request):
-    require(request.user, Action.MANAGE_BUDGET)
     form = AmendmentForm(request.POST)
     if form.is_valid():
         try:

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 
 from lindungi.core.dates import Month
+from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 
 PROGRAMME_2025 = "Perlindungan Pekerja Rentan NTT 2025"
@@ -49,7 +50,9 @@ def demo_exists() -> bool:
 def load_demo(
     *, user, scale: DemoScale = DemoScale(), progress: Progress = NULL_PROGRESS
 ) -> DemoResult:
-    """Build the 2025 story once; a second call changes nothing and says so."""
+    """Build the 2025 story once; a second call changes nothing and says so. Every step is a
+    service that checks `user`'s permission; building the demo needs them all."""
+    require(user, Action.MANAGE_USERS)
     if demo_exists():
         return DemoResult(created=False)
     steps = _Steps(user=user, scale=scale, progress=progress)

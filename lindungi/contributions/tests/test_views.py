@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from lindungi.accounts.testing import acting_officer
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.tests.conftest import TTU_VILLAGE, enroll
 from lindungi.core.dates import Month
@@ -15,7 +16,9 @@ def invoice(cohort):
     enroll(cohort)
     enroll(cohort)
     enroll(cohort, village=TTU_VILLAGE)
-    return bill_month(programme=cohort.programme, month=Month(2025, 7)).created[0]
+    return bill_month(
+        user=acting_officer(), programme=cohort.programme, month=Month(2025, 7)
+    ).created[0]
 
 
 def test_province_officer_sees_the_whole_invoice(client, province_officer, invoice):

@@ -282,10 +282,16 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     programme = _programme(request)
     if programme is None:
         raise Http404
+    months = months_between(Month.of(programme.coverage_start), Month.of(programme.coverage_end))
     try:
-        month = Month.parse(request.GET.get("month") or str(Month.of(timezone.localdate())))
+        month = Month.parse(request.GET["month"]) if request.GET.get("month") else None
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
+    if month not in months:
+        # Open on the newest month with figures (the selector then shows the month displayed).
+        latest = selectors.latest_month_with_data(programme)
+        today = Month.of(timezone.localdate())
+        month = Month.of(latest) if latest else (today if today in months else months[0])
     report = build_monthly_report(user=request.user, programme=programme, month=month)
     output = request.GET.get("format", "")
     name = f"laporan-bulanan-{programme.pk}-{month}"
@@ -302,7 +308,6 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
         return FileResponse(
             spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE
         )
-    months = months_between(Month.of(programme.coverage_start), Month.of(programme.coverage_end))
     return render(
         request,
         "reports/monthly.html",

@@ -187,11 +187,11 @@ def test_monthly_report_opens_on_the_latest_month_with_data(client, province_off
     assert response.context["report"].total("covered") == 5
 
 
-def test_monthly_report_month_outside_the_programme_falls_back(
-    client, province_officer, refreshed
-):
+def test_monthly_report_month_outside_the_programme_falls_back(client, province_officer, refreshed):
     client.force_login(province_officer)
-    response = client.get(reverse("reports:monthly"), {"programme": refreshed.pk, "month": "2030-01"})
+    response = client.get(
+        reverse("reports:monthly"), {"programme": refreshed.pk, "month": "2030-01"}
+    )
     assert response.status_code == 200
     month = response.context["month"]
     assert month in response.context["months"]

@@ -77,9 +77,10 @@ def test_dashboard_map_and_public_page(
     assert box is not None and box["width"] <= 40 and box["height"] <= 40
     # Every chart is drawn, and the headcount axis starts at zero.
     expect(page.locator("#chart-headcount")).to_have_attribute("data-drawn", "true")
-    assert page.evaluate(
-        "Chart.getChart(document.getElementById('chart-headcount')).scales.y.min"
-    ) == 0
+    assert (
+        page.evaluate("Chart.getChart(document.getElementById('chart-headcount')).scales.y.min")
+        == 0
+    )
     page.screenshot(path=str(screenshots / "dashboard.png"), full_page=True)
 
     # The public page, in the same test: the live server's flush after a test also empties the

@@ -50,7 +50,7 @@ def invoice_detail(request, pk: int, form: PaymentForm | None = None):
             "scoped": regency_scope(request.user) is not None,
             "balance": invoice_balance(request.user, invoice),
             "payments": list_invoice_payments(request.user, invoice),
-            "payment_form": form or PaymentForm(initial={"paid_on": date.today()}),
+            "payment_form": form or PaymentForm(),
             "may_record_payment": can(request.user, Action.RECORD_PAYMENT),
         },
         status=400 if form is not None else 200,

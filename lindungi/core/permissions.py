@@ -25,6 +25,9 @@ class Action(StrEnum):
     PROPOSE_EXCLUSION = "propose_exclusion"
     DECIDE_EXCLUSION = "decide_exclusion"
     EXCHANGE_INSURER_FILES = "exchange_insurer_files"
+    # Reading the insurer's files (responses with every regency's rejected rows): the province,
+    # the insurer's liaison and auditors; regency officers see their people's outcome instead.
+    VIEW_INSURER_FILES = "view_insurer_files"
     RECORD_EXIT = "record_exit"
     MANAGE_BILLING = "manage_billing"
     RECORD_PAYMENT = "record_payment"
@@ -32,7 +35,9 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
 
 
-READ_ACTIONS = frozenset({Action.VIEW_PEOPLE, Action.VIEW_MONEY, Action.VIEW_AUDIT})
+READ_ACTIONS = frozenset(
+    {Action.VIEW_PEOPLE, Action.VIEW_MONEY, Action.VIEW_AUDIT, Action.VIEW_INSURER_FILES}
+)
 ALL_ACTIONS = frozenset(Action)
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -48,7 +53,12 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         }
     ),
     Role.INSURER_LIAISON: frozenset(
-        {Action.VIEW_PEOPLE, Action.EXCHANGE_INSURER_FILES, Action.RECORD_EXIT}
+        {
+            Action.VIEW_PEOPLE,
+            Action.VIEW_INSURER_FILES,
+            Action.EXCHANGE_INSURER_FILES,
+            Action.RECORD_EXIT,
+        }
     ),
     # Auditors read everything and change nothing.
     Role.AUDITOR: READ_ACTIONS,

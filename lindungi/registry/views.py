@@ -67,6 +67,11 @@ def person(request, pk: int):
             "person": found,
             "versions": selectors.list_person_versions(person=found),
             "duplicates": selectors.person_duplicates(person=found),
+            # The file that brought the person in may be another regency's import.
+            "source_import_visible": found.source_import_id is not None
+            and selectors.list_imports(user=request.user)
+            .filter(pk=found.source_import_id)
+            .exists(),
         },
     )
 

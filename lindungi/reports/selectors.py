@@ -241,6 +241,24 @@ def monthly_headcount(
     return [(row["month"], row["covered"]) for row in rows]
 
 
+def latest_month_with_data(programme: Programme) -> date | None:
+    """The newest month of the programme with a headcount or an invoice, if any."""
+    from lindungi.contributions.models import Invoice
+
+    months = [
+        MonthlyHeadcount.objects.filter(programme=programme, covered__gt=0)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first(),
+        Invoice.objects.filter(programme=programme)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first(),
+    ]
+    found = [month for month in months if month is not None]
+    return max(found) if found else None
+
+
 def regency_boundaries(*, user, regency: str | None = None) -> dict:
     """The regencies as a GeoJSON FeatureCollection (read only for the map's data endpoint)."""
     require(user, Action.VIEW_PEOPLE)

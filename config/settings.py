@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lindungi.programs",
     "lindungi.enrollment",
     "lindungi.contributions",
+    "lindungi.benefits",
     "lindungi.reports",
     "lindungi.api",
     "lindungi.demo",

@@ -33,10 +33,19 @@ class Action(StrEnum):
     RECORD_PAYMENT = "record_payment"
     MANAGE_BUDGET = "manage_budget"
     MANAGE_USERS = "manage_users"
+    # Claims, their heirs and the benefit checks (personal data: never public).
+    VIEW_CLAIMS = "view_claims"
+    MANAGE_CLAIMS = "manage_claims"
 
 
 READ_ACTIONS = frozenset(
-    {Action.VIEW_PEOPLE, Action.VIEW_MONEY, Action.VIEW_AUDIT, Action.VIEW_INSURER_FILES}
+    {
+        Action.VIEW_PEOPLE,
+        Action.VIEW_MONEY,
+        Action.VIEW_AUDIT,
+        Action.VIEW_INSURER_FILES,
+        Action.VIEW_CLAIMS,
+    }
 )
 ALL_ACTIONS = frozenset(Action)
 
@@ -50,6 +59,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.IMPORT_CANDIDATES,
             Action.PROPOSE_EXCLUSION,
             Action.RECORD_EXIT,
+            Action.VIEW_CLAIMS,
         }
     ),
     Role.INSURER_LIAISON: frozenset(
@@ -58,6 +68,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_INSURER_FILES,
             Action.EXCHANGE_INSURER_FILES,
             Action.RECORD_EXIT,
+            Action.VIEW_CLAIMS,
         }
     ),
     # Auditors read everything and change nothing.

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lindungi.programs",
     "lindungi.enrollment",
     "lindungi.contributions",
+    "lindungi.awards",
     "lindungi.reports",
     "lindungi.api",
     "lindungi.demo",
@@ -198,3 +199,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+# Paritrana Award evidence (PDF, PNG, JPEG): the largest file a participant may upload.
+LINDUNGI_AWARD_EVIDENCE_MAX_BYTES = env_int("LINDUNGI_AWARD_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("enrollment/", include("lindungi.enrollment.urls")),
     path("contributions/", include("lindungi.contributions.urls")),
     path("reports/", include("lindungi.reports.urls")),
+    path("awards/", include("lindungi.awards.urls")),
     path("", include("lindungi.web.urls")),
 ]

@@ -30,14 +30,23 @@ class Action(StrEnum):
     RECORD_PAYMENT = "record_payment"
     MANAGE_BUDGET = "manage_budget"
     MANAGE_USERS = "manage_users"
+    # Paritrana Award (awards app).
+    VIEW_AWARDS = "view_awards"
+    MANAGE_AWARDS = "manage_awards"
+    SUBMIT_SELF_ASSESSMENT = "submit_self_assessment"
+    SCORE_AWARDS = "score_awards"
 
 
-READ_ACTIONS = frozenset({Action.VIEW_PEOPLE, Action.VIEW_MONEY, Action.VIEW_AUDIT})
+READ_ACTIONS = frozenset(
+    {Action.VIEW_PEOPLE, Action.VIEW_MONEY, Action.VIEW_AUDIT, Action.VIEW_AWARDS}
+)
+# Only panel members score and only a regency fills in its own self-assessment.
+AWARD_ROLE_ONLY = frozenset({Action.SCORE_AWARDS, Action.SUBMIT_SELF_ASSESSMENT})
 ALL_ACTIONS = frozenset(Action)
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.PROVINCE_ADMIN: ALL_ACTIONS,
-    Role.PROVINCE_OFFICER: ALL_ACTIONS - {Action.MANAGE_USERS},
+    Role.PROVINCE_ADMIN: ALL_ACTIONS - AWARD_ROLE_ONLY,
+    Role.PROVINCE_OFFICER: ALL_ACTIONS - {Action.MANAGE_USERS} - AWARD_ROLE_ONLY,
     Role.REGENCY_OFFICER: frozenset(
         {
             Action.VIEW_PEOPLE,
@@ -45,6 +54,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.IMPORT_CANDIDATES,
             Action.PROPOSE_EXCLUSION,
             Action.RECORD_EXIT,
+            Action.VIEW_AWARDS,
+            Action.SUBMIT_SELF_ASSESSMENT,
         }
     ),
     Role.INSURER_LIAISON: frozenset(
@@ -52,6 +63,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     ),
     # Auditors read everything and change nothing.
     Role.AUDITOR: READ_ACTIONS,
+    # The Paritrana Award panel sees the assessment, never people or money.
+    Role.PANEL_MEMBER: frozenset({Action.VIEW_AWARDS, Action.SCORE_AWARDS}),
 }
 
 M = TypeVar("M", bound=Model)

@@ -139,6 +139,8 @@ def record_score(
             _("%(name)s: a score has at most two decimals.") % {"name": criterion.name},
             code="score",
         )
+    # Stored with two decimals: the audit trail then shows "85.00" before and after alike.
+    number = number.quantize(Decimal("0.01"))
     with transaction.atomic():
         entry = (
             Entry.objects.select_for_update().select_related("category__period").get(pk=entry.pk)

@@ -18,6 +18,14 @@ from lindungi.awards.results import CategoryResult
 from lindungi.core.dates import format_date
 from lindungi.core.exports import neutralise
 
+# The national stage's category names; also the sheet names (no "/" allowed in a sheet name).
+NATIONAL_CATEGORY = {
+    "regency_government": "Pemda Kabupaten-Kota",
+    "village": "Pemerintah Desa",
+    "enterprise_large": "Perusahaan Besar",
+    "enterprise_medium": "Perusahaan Menengah",
+    "enterprise_small": "Perusahaan Kecil",
+}
 RANK_WORDS = {1: "Terbaik I", 2: "Terbaik II", 3: "Terbaik III"}
 WINNING_RANKS = frozenset(RANK_WORDS)
 
@@ -95,8 +103,9 @@ def national_xlsx(period: AssessmentPeriod, categories: list[CategoryResult]) ->
     workbook.remove(workbook.active)
     bold = Font(bold=True)
     for result in categories:
-        sheet = workbook.create_sheet(title=str(result.category.get_kind_display())[:31])
-        sheet.append([neutralise(f"Paritrana Award {period.year} – {result.category}")])
+        title = NATIONAL_CATEGORY[result.category.kind]
+        sheet = workbook.create_sheet(title=title)
+        sheet.append([neutralise(f"Paritrana Award {period.year} – {title}")])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append(["Provinsi", "Nusa Tenggara Timur"])
         if period.results_source:
@@ -131,7 +140,7 @@ def national_xlsx(period: AssessmentPeriod, categories: list[CategoryResult]) ->
         for criterion in result.criteria:
             criteria_sheet.append(
                 [
-                    neutralise(str(result.category)),
+                    NATIONAL_CATEGORY[result.category.kind],
                     neutralise(criterion.code),
                     neutralise(criterion.name),
                     float(criterion.weight),

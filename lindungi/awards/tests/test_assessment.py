@@ -56,7 +56,7 @@ def test_an_officer_fills_in_their_own_regency_with_a_source(home_entry, regency
 
 
 def test_a_figure_without_its_source_is_refused(home_entry, regency_officer):
-    with pytest.raises(assessment.InvalidInput, match="where the figure comes from"):
+    with pytest.raises(assessment.InvalidInput, match="sebutkan sumber angka"):
         assessment.save_entered_value(
             user=regency_officer,
             entry=home_entry,
@@ -69,7 +69,7 @@ def test_a_figure_without_its_source_is_refused(home_entry, regency_officer):
 
 
 def test_a_figure_that_is_not_a_number_is_refused(home_entry, regency_officer):
-    with pytest.raises(assessment.InvalidInput, match="is not a number"):
+    with pytest.raises(assessment.InvalidInput, match="bukan angka"):
         assessment.save_entered_value(
             user=regency_officer,
             entry=home_entry,
@@ -105,7 +105,7 @@ def test_province_auditor_and_panel_do_not_fill_in_self_assessments(
 
 
 def test_submission_is_refused_while_entered_criteria_are_empty(home_entry, regency_officer):
-    with pytest.raises(assessment.InvalidInput, match="Fill in before submitting"):
+    with pytest.raises(assessment.InvalidInput, match="Lengkapi sebelum mengirim"):
         assessment.submit_self_assessment(
             user=regency_officer, entry=home_entry, today=BEFORE_DEADLINE
         )
@@ -114,7 +114,7 @@ def test_submission_is_refused_while_entered_criteria_are_empty(home_entry, rege
 
 
 def test_after_the_deadline_nothing_can_be_changed_or_submitted(home_entry, regency_officer):
-    with pytest.raises(assessment.InvalidTransition, match="deadline"):
+    with pytest.raises(assessment.InvalidTransition, match="Batas waktu"):
         fill_and_submit(home_entry, regency_officer, today=AFTER_DEADLINE)
     assert not EnteredValue.objects.exists()
 
@@ -123,7 +123,7 @@ def test_a_submitted_self_assessment_is_locked_until_the_panel_returns_it(
     home_entry, regency_officer, panel
 ):
     fill_and_submit(home_entry, regency_officer)
-    with pytest.raises(assessment.InvalidTransition, match="locked"):
+    with pytest.raises(assessment.InvalidTransition, match="terkunci"):
         assessment.save_entered_value(
             user=regency_officer,
             entry=home_entry,
@@ -132,7 +132,7 @@ def test_a_submitted_self_assessment_is_locked_until_the_panel_returns_it(
             source="x",
             today=BEFORE_DEADLINE,
         )
-    with pytest.raises(assessment.InvalidTransition, match="locked"):
+    with pytest.raises(assessment.InvalidTransition, match="terkunci"):
         assessment.add_evidence(
             user=regency_officer,
             entry=home_entry,
@@ -142,7 +142,7 @@ def test_a_submitted_self_assessment_is_locked_until_the_panel_returns_it(
     assert EnteredValue.objects.get(criterion__code="regulasi").value == 1
     assert not files_stored()
 
-    with pytest.raises(assessment.InvalidInput, match="what must be corrected"):
+    with pytest.raises(assessment.InvalidInput, match="apa yang harus diperbaiki"):
         assessment.return_self_assessment(user=panel[0].user, entry=home_entry, note="")
     returned = assessment.return_self_assessment(
         user=panel[0].user, entry=home_entry, note="Lampirkan salinan perda yang ditandatangani."
@@ -226,6 +226,6 @@ def test_evidence_over_the_size_limit_is_refused_with_the_limit(
             today=BEFORE_DEADLINE,
         )
     assert refused.value.code == "file_too_large"
-    assert "at most 1,0\xa0KB" in refused.value.message
+    assert "paling besar 1,0\xa0KB" in refused.value.message
     assert not Evidence.objects.exists()
     assert not files_stored()

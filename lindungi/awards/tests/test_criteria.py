@@ -69,7 +69,7 @@ def test_a_scale_whose_top_is_not_above_its_bottom_is_refused(period, province_o
         scale_max=5,
         kind=IndicatorKind.ENTERED,
     )
-    with pytest.raises(InvalidInput, match="highest score must be above the lowest"):
+    with pytest.raises(InvalidInput, match="nilai tertinggi harus di atas nilai terendah"):
         services.set_criteria(user=province_officer, category=regency_category(period), rows=rows)
 
 
@@ -86,7 +86,7 @@ def test_a_computed_criterion_must_name_its_figure_and_belong_to_a_regency(
         kind=IndicatorKind.COMPUTED,
         computed=ComputedIndicator.COVERAGE_OF_POOR,
     )
-    with pytest.raises(InvalidInput, match="kabupaten/kota governments only"):
+    with pytest.raises(InvalidInput, match="hanya menghitung angka untuk pemerintah"):
         services.set_criteria(user=province_officer, category=village, rows=[row])
     unnamed = services.CriterionInput(
         code="cakupan",
@@ -96,7 +96,7 @@ def test_a_computed_criterion_must_name_its_figure_and_belong_to_a_regency(
         scale_max=100,
         kind=IndicatorKind.COMPUTED,
     )
-    with pytest.raises(InvalidInput, match="which figure"):
+    with pytest.raises(InvalidInput, match="pilih angka yang dihitung"):
         services.set_criteria(
             user=province_officer, category=regency_category(period), rows=[unnamed]
         )
@@ -113,7 +113,7 @@ def test_a_code_used_twice_is_refused(period, province_officer):
         scale_max=100,
         kind=IndicatorKind.ENTERED,
     )
-    with pytest.raises(InvalidInput, match="used twice"):
+    with pytest.raises(InvalidInput, match="dipakai dua kali"):
         services.set_criteria(user=province_officer, category=regency_category(period), rows=rows)
 
 
@@ -133,7 +133,7 @@ def test_copying_last_years_criteria_into_a_new_period_is_one_action(period, pro
 def test_copying_into_a_year_that_exists_is_refused_and_changes_nothing(period, province_officer):
     services.copy_period(user=province_officer, source=period, year=2026)
     criteria = Criterion.objects.count()
-    with pytest.raises(InvalidInput, match="already exists"):
+    with pytest.raises(InvalidInput, match="sudah ada"):
         services.copy_period(user=province_officer, source=period, year=2026)
     assert Criterion.objects.count() == criteria
     assert AssessmentPeriod.objects.count() == 2
@@ -141,7 +141,7 @@ def test_copying_into_a_year_that_exists_is_refused_and_changes_nothing(period, 
 
 def test_a_period_opens_only_when_every_category_adds_up_to_100(period, province_officer):
     # The village category has no criteria yet.
-    with pytest.raises(InvalidInput, match="do not add up to 100"):
+    with pytest.raises(InvalidInput, match="tidak 100"):
         services.advance_period(user=province_officer, period=period, to=PeriodStatus.OPEN)
     period.refresh_from_db()
     assert period.status == PeriodStatus.DRAFT
@@ -175,7 +175,7 @@ def test_a_village_entry_must_lie_in_its_regency(open_period, province_officer):
         user=province_officer, category=village, regency_code="53.04", village_code="53.04.02.2007"
     )
     assert entry.name == "Desa Dafala"
-    with pytest.raises(InvalidInput, match="is not in"):
+    with pytest.raises(InvalidInput, match="tidak berada di"):
         services.add_entry(
             user=province_officer,
             category=village,

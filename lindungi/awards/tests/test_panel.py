@@ -47,7 +47,7 @@ def test_a_score_outside_the_scale_is_refused_and_nothing_is_stored(review, home
             value="6",
         )
     assert refused.value.code == "score_out_of_scale"
-    assert "1 to 5" in refused.value.message
+    assert "1 sampai 5" in refused.value.message
     for value in ("-1", "100.01", "abc", "NaN", "50.005"):
         with pytest.raises(InvalidInput):
             panel_services.record_score(
@@ -86,7 +86,7 @@ def test_only_seated_panel_members_score_during_the_review(
 ):
     fill_and_submit(home_entry, regency_officer)
     # Not yet in review.
-    with pytest.raises(InvalidTransition, match="during the review"):
+    with pytest.raises(InvalidTransition, match="selama tahap penilaian tim"):
         panel_services.record_score(
             user=panel[0].user,
             entry=home_entry,
@@ -115,7 +115,7 @@ def test_a_member_with_a_conflict_of_interest_is_excluded_from_that_regency(
         regency_code=home_entry.regency_id,
         reason="Pernah menjadi staf ahli Bupati Alor",
     )
-    with pytest.raises(InvalidTransition, match="conflict of interest"):
+    with pytest.raises(InvalidTransition, match="konflik kepentingan"):
         score_all(panel[2], home_entry, {"regulasi": "20"})
     # Other regencies are still theirs to score.
     score_all(panel[2], other_entry, {"regulasi": "40"})
@@ -191,12 +191,12 @@ def test_results_wait_for_a_returned_self_assessment(review, home_entry, panel, 
     from lindungi.awards.assessment import return_self_assessment
 
     return_self_assessment(user=panel[1].user, entry=home_entry, note="Bukti APBD kurang")
-    with pytest.raises(InvalidTransition, match="returned"):
+    with pytest.raises(InvalidTransition, match="dikembalikan"):
         results.publish_results(user=province_officer, period=review)
 
 
 def test_only_panel_role_holders_are_seated(open_period, province_officer, regency_officer):
-    with pytest.raises(InvalidInput, match="panel member role"):
+    with pytest.raises(InvalidInput, match="peran anggota tim penilai"):
         panel_services.appoint_member(
             user=province_officer, period=open_period, member=regency_officer, seat="Anggota"
         )

@@ -124,7 +124,10 @@ def period_detail(request, pk: int):
             "period": period,
             "categories": categories,
             "entries": entries,
-            "counts": selectors.count_by_status(user, period),
+            "counts": {
+                SubmissionStatus(status).label: number
+                for status, number in selectors.count_by_status(user, period).items()
+            },
             "may_manage": may_manage,
             "member": member,
             "conflicts": conflicts,

@@ -241,3 +241,46 @@ def test_every_page_renders_for_the_province(client, province_officer, published
         reverse("awards:entry", args=[category.entries.first().pk]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_period_page_costs_the_same_queries_for_2_or_22_participants(
+    client, province_officer, open_period, home_entry, other_entry
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(province_officer)
+    url = reverse("awards:period", args=[open_period.pk])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    services.add_all_regencies(
+        user=province_officer, category=open_period.categories.get(kind="regency_government")
+    )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_emblem_is_an_image_checked_by_content_and_printed_on_the_certificate(
+    client, province_officer, published
+):
+    import base64
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+    client.force_login(province_officer)
+    url = reverse("awards:period_settings", args=[published.pk])
+    form = {"title": published.title, "score_rule": published.score_rule}
+    refused = client.post(
+        url, {**form, "emblem": SimpleUploadedFile("lambang.png", PDF_BYTES)}, follow=True
+    )
+    assert "lambang.png" in refused.text
+    published.refresh_from_db()
+    assert published.emblem == ""
+    client.post(url, {**form, "emblem": SimpleUploadedFile("lambang.png", png)})
+    published.refresh_from_db()
+    assert published.emblem.endswith(".png")
+    winner = published.categories.get(kind="regency_government").entries.get(rank=1)
+    with_emblem = client.get(reverse("awards:certificate", args=[winner.pk])).content
+    assert b"/Subtype /Image" in with_emblem

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "lindungi.enrollment",
     "lindungi.contributions",
     "lindungi.benefits",
+    "lindungi.awards",
     "lindungi.reports",
     "lindungi.api",
     "lindungi.demo",
@@ -199,3 +200,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+# Paritrana Award evidence (PDF, PNG, JPEG): the largest file a participant may upload.
+LINDUNGI_AWARD_EVIDENCE_MAX_BYTES = env_int("LINDUNGI_AWARD_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)

@@ -36,6 +36,11 @@ class Action(StrEnum):
     # Claims, their heirs and the benefit checks (personal data: never public).
     VIEW_CLAIMS = "view_claims"
     MANAGE_CLAIMS = "manage_claims"
+    # Paritrana Award (awards app).
+    VIEW_AWARDS = "view_awards"
+    MANAGE_AWARDS = "manage_awards"
+    SUBMIT_SELF_ASSESSMENT = "submit_self_assessment"
+    SCORE_AWARDS = "score_awards"
 
 
 READ_ACTIONS = frozenset(
@@ -45,13 +50,16 @@ READ_ACTIONS = frozenset(
         Action.VIEW_AUDIT,
         Action.VIEW_INSURER_FILES,
         Action.VIEW_CLAIMS,
+        Action.VIEW_AWARDS,
     }
 )
+# Only panel members score and only a regency fills in its own self-assessment.
+AWARD_ROLE_ONLY = frozenset({Action.SCORE_AWARDS, Action.SUBMIT_SELF_ASSESSMENT})
 ALL_ACTIONS = frozenset(Action)
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.PROVINCE_ADMIN: ALL_ACTIONS,
-    Role.PROVINCE_OFFICER: ALL_ACTIONS - {Action.MANAGE_USERS},
+    Role.PROVINCE_ADMIN: ALL_ACTIONS - AWARD_ROLE_ONLY,
+    Role.PROVINCE_OFFICER: ALL_ACTIONS - {Action.MANAGE_USERS} - AWARD_ROLE_ONLY,
     Role.REGENCY_OFFICER: frozenset(
         {
             Action.VIEW_PEOPLE,
@@ -60,6 +68,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.PROPOSE_EXCLUSION,
             Action.RECORD_EXIT,
             Action.VIEW_CLAIMS,
+            Action.VIEW_AWARDS,
+            Action.SUBMIT_SELF_ASSESSMENT,
         }
     ),
     Role.INSURER_LIAISON: frozenset(
@@ -73,6 +83,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     ),
     # Auditors read everything and change nothing.
     Role.AUDITOR: READ_ACTIONS,
+    # The Paritrana Award panel sees the assessment, never people or money.
+    Role.PANEL_MEMBER: frozenset({Action.VIEW_AWARDS, Action.SCORE_AWARDS}),
 }
 
 M = TypeVar("M", bound=Model)

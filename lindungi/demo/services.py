@@ -70,6 +70,7 @@ class _Steps:
         "Menagih iuran Juli-Desember",
         "Menyiapkan program 2026",
         "Merangkum dasbor",
+        "Menyiapkan Paritrana Award",
     )
 
     def __init__(self, *, user, scale: DemoScale, progress: Progress) -> None:
@@ -91,6 +92,7 @@ class _Steps:
         self._bill_and_pay(programme)
         self._programme_2026()
         self._summarise()
+        self._awards()
         self.progress.finish()
         return self.figures
 
@@ -311,6 +313,12 @@ class _Steps:
             cohorts=cohorts,
         )
         self._budget(programme, months=12, document="Rancangan APBD 2026")
+        self._step()
+
+    def _awards(self) -> None:
+        from lindungi.demo.awards import build_awards
+
+        self.figures.update(build_awards(user=self.user))
         self._step()
 
     def _summarise(self) -> None:

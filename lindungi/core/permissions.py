@@ -30,6 +30,8 @@ class Action(StrEnum):
     RECORD_PAYMENT = "record_payment"
     MANAGE_BUDGET = "manage_budget"
     MANAGE_USERS = "manage_users"
+    # Rows of a regency's import about another regency's person: only the province decides.
+    REVIEW_REGENCY_MOVES = "review_regency_moves"
 
 
 READ_ACTIONS = frozenset({Action.VIEW_PEOPLE, Action.VIEW_MONEY, Action.VIEW_AUDIT})

@@ -58,3 +58,9 @@ class RejectReason(models.TextChoices):
     DUPLICATE_CONFLICT = "duplicate_conflict", _("Same NIK with different identity in the file")
     DUPLICATE_IN_FILE = "duplicate_in_file", _("Same NIK repeated with other details")
     REGISTRY_CONFLICT = "registry_conflict", _("NIK registered with a different identity")
+    # A regency officer's row about a person registered elsewhere: the province decides moves.
+    # The message never says where the person is registered.
+    PERSON_OF_OTHER_REGENCY = (
+        "person_of_other_regency",
+        _("This import may not change this person; the province reviews the row"),
+    )

@@ -256,8 +256,10 @@ def refresh(request: HttpRequest) -> HttpResponse:
 
 @cache_control(public=True, max_age=300)
 def public(request: HttpRequest) -> HttpResponse:
-    """Aggregate figures for anyone: no login, no person, no count under 10."""
-    programme = selectors.default_programme(None)
+    """Aggregate figures for anyone: no login, no person, no count under 10; ?year=YYYY picks
+    the year (only approved programmes are published)."""
+    year = request.GET.get("year", "")
+    programme = selectors.public_programme(year=int(year) if year.isdigit() and len(year) == 4 else None)
     regencies = selectors.public_regencies(programme=programme)
     months = selectors.public_months(programme=programme)
     largest = max((row.covered or 0 for row in regencies), default=0) or 1
@@ -267,6 +269,7 @@ def public(request: HttpRequest) -> HttpResponse:
         "reports/public.html",
         {
             "programme": programme,
+            "years": selectors.public_years(),
             "bars": bars,
             "months": [(_month_label(month), count) for month, count in months],
             "totals": selectors.public_totals(programme=programme),

@@ -161,7 +161,7 @@ class PublicRegencyView(APIView):
     def get(self, request: Request) -> Response:
         # Only approved programmes are published; a draft selection never shows here.
         year = request.query_params.get("year", "")
-        programme = report_selectors.public_programme(year=int(year) if year.isdigit() and len(year) == 4 else None)
+        programme = report_selectors.public_programme(year=report_selectors.parse_year(year))
         rows = report_selectors.public_regencies(programme=programme)
         return Response(serializers.PublicRegencySerializer(rows, many=True).data)
 

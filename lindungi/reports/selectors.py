@@ -352,6 +352,12 @@ def _published(programme: Programme | None) -> Programme | None:
     return programme
 
 
+def parse_year(raw: str) -> int | None:
+    """A four-digit year from a query string, else None (the newest published year)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) == 4 else None
+
+
 def public_programme(*, year: int | None = None) -> Programme | None:
     """The programme whose figures are published for `year` (the newest year by default)."""
     programmes = public_programmes()

@@ -259,7 +259,7 @@ def public(request: HttpRequest) -> HttpResponse:
     """Aggregate figures for anyone: no login, no person, no count under 10; ?year=YYYY picks
     the year (only approved programmes are published)."""
     year = request.GET.get("year", "")
-    programme = selectors.public_programme(year=int(year) if year.isdigit() and len(year) == 4 else None)
+    programme = selectors.public_programme(year=selectors.parse_year(year))
     regencies = selectors.public_regencies(programme=programme)
     months = selectors.public_months(programme=programme)
     largest = max((row.covered or 0 for row in regencies), default=0) or 1

@@ -45,22 +45,14 @@ def this_year_and_a_draft(people, province_admin):
     approve_run(user=province_admin, run=current_run(covered))
     draft = _programme(province_admin, year=2026, name="Draf 2026")
     refresh_summaries()
-    ProgrammeRegencySummary.objects.filter(programme=covered, regency_id="53.05").update(
-        active=40
-    )
-    ProgrammeRegencySummary.objects.filter(programme=covered, regency_id="53.03").update(
-        active=12
-    )
-    ProgrammeRegencySummary.objects.filter(programme=draft, regency_id="53.05").update(
-        selected=56
-    )
+    ProgrammeRegencySummary.objects.filter(programme=covered, regency_id="53.05").update(active=40)
+    ProgrammeRegencySummary.objects.filter(programme=covered, regency_id="53.03").update(active=12)
+    ProgrammeRegencySummary.objects.filter(programme=draft, regency_id="53.05").update(selected=56)
     return covered, draft
 
 
-def test_public_page_shows_the_approved_programme_not_a_newer_draft(
-    client, this_year_and_a_draft
-):
-    covered, draft = this_year_and_a_draft
+def test_public_page_shows_the_approved_programme_not_a_newer_draft(client, this_year_and_a_draft):
+    covered, _draft = this_year_and_a_draft
     response = client.get(reverse("reports:public"))
     assert response.context["programme"] == covered
     html = response.content.decode()
@@ -86,9 +78,7 @@ def test_public_api_never_returns_a_draft(client, this_year_and_a_draft):
     assert all(row["covered"] is None for row in rows)
 
 
-def test_selected_people_of_an_approved_run_are_not_shown_as_protected(
-    people, province_admin
-):
+def test_selected_people_of_an_approved_run_are_not_shown_as_protected(people, province_admin):
     programme = _programme(province_admin, year=2025, name="Lindungi 2025")
     approve_run(user=province_admin, run=current_run(programme))
     refresh_summaries()

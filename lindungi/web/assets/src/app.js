@@ -3,6 +3,8 @@ import htmx from "htmx.org";
 import Chart from "chart.js/auto";
 import L from "leaflet";
 
+import { setupPages } from "./pages.js";
+
 window.htmx = htmx;
 window.Chart = Chart;
 window.L = L;
@@ -60,5 +62,6 @@ document.addEventListener("DOMContentLoaded", () => {
   setupNavigation();
   setupRequestIndicator();
   refreshProgressBars();
+  setupPages();
   document.body.addEventListener("htmx:afterSwap", (event) => refreshProgressBars(event.target));
 });

@@ -41,6 +41,8 @@ class Action(StrEnum):
     MANAGE_AWARDS = "manage_awards"
     SUBMIT_SELF_ASSESSMENT = "submit_self_assessment"
     SCORE_AWARDS = "score_awards"
+    # Rows of a regency's import about another regency's person: only the province decides.
+    REVIEW_REGENCY_MOVES = "review_regency_moves"
 
 
 READ_ACTIONS = frozenset(

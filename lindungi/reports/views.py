@@ -283,8 +283,10 @@ def refresh(request: HttpRequest) -> HttpResponse:
 
 @cache_control(public=True, max_age=300)
 def public(request: HttpRequest) -> HttpResponse:
-    """Aggregate figures for anyone: no login, no person, no count under 10."""
-    programme = selectors.default_programme(None)
+    """Aggregate figures for anyone: no login, no person, no count under 10; ?year=YYYY picks
+    the year (only approved programmes are published)."""
+    year = request.GET.get("year", "")
+    programme = selectors.public_programme(year=selectors.parse_year(year))
     regencies = selectors.public_regencies(programme=programme)
     months = selectors.public_months(programme=programme)
     largest = max((row.covered or 0 for row in regencies), default=0) or 1
@@ -294,6 +296,7 @@ def public(request: HttpRequest) -> HttpResponse:
         "reports/public.html",
         {
             "programme": programme,
+            "years": selectors.public_years(),
             "bars": bars,
             "months": [(_month_label(month), count) for month, count in months],
             "totals": selectors.public_totals(programme=programme),

@@ -25,6 +25,7 @@ from lindungi.contributions.policy import policy_for
 from lindungi.core.changes import notify
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
+from lindungi.core.permissions import Action, require
 from lindungi.programs.models import Programme
 
 
@@ -132,8 +133,9 @@ def record_payment(
     return payment
 
 
-def apply_credit(*, invoice: Invoice, user=None) -> Payment:
+def apply_credit(*, invoice: Invoice, user) -> Payment:
     """Settle as much of an invoice as the payer's credit allows."""
+    require(user, Action.RECORD_PAYMENT)
     with transaction.atomic():
         _lock_payer(invoice.payer)
         outstanding = balances(Invoice.objects.filter(pk=invoice.pk))[invoice.pk].outstanding

@@ -50,7 +50,7 @@ def test_partial_then_full_payment(cohort, province_officer):
     assert balance(invoice).is_paid and balance(invoice).outstanding == 0
 
 
-def test_over_payment_becomes_credit_for_the_next_invoice(cohort):
+def test_over_payment_becomes_credit_for_the_next_invoice(cohort, province_officer):
     enroll(cohort)
     july, august = bill(cohort, JULY, Month(2025, 8))
     record_payment(
@@ -58,12 +58,12 @@ def test_over_payment_becomes_credit_for_the_next_invoice(cohort):
     )
     assert balance(july).credit == 13_200
     assert payer_credit(july.payer) == 13_200
-    used = apply_credit(invoice=august)
+    used = apply_credit(invoice=august, user=province_officer)
     assert used.amount == 13_200
     assert balance(august).outstanding == 3_600
     assert payer_credit(july.payer) == 0
     with pytest.raises(InvalidInput) as error:
-        apply_credit(invoice=august)
+        apply_credit(invoice=august, user=province_officer)
     assert error.value.code == "no_credit"
     assert Payment.objects.count() == 2
 
@@ -98,7 +98,7 @@ def test_same_bank_reference_twice_is_refused(cohort):
     assert Payment.objects.count() == 1
 
 
-def test_credit_note_corrects_the_last_month(cohort):
+def test_credit_note_corrects_the_last_month(cohort, province_officer):
     enroll(cohort)
     dies = enroll(cohort)
     (december,) = bill(cohort, Month(2025, 12))
@@ -106,7 +106,7 @@ def test_credit_note_corrects_the_last_month(cohort):
         invoice=december, paid_on=datetime.date(2025, 12, 15), amount=33_600, bank_reference="DES"
     )
     end_enrollment(dies, datetime.date(2025, 11, 30))
-    note = issue_credit_note(invoice=december)
+    note = issue_credit_note(invoice=december, user=province_officer)
     assert (note.total, note.corrects_id, note.number) == (
         -16_800,
         december.pk,
@@ -114,7 +114,7 @@ def test_credit_note_corrects_the_last_month(cohort):
     )
     assert balance(december).credit == 16_800
     with pytest.raises(InvalidInput) as error:
-        issue_credit_note(invoice=december)
+        issue_credit_note(invoice=december, user=province_officer)
     assert error.value.code == "nothing_to_correct"
     assert Invoice.objects.count() == 2
 

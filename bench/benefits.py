@@ -156,12 +156,13 @@ def main() -> None:
         load_enrollments(programme.pk, cohort.pk)
         month = Month(2025, 7)
         while month.first_day <= date(2025, 11, 1):
-            for invoice in bill_month(programme=programme, month=month).created:
+            for invoice in bill_month(programme=programme, month=month, user=user).created:
                 record_payment(
                     invoice=invoice,
                     paid_on=month.first_day.replace(day=10),
                     amount=invoice.total,
                     bank_reference=f"B-{invoice.number}",
+                    user=user,
                 )
             month = month.next()
         people = list(

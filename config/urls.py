@@ -14,5 +14,6 @@ urlpatterns = [
     path("contributions/", include("lindungi.contributions.urls")),
     path("benefits/", include("lindungi.benefits.urls")),
     path("reports/", include("lindungi.reports.urls")),
+    path("awards/", include("lindungi.awards.urls")),
     path("", include("lindungi.web.urls")),
 ]

@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from lindungi.benefits.choices import CoverReason, CoverVerdict
@@ -24,6 +23,7 @@ from lindungi.contributions.models import Invoice, InvoiceDetail
 from lindungi.contributions.payments import balances
 from lindungi.contributions.policy import policy_for
 from lindungi.core.dates import Month
+from lindungi.core.sql import execute, fetch, table
 from lindungi.enrollment.coverage import covered_on_column_sql
 from lindungi.enrollment.models import Enrollment
 from lindungi.programs.models import Programme
@@ -31,27 +31,18 @@ from lindungi.programs.models import Programme
 CHUNK = 5_000
 
 
-def _name(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _execute(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def _match_enrollments(claims: QuerySet[Claim]) -> None:
-    claim, enrollment = _name(Claim), _name(Enrollment)
+    claim, enrollment = table(Claim), table(Enrollment)
     ids_sql, ids_params = claims.order_by().values("id").query.sql_with_params()
     coverage = covered_on_column_sql(f"{claim}.incident_date")
     # A person's coverage periods never overlap (enrollment's triggers): at most one matches.
-    _execute(
+    execute(
         f"UPDATE {claim} SET enrollment_id = (SELECT e.id FROM {enrollment} e"  # noqa: S608
         f" WHERE e.person_id = {claim}.person_id AND {coverage.sql}"
         f" ORDER BY e.start_date DESC LIMIT 1) WHERE id IN ({ids_sql})",
         [*coverage.params, *ids_params],
     )
-    _execute(
+    execute(
         f"UPDATE {claim} SET"  # noqa: S608
         f" programme_id = (SELECT e.programme_id FROM {enrollment} e"
         f" WHERE e.id = {claim}.enrollment_id),"
@@ -140,7 +131,7 @@ def contribution_months(person_ids: list[int], *, as_of: date | None = None) -> 
     months = list(invoices.values_list("month", flat=True).distinct())
     if not months:
         return {}
-    detail, enrollment = _name(InvoiceDetail), _name(Enrollment)
+    detail, enrollment = table(InvoiceDetail), table(Enrollment)
     counted: dict[int, int] = {}
     month_marks = ", ".join(["%s"] * len(months))
     for start in range(0, len(person_ids), CHUNK):
@@ -156,9 +147,8 @@ def contribution_months(person_ids: list[int], *, as_of: date | None = None) -> 
             f" GROUP BY e.person_id, d.service_month HAVING SUM(d.sign) > 0) billed"
             f" GROUP BY person_id"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*months, *chunk, *unpaid])
-            counted.update({person: int(count) for person, count in cursor.fetchall()})
+        rows = fetch(sql, [*months, *chunk, *unpaid])
+        counted.update({person: int(count) for person, count in rows})
     return counted
 
 

@@ -23,6 +23,7 @@ from lindungi.core.changes import notify
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 from lindungi.core.money import largest_remainder
+from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.enrollment.coverage import covered_in_sql
 from lindungi.programs.choices import Sector
@@ -406,9 +407,10 @@ class _NothingToBill(Exception):
 
 
 def bill_month(
-    *, programme: Programme, month: Month, user=None, progress: Progress = NULL_PROGRESS
+    *, programme: Programme, month: Month, user, progress: Progress = NULL_PROGRESS
 ) -> BillingResult:
     """Issue the month's invoices for every payer of the programme (idempotent)."""
+    require(user, Action.MANAGE_BILLING)
     first, last = Month.of(programme.coverage_start), Month.of(programme.coverage_end)
     if not first <= month <= last:
         raise InvalidInput(

@@ -91,6 +91,10 @@ class ResponseRejectReason(models.TextChoices):
     DATE_OUTSIDE_PROGRAMME = "date_outside_programme", _("Effective date is outside the programme")
     CONFLICTS_WITH_RECORD = "conflicts_with_record", _("Contradicts what is already recorded")
     COVERAGE_OVERLAP = "coverage_overlap", _("Overlaps another coverage period of the person")
+    # The shared intake's reasons (lindungi.core.intake.IntakeReason), same values everywhere.
+    NUL_BYTE = "nul_byte", _("The row contains a NUL byte (damaged text)")
+    CELL_TOO_LONG = "cell_too_long", _("A cell of the row is far too long")
+    ROW_UNREADABLE = "row_unreadable", _("The row cannot be read as CSV")
 
 
 class ExitRejectReason(models.TextChoices):
@@ -102,6 +106,10 @@ class ExitRejectReason(models.TextChoices):
     DATE_FUTURE = "date_future", _("Exit date is in the future")
     NIK_REPEATED = "nik_repeated", _("NIK appears more than once in the file")
     OUTSIDE_USER_REGENCY = "outside_user_regency", _("Person is outside the uploader's regency")
+    # The shared intake's reasons (lindungi.core.intake.IntakeReason), same values everywhere.
+    NUL_BYTE = "nul_byte", _("The row contains a NUL byte (damaged text)")
+    CELL_TOO_LONG = "cell_too_long", _("A cell of the row is far too long")
+    ROW_UNREADABLE = "row_unreadable", _("The row cannot be read as CSV")
 
 
 class ReplacementMode(models.TextChoices):

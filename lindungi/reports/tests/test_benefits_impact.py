@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from lindungi.benefits.choices import ClaimKind
 from lindungi.benefits.importing import import_claims
 from lindungi.benefits.tests.conftest import (
     TODAY,
@@ -97,8 +98,8 @@ def test_public_page_hides_small_counts_and_their_amounts(claims, client):
     panel = public_impact()
     assert (panel.families, panel.paid) == (15, 14 * 42_000_000 + 1_500_000)
     by_kind = {line.label: (line.families, line.paid) for line in panel.by_kind}
-    assert by_kind["JKM: death"] == (14, 14 * 42_000_000)
-    assert by_kind["JKK: work accident"] == (None, None)
+    assert by_kind[str(ClaimKind.JKM_DEATH.label)] == (14, 14 * 42_000_000)
+    assert by_kind[str(ClaimKind.JKK_ACCIDENT.label)] == (None, None)
     page = client.get(reverse("reports:public")).content.decode()
     assert "Rp588.000.000" in page
     assert "Rp1.500.000" not in page

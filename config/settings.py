@@ -61,7 +61,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lindungi.audit.middleware.AuditContextMiddleware",
+    "lindungi.web.middleware.FriendlyErrorPagesMiddleware",
 ]
+# Django's debug pages for errors instead of Lindungi's own (see FriendlyErrorPagesMiddleware).
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", False)
+FRIENDLY_SERVER_ERROR_PAGE = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

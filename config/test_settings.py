@@ -9,3 +9,6 @@ from config.settings import *  # noqa: F403
 
 # Persona fixtures create several users per test; the real hasher would dominate the suite's time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests see unexpected exceptions raised, not a friendly page that would hide them.
+FRIENDLY_SERVER_ERROR_PAGE = False

@@ -95,9 +95,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lindungi.audit.middleware.AuditContextMiddleware",
+    "lindungi.web.middleware.FriendlyErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a locked-out login (page or API) into a 429.
     "axes.middleware.AxesMiddleware",
 ]
+# Django's debug pages for errors instead of Lindungi's own (see FriendlyErrorPagesMiddleware).
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", False)
+FRIENDLY_SERVER_ERROR_PAGE = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

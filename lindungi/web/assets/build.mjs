@@ -25,6 +25,9 @@ await build({
   logLevel: "warning",
 });
 
+// The favicon is served as it is.
+cpSync(join(here, "src", "favicon.svg"), join(dist, "favicon.svg"));
+
 // Leaflet's default marker icon and shadow are looked up at run time next to the CSS images,
 // so they must be copied even though no stylesheet references them.
 cpSync(join(root, "node_modules", "leaflet", "dist", "images"), join(dist, "images"), {

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.contributions.models import InvoiceLine, Payment
+from lindungi.contributions.selectors import regency_paid_by_month
 from lindungi.core.dates import Month, format_date
 from lindungi.core.exports import write_xlsx
 from lindungi.core.money import format_number, format_rupiah
@@ -64,7 +65,11 @@ def build_monthly_report(*, user, programme: Programme, month: Month) -> Monthly
         .values_list("regency_id", "total")
     )
     paid = None
-    if regency_scope(user) is None:
+    if regency_scope(user) is not None:
+        paid = regency_paid_by_month(programme=programme, regency=regency_scope(user)).get(
+            month.first_day, 0
+        )
+    else:
         paid = int(
             Payment.objects.filter(
                 invoice__programme=programme, invoice__month=month.first_day

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from lindungi.audit.services import record_event
 from lindungi.contributions.billing import BILLING_SECTOR
 from lindungi.contributions.choices import ReconciliationCategory as Category
-from lindungi.contributions.coverage import ENROLLMENT, PERSON, covered_in, table
+from lindungi.contributions.coverage import ENROLLMENT, PERSON, table
 from lindungi.contributions.models import StatementImport, StatementLine
 from lindungi.contributions.policy import policy_for
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require
+from lindungi.enrollment.coverage import covered_in_sql
 from lindungi.programs.models import Cohort, Programme
 from lindungi.programs.rates import ContributionKey, contributions_for_groups
 
@@ -104,7 +105,7 @@ def import_statement(
 ) -> StatementImport:
     require(user, Action.MANAGE_BILLING)
     rule = policy_for(programme).month_rule
-    coverage = covered_in(month, rule)
+    coverage = covered_in_sql(month, rule)
     cohorts = list(Cohort.objects.filter(programme=programme))
     keys = {
         cohort.pk: ContributionKey(

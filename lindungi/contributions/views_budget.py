@@ -42,7 +42,18 @@ def chart_data(overview) -> dict:
         labels.append(label)
         remaining.append(left)
         forecast.append(projected)
-    return {"labels": labels, "remaining": remaining, "forecast": forecast}
+    return {
+        "type": "line",
+        "labels": labels,
+        "datasets": [
+            {
+                "label": str(_("Remaining")),
+                "data": remaining,
+                "color": "#1f5f8b",
+                "dashed": forecast,
+            }
+        ],
+    }
 
 
 @login_required

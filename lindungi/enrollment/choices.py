@@ -37,6 +37,17 @@ COVERAGE_STATES = (EnrollmentState.ACTIVE, EnrollmentState.ENDED)
 OPEN_STATES = (EnrollmentState.SELECTED, EnrollmentState.SUBMITTED, EnrollmentState.ACTIVE)
 
 
+class MonthRule(models.TextChoices):
+    """Which enrollments count as covered in a month (and so are billed for it)."""
+
+    # The insurer bills whole months: covered on any day of the month bills the month.
+    ANY_DAY = "any_day", _("Covered on any day of the month")
+    # Only enrollments already covered on the first day of the month.
+    FIRST_DAY = "first_day", _("Covered on the first day of the month")
+    # Only enrollments covered on every day of the month.
+    WHOLE_MONTH = "whole_month", _("Covered for the whole month")
+
+
 class ExitReason(models.TextChoices):
     DEATH = "death", _("Died")
     WAGE_EARNER = "wage_earner", _("Became a wage earner")

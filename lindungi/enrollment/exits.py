@@ -27,6 +27,7 @@ from lindungi.enrollment.choices import (
 from lindungi.enrollment.files import parse_date, read_table
 from lindungi.enrollment.models import Enrollment, ExitImport, RejectedExitRow
 from lindungi.enrollment.replacement import replace_freed_places
+from lindungi.enrollment.services import end_places
 from lindungi.enrollment.sql import record_transitions
 
 ALIASES = {
@@ -158,13 +159,7 @@ def import_exits(
                     actor_id=user.pk,
                     note=reason,
                 )
-                chunk.update(
-                    state=EnrollmentState.ENDED,
-                    end_reason=reason,
-                    ended_on=ended_on,
-                    end_date=ended_on,
-                    updated_at=now,
-                )
+                end_places(chunk, reason=reason, ended_on=ended_on, updated_at=now)
             ended_ids.extend(ids)
         replacements = replace_freed_places(user=user, vacated_ids=ended_ids, on=today)
         labels = dict(ExitRejectReason.choices)

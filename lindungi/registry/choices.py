@@ -62,3 +62,9 @@ class RejectReason(models.TextChoices):
     NUL_BYTE = "nul_byte", _("The row contains a NUL byte (damaged text)")
     CELL_TOO_LONG = "cell_too_long", _("A cell of the row is far too long")
     ROW_UNREADABLE = "row_unreadable", _("The row cannot be read as CSV")
+    # A regency officer's row about a person registered elsewhere: the province decides moves.
+    # The message never says where the person is registered.
+    PERSON_OF_OTHER_REGENCY = (
+        "person_of_other_regency",
+        _("This import may not change this person; the province reviews the row"),
+    )

@@ -151,7 +151,7 @@ def import_candidates(
             index_stage()
             progress.start(None, _("Applying to the registry"))
             _serialise_imports()
-            outcomes = _decide_outcomes(edition=edition)
+            outcomes = _decide_outcomes(edition=edition, regency=regency or "")
             reasons.update(_reject_from_stage(candidate_import))
             _write_versions_and_updates(candidate_import, edition=edition)
             with indexes_rebuilt_after(
@@ -200,7 +200,7 @@ _CHANGEABLE_DIFFER = (
 )
 
 
-def _decide_outcomes(*, edition: str) -> Counter:
+def _decide_outcomes(*, edition: str, regency: str = "") -> Counter:
     """Give every staged row one outcome, in SQL:
 
     conflict   one NIK with differing identity (name, birth date, sex) within the file: all
@@ -208,6 +208,10 @@ def _decide_outcomes(*, edition: str) -> Counter:
     repeat     an identical earlier repeat of the NIK's last row: counted once, as unchanged;
     superseded an earlier row of the NIK with other details: rejected, the last row counts;
     registry_conflict  the NIK is registered with another identity: rejected for review;
+    other_regency  a regency's import (`regency` set) names a person registered in another
+               regency: rejected whatever the row says (same, newer or different identity),
+               so a regency never moves, changes or learns about another's people; the
+               province reviews these rows (selectors.list_regency_move_requests);
     update / unchanged  against the registry; rows left with outcome '' are new people.
     """
     # Only NIKs staged more than once can conflict or repeat: a few thousand in a million.
@@ -256,7 +260,8 @@ def _decide_outcomes(*, edition: str) -> Counter:
     # repeats, unless the registry holds another identity, when they are rejected with it.
     execute(
         f"""UPDATE {STAGE} SET person_id = p.id,
-              outcome = CASE WHEN {_IDENTITY_DIFFERS.replace("s.", STAGE + ".")}
+              outcome = CASE WHEN %s <> '' AND p.regency_id <> %s THEN 'other_regency'
+                             WHEN {_IDENTITY_DIFFERS.replace("s.", STAGE + ".")}
                                THEN 'registry_conflict'
                              WHEN {STAGE}.outcome = 'repeat' THEN 'repeat'
                              WHEN ({_CHANGEABLE_DIFFER.replace("s.", STAGE + ".")})
@@ -264,7 +269,7 @@ def _decide_outcomes(*, edition: str) -> Counter:
                              ELSE 'unchanged' END
             FROM {PERSON} p
             WHERE p.nik = {STAGE}.nik AND {STAGE}.outcome IN ('', 'repeat')""",  # noqa: S608
-        [edition, edition],
+        [regency, regency, edition, edition],
     )
     # Rows still without an outcome are new people; they keep '' rather than being rewritten
     # to 'insert' (an UPDATE of every staged row costs seconds at a million rows).
@@ -278,7 +283,7 @@ def _reject_from_stage(candidate_import: CandidateImport) -> Counter:
     """Write RejectedRow for the rows SQL refused (few: conflicts and repeats)."""
     rows = fetch(
         f"""SELECT row_number, nik, outcome, related_row, raw FROM {STAGE}
-            WHERE outcome IN ('conflict', 'superseded', 'registry_conflict')
+            WHERE outcome IN ('conflict', 'superseded', 'registry_conflict', 'other_regency')
             ORDER BY nik, row_number"""  # noqa: S608
     )
     rows_of_nik: dict[str, list[int]] = {}
@@ -302,6 +307,14 @@ def _reject_from_stage(candidate_import: CandidateImport) -> Counter:
                 "NIK %(nik)s appears again in row %(row)s with other details; that row is used"
             ) % {"nik": nik, "row": related_row}
             related_rows, related_nik = [related_row], ""
+        elif outcome == "other_regency":
+            reason = RejectReason.PERSON_OF_OTHER_REGENCY
+            # Says neither where the person is registered nor whether the details match.
+            message = _(
+                "NIK %(nik)s belongs to a person this import may not change; the row was "
+                "sent to the province for review"
+            ) % {"nik": nik}
+            related_rows, related_nik = [], nik
         else:
             reason = RejectReason.REGISTRY_CONFLICT
             message = _(

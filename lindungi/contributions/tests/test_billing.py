@@ -59,8 +59,11 @@ def test_people_not_covered_are_not_billed(cohort):
     enroll(cohort)
     enroll(cohort, state=EnrollmentState.SUBMITTED, kpj=None, start=None)
     enroll(cohort, start=datetime.date(2025, 8, 1))  # from August
-    # Left before coverage began: an empty period.
-    enroll(cohort, start=datetime.date(2025, 7, 18), end=datetime.date(2025, 7, 17))
+    # Left before coverage began: no coverage period at all.
+    left = enroll(cohort, start=datetime.date(2025, 7, 18), end=datetime.date(2025, 7, 18))
+    type(left).objects.filter(pk=left.pk).update(
+        start_date=None, end_date=None, ended_on=datetime.date(2025, 7, 17)
+    )
     result = bill_month(user=acting_officer(), programme=cohort.programme, month=JULY)
     assert result.created[0].headcount == 1
 

@@ -272,8 +272,9 @@ def test_budget_page_with_forecast(client, province_officer, invoice):
     )
     # Rp50,400 a month: August and September are paid for, October is not.
     assert str(overview.forecast.guaranteed_until) == "2025-09"
-    assert chart["remaining"][6:10] == [100_800, 50_400, 0, -50_400]
-    assert chart["forecast"][6:8] == [False, True]
+    (line,) = chart["datasets"]
+    assert line["data"][6:10] == [100_800, 50_400, 0, -50_400]
+    assert line["dashed"][6:8] == [False, True]
 
 
 def test_record_budget_and_amendment(client, province_officer, invoice):

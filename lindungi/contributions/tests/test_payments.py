@@ -54,7 +54,7 @@ def test_partial_then_full_payment(cohort, province_officer):
     assert balance(invoice).is_paid and balance(invoice).outstanding == 0
 
 
-def test_over_payment_becomes_credit_for_the_next_invoice(cohort):
+def test_over_payment_becomes_credit_for_the_next_invoice(cohort, province_officer):
     enroll(cohort)
     july, august = bill(cohort, JULY, Month(2025, 8))
     record_payment(
@@ -117,7 +117,7 @@ def test_same_bank_reference_twice_is_refused(cohort):
     assert Payment.objects.count() == 1
 
 
-def test_credit_note_corrects_the_last_month(cohort):
+def test_credit_note_corrects_the_last_month(cohort, province_officer):
     enroll(cohort)
     dies = enroll(cohort)
     (december,) = bill(cohort, Month(2025, 12))

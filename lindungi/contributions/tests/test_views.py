@@ -65,3 +65,15 @@ def test_officer_of_a_regency_without_lines_cannot_open_the_invoice(client, invo
 def test_insurer_liaison_may_not_see_money(client, insurer_liaison, invoice):
     client.force_login(insurer_liaison)
     assert client.get(reverse("contributions:invoices")).status_code == 403
+
+
+def test_payment_form_date_defaults_to_today_in_iso_for_the_date_picker(
+    client, province_officer, invoice
+):
+    """The browser's date input takes only ISO dates: "03-12-2026" left it empty."""
+    from django.utils import timezone
+
+    client.force_login(province_officer)
+    html = client.get(reverse("contributions:invoice", args=[invoice.pk])).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="paid_on" value="{today}"' in html

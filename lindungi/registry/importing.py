@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
 from lindungi.core.intake import original_json
 from lindungi.core.permissions import Action, regency_scope, require
@@ -69,7 +70,7 @@ def build_context(*, regency: str | None) -> ValidationContext:
         villages=build_village_index(
             village_regencies(), served_region=settings.LINDUNGI_SERVED_REGION
         ),
-        today=timezone.localdate(),
+        today=local_today(),
         poverty_labels=desil_poverty_labels(),
         user_regency=regency,
         served_region=settings.LINDUNGI_SERVED_REGION,

@@ -3,9 +3,9 @@
 from datetime import date
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from lindungi.core.ages import AgeBand, band_limits
+from lindungi.core.dates import local_today
 from lindungi.core.permissions import Action, require, scoped
 from lindungi.registry.choices import DuplicateStatus, RejectReason
 from lindungi.registry.models import (
@@ -54,7 +54,7 @@ def list_people(
     if occupation:
         people = people.filter(occupation__iexact=occupation.strip())
     if age_band:
-        people = people.filter(_age_band_condition(age_band, as_of or timezone.localdate()))
+        people = people.filter(_age_band_condition(age_band, as_of or local_today()))
     return people.order_by("nik")
 
 

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindungi.audit.context import audit_context
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require
 from lindungi.registry import exports, selectors, services
@@ -22,10 +21,6 @@ from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
 from lindungi.registry.reading import HEADER_ALIASES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _audit(request):
-    return audit_context(source="request", reference="", user_id=request.user.pk)
 
 
 @login_required
@@ -140,14 +135,13 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with _audit(request):
-                job = services.start_import_job(
-                    user=request.user,
-                    uploaded_file=form.cleaned_data["file"],
-                    source=form.cleaned_data["source"],
-                    edition=form.cleaned_data["edition"],
-                    mapping=form.cleaned_data["mapping"],
-                )
+            job = services.start_import_job(
+                user=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                source=form.cleaned_data["source"],
+                edition=form.cleaned_data["edition"],
+                mapping=form.cleaned_data["mapping"],
+            )
         except LindungiError as error:
             form.add_error(None, error.message)
         else:
@@ -202,13 +196,12 @@ def review_duplicate(request, pk: int):
         messages.error(request, _("Choose confirm or dismiss"))
         return redirect("registry:duplicates")
     try:
-        with _audit(request):
-            services.review_duplicate(
-                duplicate=pair,
-                user=request.user,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            )
+        services.review_duplicate(
+            duplicate=pair,
+            user=request.user,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )
     except LindungiError as error:
         messages.error(request, error.message)
     else:

@@ -5,12 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.contributions.models import InvoiceLine, Payment
 from lindungi.contributions.selectors import regency_paid_by_month
-from lindungi.core.dates import Month, format_date
+from lindungi.core.dates import Month, format_date, local_today
 from lindungi.core.exports import write_xlsx
 from lindungi.core.money import format_number, format_rupiah
 from lindungi.core.permissions import Action, regency_scope, require, scoped
@@ -89,7 +88,7 @@ def build_monthly_report(*, user, programme: Programme, month: Month) -> Monthly
         )
         for row in figures
     ]
-    return MonthlyReport(programme, month, rows, paid, timezone.localdate())
+    return MonthlyReport(programme, month, rows, paid, local_today())
 
 
 COLUMNS = ("quota", "selected", "active", "ended", "covered", "billed")

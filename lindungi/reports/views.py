@@ -17,12 +17,11 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from lindungi.core.dates import Month, months_between
+from lindungi.core.dates import Month, local_today, months_between
 from lindungi.core.exports import XLSX_CONTENT_TYPE
 from lindungi.core.money import format_number
 from lindungi.core.permissions import Action, can, can_access_regency, regency_scope, require
@@ -320,7 +319,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     if month not in months:
         # Open on the newest month with figures (the selector then shows the month displayed).
         latest = selectors.latest_month_with_data(programme)
-        today = Month.of(timezone.localdate())
+        today = Month.of(local_today())
         month = Month.of(latest) if latest else (today if today in months else months[0])
     report = build_monthly_report(user=request.user, programme=programme, month=month)
     output = request.GET.get("format", "")

@@ -10,7 +10,7 @@ from lindungi.awards import results, selectors
 from lindungi.awards.documents import WINNING_RANKS, certificate_pdf
 
 
-@cache_control(public=True, max_age=300)
+# Not marked publicly cacheable: the shell template sets the CSRF cookie (language switch).
 def public_results(request, year: int | None = None):
     periods = list(selectors.list_published_periods())
     if year is None:
@@ -30,7 +30,6 @@ def public_results(request, year: int | None = None):
     )
 
 
-@cache_control(public=True, max_age=300)
 def public_entry(request, pk: int):
     entry = selectors.get_published_entry(pk)
     period = entry.category.period

@@ -91,7 +91,8 @@ def get_batch(*, user, pk: int) -> SubmissionBatch:
 
 
 def list_responses(*, user) -> QuerySet[ResponseImport]:
-    require(user, Action.VIEW_PEOPLE)
+    # A response file holds every regency's people: not for regency officers.
+    require(user, Action.VIEW_INSURER_FILES)
     return ResponseImport.objects.select_related("batch")
 
 

@@ -60,6 +60,13 @@ MODULES: tuple[Module, ...] = (
         Action.VIEW_MONEY,
     ),
     Module(
+        "benefits",
+        _("Benefits"),
+        _("Claims from BPJS Ketenagakerjaan, cover on the day, what the regulation gives."),
+        ("benefits:list",),
+        Action.VIEW_CLAIMS,
+    ),
+    Module(
         "reports",
         _("Reports"),
         _("Dashboards, the map and monthly reports."),

@@ -175,17 +175,33 @@ def get_published_entry(pk: int) -> Entry:
     )
 
 
-def regency_ranks(period: AssessmentPeriod) -> dict[str, dict]:
-    """Regency code -> the kabupaten/kota entry's rank, score and name (for the map)."""
+def regency_ranks(period: AssessmentPeriod, *, public: bool) -> dict[str, dict]:
+    """Regency code -> what the map shows of the kabupaten/kota entry: its rank, final score
+    and "podium" (3 for the first, 2 the second, 1 the third), a tooltip and a link."""
+    from django.urls import reverse
+    from django.utils.formats import number_format
+
     rows = Entry.objects.filter(
         category__period=period, category__kind=CategoryKind.REGENCY_GOVERNMENT
-    )
-    return {
-        regency: {"name": name, "rank": rank, "score": None if score is None else float(score)}
-        for regency, name, rank, score in rows.values_list(
-            "regency_id", "name", "rank", "final_score"
-        )
-    }
+    ).values_list("pk", "regency_id", "name", "rank", "final_score")
+    values = {}
+    for pk, regency, name, rank, score in rows:
+        tooltip = name
+        if rank:
+            tooltip += " · " + str(_("rank %(rank)s") % {"rank": rank})
+        if score is not None:
+            tooltip += " · " + number_format(score, 2)
+        values[regency] = {
+            "name": name,
+            "rank": rank,
+            "score": None if score is None else float(score),
+            "podium": 4 - rank if rank and rank <= 3 else None,
+            "tooltip": tooltip,
+            "url": reverse("awards:public_entry" if public else "awards:entry", args=[pk])
+            if rank or not public
+            else None,
+        }
+    return values
 
 
 def regency_shapes() -> dict:

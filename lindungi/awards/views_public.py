@@ -25,7 +25,7 @@ def public_results(request, year: int | None = None):
             "periods": periods,
             "categories": results.compute(period) if period else [],
             "public": True,
-            "map_data": selectors.regency_ranks(period) if period else {},
+            "map_data": selectors.regency_ranks(period, public=True) if period else {},
         },
     )
 

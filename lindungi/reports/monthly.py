@@ -15,6 +15,7 @@ from lindungi.core.money import format_number, format_rupiah
 from lindungi.core.permissions import Action, regency_scope, require, scoped
 from lindungi.programs.models import Programme
 from lindungi.reports import selectors
+from lindungi.reports.benefits import monthly_impact
 from lindungi.reports.models import MonthlyHeadcount
 
 
@@ -28,6 +29,9 @@ class ReportRow:
     ended: int
     covered: int
     billed: int
+    # Benefits: families helped and paid for incidents in the month (benefits app).
+    families: int = 0
+    benefits_paid: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ def build_monthly_report(*, user, programme: Programme, month: Month) -> Monthly
             ).aggregate(total=Sum("amount"))["total"]
             or 0
         )
+    impact = monthly_impact(user=user, month=month)
     rows = [
         ReportRow(
             code=row.code,
@@ -85,13 +90,24 @@ def build_monthly_report(*, user, programme: Programme, month: Month) -> Monthly
             ended=row.ended,
             covered=int(covered.get(row.code, 0)),
             billed=int(billed.get(row.code, 0)),
+            families=impact.get(row.code, (0, 0))[0],
+            benefits_paid=impact.get(row.code, (0, 0))[1],
         )
         for row in figures
     ]
     return MonthlyReport(programme, month, rows, paid, local_today())
 
 
-COLUMNS = ("quota", "selected", "active", "ended", "covered", "billed")
+COLUMNS = (
+    "quota",
+    "selected",
+    "active",
+    "ended",
+    "covered",
+    "billed",
+    "families",
+    "benefits_paid",
+)
 
 
 def _headers() -> list[str]:
@@ -104,6 +120,8 @@ def _headers() -> list[str]:
         _("Ended"),
         _("Covered in the month"),
         _("Billed (Rp)"),
+        _("Families helped"),
+        _("Benefits paid (Rp)"),
     ]
 
 
@@ -132,7 +150,7 @@ def report_pdf(report: MonthlyReport) -> bytes:
         author="Lindungi",
     )
     styles = getSampleStyleSheet()
-    money = {"billed"}
+    money = {"billed", "benefits_paid"}
 
     def cell(column: str, value: int) -> str:
         return format_rupiah(value) if column in money else format_number(value)

@@ -23,12 +23,13 @@ from django.views.decorators.http import require_POST
 
 from lindungi.core.dates import Month, local_today, months_between
 from lindungi.core.exports import XLSX_CONTENT_TYPE
-from lindungi.core.money import format_number
+from lindungi.core.money import format_number, format_rupiah
 from lindungi.core.permissions import Action, can, can_access_regency, regency_scope, require
 from lindungi.enrollment.choices import EnrollmentState
 from lindungi.programs.selectors import current_run
 from lindungi.regions.models import Regency
 from lindungi.reports import finance, selectors
+from lindungi.reports.benefits import dashboard_impact, public_impact, regency_impact
 from lindungi.reports.monthly import build_monthly_report, report_pdf, report_xlsx
 from lindungi.reports.services import refresh_summaries
 
@@ -77,6 +78,16 @@ def _chart(shares, *, dimension: str, regency: str | None) -> dict:
     }
 
 
+def _helped(impact: tuple[int, int] | None) -> str:
+    """The map tooltip's benefits part: families helped and paid, when there are any."""
+    if not impact or not impact[0]:
+        return ""
+    return "; " + str(_("%(families)s families helped, %(paid)s")) % {
+        "families": format_number(impact[0]),
+        "paid": format_rupiah(impact[1]),
+    }
+
+
 def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
     user = request.user
     programme = _programme(request)
@@ -90,6 +101,7 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
         "active": link("enrollment:list", regency=regency, state="active"),
         "ended": link("enrollment:list", regency=regency, state="ended"),
     }
+    impact_by_regency = regency_impact(user=user)
     map_data = {
         row.code: {
             "name": row.name,
@@ -100,8 +112,10 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
             "of_quota": row.of_quota,
             "of_poor": row.of_poor,
             "url": reverse("reports:regency", args=[row.code]),
+            "families": impact_by_regency.get(row.code, (0, 0))[0],
+            "benefits_paid": impact_by_regency.get(row.code, (0, 0))[1],
             "tooltip": f"{row.name}: {format_number(row.covered or 0)} / "
-            f"{format_number(row.quota or 0)}",
+            f"{format_number(row.quota or 0)}" + _helped(impact_by_regency.get(row.code)),
         }
         for row in figures
     }
@@ -188,6 +202,7 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
         "rejections": rejections,
         "rejections_link": link("registry:imports"),
         "can_refresh": can(user, Action.MANAGE_PROGRAMMES),
+        "impact": dashboard_impact(user=user, regency=regency),
     }
 
 
@@ -300,6 +315,7 @@ def public(request: HttpRequest) -> HttpResponse:
             "months": [(_month_label(month), count) for month, count in months],
             "totals": selectors.public_totals(programme=programme),
             "state": selectors.summary_state(),
+            "impact": public_impact(),
         },
     )
 

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from lindungi.api import filters as params
 from lindungi.api import serializers
+from lindungi.api.errors import BadParameter
 from lindungi.api.pagination import CappedLimitOffsetPagination, KeysetPagination
 from lindungi.api.permissions import ReadsByAction
 from lindungi.contributions.models import Invoice, InvoiceLine
@@ -199,10 +200,21 @@ class PublicRegencyView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses=serializers.PublicRegencySerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year", int, description="Programme year (default: the newest published)"
+            )
+        ],
+        responses=serializers.PublicRegencySerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
-        params.refuse_unknown(request, {})
-        programme = report_selectors.default_programme(None)
+        params.refuse_unknown(request, {"year"})
+        # Only approved programmes are published; a draft selection never shows here.
+        year = request.query_params.get("year", "")
+        if year and report_selectors.parse_year(year) is None:
+            raise BadParameter("year", "bad_format", "Give a year of four digits.")
+        programme = report_selectors.public_programme(year=report_selectors.parse_year(year))
         rows = report_selectors.public_regencies(programme=programme)
         return Response(serializers.PublicRegencySerializer(rows, many=True).data)
 

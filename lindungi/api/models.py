@@ -126,3 +126,14 @@ class NotifyDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} -> {self.subscription_id} ({self.status})"
+
+
+class NotifyCursor(models.Model):
+    """How far the notify dispatcher has read the registry and the enrollment events (one row):
+    each change is matched against the subscriptions once."""
+
+    last_person_id = models.BigIntegerField(default=0)
+    last_enrollment_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"person {self.last_person_id}, event {self.last_enrollment_event_id}"

@@ -13,6 +13,7 @@ from lindungi.api.dci.envelope import (
     TransportError,
     check_item,
     check_transaction_id,
+    is_timestamp,
     now_ts,
 )
 from lindungi.api.models import DciTransaction
@@ -156,3 +157,17 @@ def find_status(*, client, request: dict) -> dict:
     if found is None:
         raise ItemRejected("rjct.reference_id.invalid", "No such transaction of yours.")
     return {"txn_type": txn_type, "txn_status": found.response}
+
+
+def validate_subscribe(message: dict, header: dict) -> tuple[str, list]:
+    return check_transaction_id(message), _items(message, header, "subscribe_request")
+
+
+def validate_unsubscribe(message: dict) -> tuple[str, list]:
+    transaction_id = check_transaction_id(message)
+    codes = message.get("subscription_codes")
+    if not isinstance(codes, list) or not codes or len(codes) > MAX_ITEMS:
+        raise TransportError("err.request.bad", "message.subscription_codes is a list (1-100).")
+    if not is_timestamp(message.get("timestamp")):
+        raise TransportError("err.request.bad", "message.timestamp needs a timezone.")
+    return transaction_id, codes

@@ -9,19 +9,25 @@ from django.utils import timezone
 from django_tasks import task
 
 from lindungi.api.choices import TransactionStatus
-from lindungi.api.dci import search
+from lindungi.api.dci import notify, search
 from lindungi.api.dci.envelope import (
     HeaderRejected,
     ItemRejected,
     TransportError,
     callback_header,
+    now_ts,
 )
 from lindungi.api.models import DciTransaction
 
 logger = logging.getLogger(__name__)
 CALLBACK_TIMEOUT = 10
 ATTEMPTS = 3
-CALLBACK_PATHS = {"search": "/registry/on-search", "txn-status": "/registry/txn/on-status"}
+CALLBACK_PATHS = {
+    "search": "/registry/on-search",
+    "txn-status": "/registry/txn/on-status",
+    "subscribe": "/registry/on-subscribe",
+    "unsubscribe": "/registry/on-unsubscribe",
+}
 
 
 def callback_url(sender_uri: str, action: str) -> str:
@@ -65,6 +71,34 @@ def build_answer(logged: DciTransaction) -> dict:
         logged.reference_ids = [answer["reference_id"] for answer in answers]
         return {
             "header": _header("on-search", header, TransactionStatus.SUCCEEDED, len(items)),
+            "message": body,
+        }
+    if logged.action == "subscribe":
+        transaction_id, items = search.validate_subscribe(message, header)
+        answers = notify.subscribe_items(client=logged.client, header=header, message=message)
+        body = {
+            "transaction_id": transaction_id,
+            "correlation_id": logged.correlation_id,
+            "subscribe_response": answers,
+        }
+        return {
+            "header": _header("on-subscribe", header, TransactionStatus.SUCCEEDED, len(items)),
+            "message": body,
+        }
+    if logged.action == "unsubscribe":
+        transaction_id, codes = search.validate_unsubscribe(message)
+        ended = notify.unsubscribe(client=logged.client, message=message)
+        body = {
+            "transaction_id": transaction_id,
+            "correlation_id": logged.correlation_id,
+            "timestamp": now_ts(),
+            "status": TransactionStatus.SUCCEEDED if ended else TransactionStatus.REJECTED,
+            "subscription_status": ended,
+        }
+        if not ended:
+            body["status_reason_code"] = "rjct.subscription_code.invalid"
+        return {
+            "header": _header("on-unsubscribe", header, TransactionStatus.SUCCEEDED, len(codes)),
             "message": body,
         }
     transaction_id, status_request = search.validate_status(message)
@@ -118,3 +152,35 @@ def answer(transaction_pk: int) -> str:
 @task()
 def answer_async(transaction_pk: int) -> str:
     return answer(transaction_pk)
+
+
+def run_notifications() -> dict[str, int]:
+    """Match changes against subscriptions, then deliver what is due; retries come back."""
+    written = notify.dispatch()
+    outcome = notify.deliver_due()
+    if outcome["retry"]:
+        from datetime import timedelta
+
+        try:
+            notify_async.using(run_after=timezone.now() + timedelta(seconds=2)).enqueue()
+        except Exception:  # a backend without run_after: the next change retries them
+            logger.warning("Could not schedule the notify retries.")
+    return {"written": written, **outcome}
+
+
+@task()
+def notify_async() -> dict[str, int]:
+    return run_notifications()
+
+
+def on_change(kind: str, *, regency: str | None = None) -> None:
+    """core.changes listener: after the writer commits, look for subscribers to tell."""
+    from django.db import transaction
+
+    from lindungi.api.models import Subscription
+
+    def enqueue() -> None:
+        if Subscription.objects.filter(status="subscribe").exists():
+            notify_async.enqueue()
+
+    transaction.on_commit(enqueue)

@@ -295,3 +295,19 @@ class AsyncTxnStatus(AsyncView):
     def validate(self, envelope):
         transaction_id, status_request = search.validate_status(envelope.message)
         return transaction_id, [status_request]
+
+
+class Subscribe(AsyncView):
+    action_name = "subscribe"
+    callback_action = "on-subscribe"
+
+    def validate(self, envelope):
+        return search.validate_subscribe(envelope.message, envelope.header)
+
+
+class Unsubscribe(AsyncView):
+    action_name = "unsubscribe"
+    callback_action = "on-unsubscribe"
+
+    def validate(self, envelope):
+        return search.validate_unsubscribe(envelope.message)

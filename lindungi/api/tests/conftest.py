@@ -1,5 +1,9 @@
 """API clients (one per kind of partner) and their tokens, for the REST and DCI tests."""
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
 import pytest
 
 from lindungi.api.services import create_api_client
@@ -34,3 +38,28 @@ def statistics_token(make_client):
 @pytest.fixture
 def liaison_token(make_client):
     return make_client("bpjs", "insurer_liaison")[1]
+
+
+@pytest.fixture
+def receiver():
+    """An SPMIS stand-in: records every POST it receives (path and JSON body)."""
+    received: list[tuple[str, dict]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", 0))
+            received.append((self.path, json.loads(self.rfile.read(length))))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"message": {"ack_status": "ACK"}}')
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/spmis", received
+    server.shutdown()
+    server.server_close()

@@ -2,10 +2,6 @@
 the caller's sender_uri, here a receiver the test starts on 127.0.0.1. The ACK and every
 callback are validated against the standard's YAML."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import pytest
 from django_tasks_db.models import DBTaskResult
 
@@ -17,31 +13,6 @@ from lindungi.api.tests.test_dci import criteria, envelope, post, search_message
 from lindungi.registry.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver():
-    """An SPMIS stand-in: records every POST it receives (path and JSON body)."""
-    received: list[tuple[str, dict]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            length = int(self.headers.get("Content-Length", 0))
-            received.append((self.path, json.loads(self.rfile.read(length))))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(b'{"message": {"ack_status": "ACK"}}')
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/spmis", received
-    server.shutdown()
-    server.server_close()
 
 
 def test_async_search_acks_then_posts_the_result(

@@ -265,17 +265,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lindungi.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "lindungi.api.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "lindungi.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["lindungi.api.authentication.ClientRateThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lindungi API",
     "DESCRIPTION": "Registry, targeting, enrollment and contributions for pekerja rentan coverage.",
     "VERSION": "0.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lindungi.api.schema.add_error_responses",
+    ],
 }
 
 # --- Lindungi -------------------------------------------------------------------------------

@@ -15,28 +15,35 @@ from django.views.decorators.http import require_POST
 
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require
-from lindungi.registry import exports, selectors, services
-from lindungi.registry.forms import PeopleFilterForm, ReviewForm, UploadForm
+from lindungi.registry import exports, search, selectors, services
+from lindungi.registry.forms import PEOPLE_PAGE_FILTERS, PeopleFilterForm, ReviewForm, UploadForm
 from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
 from lindungi.registry.reading import HEADER_ALIASES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _people_search(request, form):
+    """The search the request asks for, or None with the bad parameters shown on the form."""
+    try:
+        return search.parse_people_search(request.GET, only=PEOPLE_PAGE_FILTERS)
+    except search.InvalidSearch as error:
+        for parameter, (_code, message) in error.errors.items():
+            form.add_error(parameter if parameter in form.fields else None, message)
+        return None
+
+
 @login_required
 def people(request):
     require(request.user, Action.VIEW_PEOPLE)
     form = PeopleFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.list_people(
-        user=request.user,
-        query=filters.get("q") or "",
-        regency=filters.get("regency") or None,
-        village=filters.get("village") or None,
-        desil=filters.get("desil"),
-        sex=filters.get("sex") or None,
-        occupation=filters.get("occupation") or None,
-        age_band=filters.get("age_band") or None,
+    form.is_valid()
+    wanted = _people_search(request, form)
+    # A bad filter lists nobody: an unfiltered list under a filter form would mislead.
+    queryset = (
+        search.search_people(user=request.user, search=wanted).select_related("village")
+        if wanted is not None
+        else Person.objects.none()
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -44,7 +51,7 @@ def people(request):
     return render(
         request,
         "registry/people.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query.urlencode(), "invalid": wanted is None},
     )
 
 

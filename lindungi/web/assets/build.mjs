@@ -33,3 +33,9 @@ cpSync(join(here, "src", "favicon.svg"), join(dist, "favicon.svg"));
 cpSync(join(root, "node_modules", "leaflet", "dist", "images"), join(dist, "images"), {
   recursive: true,
 });
+
+// The API reference page (api/docs) renders the OpenAPI document with Swagger UI, from npm.
+mkdirSync(join(dist, "swagger-ui"), { recursive: true });
+for (const file of ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"]) {
+  cpSync(join(root, "node_modules", "swagger-ui-dist", file), join(dist, "swagger-ui", file));
+}

@@ -52,6 +52,17 @@ class ReconciliationCategory(models.TextChoices):
     AMOUNT_MISMATCH = "amount_mismatch", _("Amount differs")
 
 
+class StatementRejection(models.TextChoices):
+    """Why a statement row was not reconciled. Values are stable: stored and exported."""
+
+    INVALID_AMOUNT = "invalid_amount", _("The amount is not a whole number of rupiah")
+    OTHER_MONTH = "other_month", _("The row names another month")
+    NO_IDENTITY = "no_identity", _("The row has neither KPJ nor NIK")
+    UNKNOWN_PERSON = "unknown_person", _("No enrollment of the programme has this KPJ or NIK")
+    OTHER_PAYER = "other_payer", _("The person belongs to a cohort of another payer")
+    DUPLICATE = "duplicate", _("The person is already on an earlier row of the statement")
+
+
 AGING_BUCKETS = (
     ("not_due", _("Not yet due"), None, 0),
     ("1_30", _("1-30 days"), 1, 30),

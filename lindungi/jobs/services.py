@@ -26,7 +26,7 @@ from lindungi.core.permissions import regency_scope
 from lindungi.jobs.choices import JobStatus
 from lindungi.jobs.models import Job
 from lindungi.jobs.progress import JobProgress, forget_live_progress
-from lindungi.jobs.registry import get_handler, is_registered
+from lindungi.jobs.registry import get_handler, is_registered, runs_own_transactions
 from lindungi.regions.models import Regency
 
 logger = logging.getLogger(__name__)
@@ -123,10 +123,15 @@ def execute_job(*, job_id: int) -> str | None:
         audit_context(source="job", reference=f"job:{job.pk}", user_id=job.created_by_id),
     ):
         try:
-            with transaction.atomic():
-                handler = _handler_for(job.kind)
+            handler = _handler_for(job.kind)
+            if runs_own_transactions(job.kind):
                 result = _as_json_result(handler(job=job, progress=progress, **job.params))
-                _record_success(job=job, result=result, progress=progress)
+                with transaction.atomic():
+                    _record_success(job=job, result=result, progress=progress)
+            else:
+                with transaction.atomic():
+                    result = _as_json_result(handler(job=job, progress=progress, **job.params))
+                    _record_success(job=job, result=result, progress=progress)
         except BaseException as error:
             if isinstance(error, LindungiError):
                 message = error.message

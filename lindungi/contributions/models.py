@@ -454,9 +454,16 @@ class StatementLine(models.Model):
     REGENCY_SCOPE_FIELD = "regency_id"
 
     # Only the (statement, category) index: each index costs a fifth of the bulk insert of a
-    # 100,000-line statement, and lines are always read by statement first.
+    # 100,000-line statement, and lines are always read by statement first. No database
+    # checks on the keys either (like InvoiceDetail): the import writes them from the
+    # enrollment rows it joined in the same statement, and on PostgreSQL the deferred checks
+    # of 100,000 rows cost more at commit than the whole insert.
     statement = models.ForeignKey(
-        StatementImport, on_delete=models.CASCADE, related_name="lines", db_index=False
+        StatementImport,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,
+        db_constraint=False,
     )
     # The file's row number; null for people active here but missing from the file.
     row_number = models.PositiveIntegerField(null=True)
@@ -470,10 +477,16 @@ class StatementLine(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     # Null when the statement names someone we cannot place.
     regency = models.ForeignKey(
-        "regions.Regency", null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        "regions.Regency",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     category = models.CharField(max_length=20, choices=ReconciliationCategory.choices)
     resolved = models.BooleanField(default=False)

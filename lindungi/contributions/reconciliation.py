@@ -149,73 +149,75 @@ def _claim_version(
     )
 
 
+MATCHED = "contributions_statement_matched"
+
+
 def _drop_stage() -> None:
     prefix = "pg_temp" if connection.vendor == "postgresql" else "temp"
-    _execute(f"DROP TABLE IF EXISTS {prefix}.{STAGE}")
+    for name in (STAGE, MATCHED):
+        _execute(f"DROP TABLE IF EXISTS {prefix}.{name}")
 
 
 def _create_stage() -> None:
     _drop_stage()
     if connection.vendor == "postgresql":
         _execute(
-            f"CREATE TEMP TABLE {STAGE} (row_number integer PRIMARY KEY, kpj varchar(40),"
-            " nik varchar(40), amount bigint, rejection varchar(20), raw text,"
-            " enrollment_id bigint, cohort_id bigint, regency_id varchar(5)) ON COMMIT DROP"
+            f"CREATE TEMP TABLE {STAGE} (row_number integer, kpj varchar(40), nik varchar(40),"
+            " amount bigint, rejection varchar(20), raw text)"
         )
     else:
         _execute(
-            f"CREATE TEMP TABLE {STAGE} (row_number integer PRIMARY KEY, kpj text, nik text,"
-            " amount integer, rejection text, raw text, enrollment_id integer,"
-            " cohort_id integer, regency_id text)"
+            f"CREATE TEMP TABLE {STAGE} (row_number integer, kpj text, nik text, amount integer,"
+            " rejection text, raw text)"
         )
 
 
-def _match(programme: Programme, scope: _Scope) -> None:
-    """Enrollment, cohort and regency of every readable row; rejections set-based."""
-    open_rows = "rejection IS NULL"
-    _execute(
-        f"UPDATE {STAGE} SET enrollment_id = e.id, cohort_id = e.cohort_id,"  # noqa: S608
-        f" regency_id = e.regency_id FROM {ENROLLMENT} e"
-        f" WHERE {STAGE}.{open_rows} AND {STAGE}.kpj <> '' AND e.programme_id = %s"
-        f" AND e.kpj = {STAGE}.kpj",
-        [programme.pk],
-    )
-    _execute(
-        f"UPDATE {STAGE} SET enrollment_id = e.id, cohort_id = e.cohort_id,"  # noqa: S608
-        f" regency_id = e.regency_id FROM {PERSON} p JOIN {ENROLLMENT} e ON e.person_id = p.id"
-        f" WHERE {STAGE}.{open_rows} AND {STAGE}.enrollment_id IS NULL AND {STAGE}.nik <> ''"
-        f" AND p.nik = {STAGE}.nik AND e.programme_id = %s",
-        [programme.pk],
-    )
-    _execute(
-        f"UPDATE {STAGE} SET rejection = %s WHERE {open_rows} AND enrollment_id IS NULL",  # noqa: S608
-        [Rejection.UNKNOWN_PERSON.value],
-    )
+def _match(programme: Programme, scope: _Scope, coverage) -> None:
+    """One pass over the stage into MATCHED: each row's enrollment (by KPJ, else NIK), the
+    amount the month rule expects for it, and its rejection, if any.
+
+    Written once rather than updated in place: on PostgreSQL an UPDATE of 100,000 rows writes
+    every row a second time (1.5 s of the 6 s this took with UPDATEs)."""
     cohorts = ", ".join(str(int(cohort_id)) for cohort_id in scope.expected)
-    _execute(
-        f"UPDATE {STAGE} SET rejection = %s WHERE {open_rows}"  # noqa: S608
-        f" AND cohort_id NOT IN ({cohorts})",
-        [Rejection.OTHER_PAYER.value],
+    expected = " ".join(
+        f"WHEN {int(cohort_id)} THEN {int(amount)}" for cohort_id, amount in scope.expected.items()
     )
-    _execute(f"CREATE INDEX {STAGE}_enrollment ON {STAGE} (enrollment_id)")
-    # A person on several rows: the first row counts, the later ones are rejected. Repeated
-    # KPJs and NIKs were rejected while reading; what is left is one person named by KPJ on
-    # one row and by NIK on another, which only rows matched by NIK can be.
     _execute(
-        f"UPDATE {STAGE} SET rejection = %s WHERE {open_rows} AND enrollment_id IN ("  # noqa: S608
-        f" SELECT enrollment_id FROM {STAGE} WHERE kpj = '' AND {open_rows})"
-        f" AND EXISTS (SELECT 1 FROM {STAGE} earlier WHERE earlier.enrollment_id ="
-        f" {STAGE}.enrollment_id AND earlier.rejection IS NULL"
-        f" AND earlier.row_number < {STAGE}.row_number)",
-        [Rejection.DUPLICATE.value],
+        f"CREATE TEMP TABLE {MATCHED} AS SELECT x.*,"  # noqa: S608
+        # A person on several rows: the first row counts, the later ones are rejected.
+        " CASE WHEN x.rejection IS NULL AND ROW_NUMBER() OVER (PARTITION BY x.enrollment_id,"
+        " x.rejection IS NULL ORDER BY x.row_number) > 1 THEN %s ELSE x.rejection END"
+        " AS outcome FROM ("
+        " SELECT s.row_number, s.kpj, s.nik, s.amount, s.raw, e.id AS enrollment_id,"
+        f" e.regency_id, CASE WHEN {coverage.sql} THEN CASE e.cohort_id {expected} ELSE 0 END"
+        " ELSE 0 END AS expected,"
+        " CASE WHEN s.rejection IS NOT NULL THEN s.rejection WHEN e.id IS NULL THEN %s"
+        f" WHEN e.cohort_id NOT IN ({cohorts}) THEN %s END AS rejection"
+        # By KPJ through a join; by NIK only for the few rows the KPJ did not place.
+        f" FROM {STAGE} s LEFT JOIN {ENROLLMENT} k ON s.rejection IS NULL AND s.kpj <> ''"
+        " AND k.programme_id = %s AND k.kpj = s.kpj"
+        f" LEFT JOIN {ENROLLMENT} e ON s.rejection IS NULL AND e.id = COALESCE(k.id,"
+        f" (SELECT n.id FROM {PERSON} p JOIN {ENROLLMENT} n ON n.person_id = p.id"
+        " WHERE s.nik <> '' AND p.nik = s.nik AND n.programme_id = %s ORDER BY n.id LIMIT 1))"
+        ") x",
+        [
+            Rejection.DUPLICATE.value,
+            *coverage.params,
+            Rejection.UNKNOWN_PERSON.value,
+            Rejection.OTHER_PAYER.value,
+            programme.pk,
+            programme.pk,
+        ],
     )
+    if connection.vendor == "postgresql":
+        _execute(f"ANALYZE {MATCHED}")  # temporary tables get no automatic statistics
+    else:
+        _execute(f"CREATE INDEX {MATCHED}_enrollment ON {MATCHED} (enrollment_id)")
 
 
-def _write_lines(statement: StatementImport, scope: _Scope, month: Month, rule: str) -> None:
-    """Every line with its category in two statements: the file's rows, then the people
-    covered here whom the file leaves out."""
-    # The one place reconciliation asks who is covered (enrollment will own this rule).
-    coverage = covered_in(month, rule)
+def _write_lines(statement: StatementImport, scope: _Scope, coverage) -> None:
+    """Every line with its category in two statements: the file's accepted rows, then the
+    people covered here whom the file leaves out."""
     cohorts = ", ".join(str(int(cohort_id)) for cohort_id in scope.expected)
     expected = "CASE e.cohort_id " + " ".join(
         f"WHEN {int(cohort_id)} THEN {int(amount)}" for cohort_id, amount in scope.expected.items()
@@ -227,20 +229,15 @@ def _write_lines(statement: StatementImport, scope: _Scope, month: Month, rule: 
     )
     _execute(
         f"INSERT INTO {LINE} ({columns})"  # noqa: S608
-        f" SELECT %s, x.row_number, x.kpj, x.nik, x.amount, x.expected, x.enrollment_id,"
-        f" x.regency_id, CASE WHEN x.expected = 0 THEN %s WHEN x.amount = x.expected"
-        f" THEN %s ELSE %s END, %s, ''"
-        f" FROM (SELECT s.row_number, s.kpj, s.nik, s.amount, s.enrollment_id, s.regency_id,"
-        f" CASE WHEN {coverage.sql} THEN {expected} ELSE 0 END AS expected"
-        f" FROM {STAGE} s JOIN {ENROLLMENT} e ON e.id = s.enrollment_id"
-        f" WHERE s.rejection IS NULL) x",
+        " SELECT %s, row_number, kpj, nik, amount, expected, enrollment_id, regency_id,"
+        " CASE WHEN expected = 0 THEN %s WHEN amount = expected THEN %s ELSE %s END, %s, ''"
+        f" FROM {MATCHED} WHERE outcome IS NULL",
         [
             statement.pk,
             Category.NOT_ACTIVE_HERE.value,
             Category.MATCHED.value,
             Category.AMOUNT_MISMATCH.value,
             False,
-            *coverage.params,
         ],
     )
     _execute(
@@ -248,8 +245,8 @@ def _write_lines(statement: StatementImport, scope: _Scope, month: Month, rule: 
         f" SELECT %s, NULL, COALESCE(e.kpj, ''), p.nik, 0, {expected}, e.id, e.regency_id,"
         f" %s, %s, '' FROM {ENROLLMENT} e JOIN {PERSON} p ON p.id = e.person_id"
         f" WHERE e.programme_id = %s AND e.cohort_id IN ({cohorts}) AND {coverage.sql}"
-        f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.enrollment_id = e.id"
-        f" AND s.rejection IS NULL)",
+        f" AND NOT EXISTS (SELECT 1 FROM {MATCHED} m WHERE m.enrollment_id = e.id"
+        f" AND m.outcome IS NULL)",
         [
             statement.pk,
             Category.NOT_BILLED.value,
@@ -264,8 +261,8 @@ def _write_rejections(statement: StatementImport, statement_file: StatementFile)
     """The rejected rows with their cells by header; JSON is built for these rows only."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT row_number, raw, rejection, kpj, nik FROM {STAGE}"  # noqa: S608
-            " WHERE rejection IS NOT NULL ORDER BY row_number"
+            f"SELECT row_number, raw, outcome, kpj, nik FROM {MATCHED}"  # noqa: S608
+            " WHERE outcome IS NOT NULL ORDER BY row_number"
         )
         found = cursor.fetchall()
     copy_rows(
@@ -324,12 +321,12 @@ def import_statement(
                 for row in rows
             ),
         )
-        if connection.vendor == "postgresql":
-            _execute(f"ANALYZE {STAGE}")  # temporary tables get no automatic statistics
         progress.advance(1)
-        _match(programme, scope)
+        # The one place reconciliation asks who is covered (enrollment will own this rule).
+        coverage = covered_in(month, rule)
+        _match(programme, scope, coverage)
         progress.advance(1)
-        _write_lines(statement, scope, month, rule)
+        _write_lines(statement, scope, coverage)
         _write_rejections(statement, statement_file)
         progress.advance(1)
         summary = summarise(statement)

@@ -27,8 +27,8 @@ from lindungi.jobs.models import Job, WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5
-# A worker silent for this long is taken for dead (unless it is on this host and its process
-# is still there: on SQLite a long write of another process can hold up its beats).
+# A worker on another host silent for this long is taken for dead (one on this host is asked
+# of the process table instead).
 STALE_AFTER = timedelta(seconds=60)
 # A queued job whose task was never queued (the queue's insert failed) is abandoned after this.
 UNQUEUED_AFTER = timedelta(minutes=10)
@@ -107,11 +107,12 @@ def _process_alive(pid: int) -> bool:
 def is_alive(heartbeat: WorkerHeartbeat | None, *, now: datetime | None = None) -> bool:
     if heartbeat is None or heartbeat.stopped_at is not None:
         return False
+    if heartbeat.hostname == socket.gethostname()[:255]:
+        # On this host the process table knows: a killed worker is dead at once, and a live
+        # one held up by another process's long SQLite write is not dead however silent.
+        return _process_alive(heartbeat.pid)
     now = now or timezone.now()
-    if now - heartbeat.last_seen <= STALE_AFTER:
-        return True
-    # Silent, but on this host and its process is still there: held up, not dead.
-    return heartbeat.hostname == socket.gethostname()[:255] and _process_alive(heartbeat.pid)
+    return now - heartbeat.last_seen <= STALE_AFTER
 
 
 def fail_abandoned_jobs(*, now: datetime | None = None) -> list[int]:

@@ -89,7 +89,7 @@ def floor(path: Path) -> None:
     from django.db import connection, transaction
 
     from lindungi.contributions.statement_file import read_statement
-    from lindungi.registry.staging import copy_rows
+    from lindungi.core.sql import bulk_insert as copy_rows
 
     with path.open("rb") as handle:
         statement_file = read_statement(handle)

@@ -16,11 +16,8 @@ transaction: a killed worker leaves nothing behind.
 """
 
 import json
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
@@ -30,7 +27,7 @@ from lindungi.audit.services import record_event
 from lindungi.contributions.billing import BILLING_SECTOR
 from lindungi.contributions.choices import ReconciliationCategory as Category
 from lindungi.contributions.choices import StatementRejection as Rejection
-from lindungi.contributions.coverage import ENROLLMENT, PERSON, covered_in, table
+from lindungi.contributions.coverage import ENROLLMENT, PERSON, table
 from lindungi.contributions.models import (
     Payer,
     StatementImport,
@@ -41,11 +38,13 @@ from lindungi.contributions.policy import cohort_shares, policy_for
 from lindungi.contributions.statement_file import StatementFile, StatementRow, read_statement
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
+from lindungi.core.intake import store_upload
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.core.sql import bulk_insert as copy_rows
+from lindungi.enrollment.coverage import covered_in_sql
 from lindungi.programs.models import Programme
 from lindungi.programs.rates import ContributionKey, contributions_for_groups
-from lindungi.registry.staging import copy_rows
 
 __all__ = [
     "StatementFile",
@@ -322,8 +321,8 @@ def import_statement(
             ),
         )
         progress.advance(1)
-        # The one place reconciliation asks who is covered (enrollment will own this rule).
-        coverage = covered_in(month, rule)
+        # The one place reconciliation asks who is covered: enrollment's rule.
+        coverage = covered_in_sql(month, rule)
         _match(programme, scope, coverage)
         progress.advance(1)
         _write_lines(statement, scope, coverage)
@@ -386,7 +385,8 @@ def summarise(statement: StatementImport) -> dict:
     return summary
 
 
-def resolve_line(*, line: StatementLine, note: str, user=None) -> StatementLine:
+def resolve_line(*, line: StatementLine, note: str, user) -> StatementLine:
+    require(user, Action.MANAGE_BILLING)
     note = note.strip()
     if not note:
         raise InvalidInput(_("A resolution needs a note."), code="note_required")
@@ -408,26 +408,7 @@ def resolve_line(*, line: StatementLine, note: str, user=None) -> StatementLine:
 
 
 STATEMENT_JOB_KIND = "contributions.statement_import"
-UPLOAD_DIR = "contributions/statements"
-ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
-
-
-def store_statement_upload(*, uploaded_file) -> str:
-    """Keep an uploaded statement under MEDIA_ROOT; return its path relative to it.
-
-    The smallest version of what the shared file intake in core will own; replace it with that
-    once it is in main.
-    """
-    suffix = Path(uploaded_file.name or "").suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise InvalidInput(_("Upload a CSV or XLSX file"), code="file_type")
-    relative = f"{UPLOAD_DIR}/{timezone.now():%Y%m}/{uuid.uuid4().hex}{suffix}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as handle:
-        for chunk in uploaded_file.chunks():
-            handle.write(chunk)
-    return relative
+UPLOAD_AREA = "statements"
 
 
 def start_statement_import(
@@ -440,7 +421,7 @@ def start_statement_import(
     _check_month(programme, month)
     if payer is not None:
         _scope(programme, month, payer)  # an unknown payer is refused before queueing
-    relative = store_statement_upload(uploaded_file=uploaded_file)
+    relative = store_upload(uploaded_file=uploaded_file, area=UPLOAD_AREA)
     return start_job(
         kind=STATEMENT_JOB_KIND,
         params={

@@ -1,10 +1,10 @@
 """Reading the insurer's statement file (CSV in any common encoding and delimiter, or XLSX).
 
-Kept thin on purpose: the bytes are read by `registry.reading` (the one file reader until the
-shared intake lands in core), and each row is checked on its own here: a row that cannot be
-reconciled is kept with its cells and a rejection code, never dropped and never fatal. Only a
-file that cannot be a statement at all (empty, no amount column, no KPJ or NIK column) is
-refused as a whole.
+Kept thin on purpose: the bytes are read by the one intake (`core.intake`: encodings,
+delimiters, XLSX, size limits, damaged rows), and each row is checked on its own here: a row
+that cannot be reconciled is kept with its cells and a rejection code, never dropped and never
+fatal. Only a file that cannot be a statement at all (empty, no amount column, no KPJ or NIK
+column, too large) is refused as a whole.
 """
 
 import re
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from lindungi.contributions.choices import StatementRejection
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
-from lindungi.registry.reading import cell_text, inspect_file, open_table
+from lindungi.core.intake import RowProblem, cell_text, inspect_file, open_table
 
 HEADER_ALIASES = {
     "kpj": {"kpj", "no_kpj", "nomor_kpj"},
@@ -150,13 +150,18 @@ def _cells(rows, columns: dict[str, int | None], *, is_text: bool) -> Iterator[t
     pick = itemgetter(*(width if columns[name] is None else columns[name] for name in _PICKED))
     padding = [""] * (width + 1)
     for number, values in rows:
+        if isinstance(values, RowProblem):
+            # Damaged in the file (a NUL byte, a cell far too long): rejected with its reason.
+            cells = [cell_text(value) for value in values.cells]
+            yield number, "", "", "", "", RAW_SEPARATOR.join(cells), str(values.reason)
+            continue
         if not is_text:
             values = [cell_text(value) for value in values]
         raw = RAW_SEPARATOR.join(values)
         if not raw.replace(RAW_SEPARATOR, "").strip():
             continue
         kpj, nik, amount, period = pick(values + padding[len(values) :])
-        yield number, kpj.strip(), nik.strip(), amount.strip(), period.strip(), raw
+        yield number, kpj.strip(), nik.strip(), amount.strip(), period.strip(), raw, None
 
 
 def _without_repeats(rows: list[StatementRow]) -> list[StatementRow]:
@@ -175,10 +180,12 @@ def _without_repeats(rows: list[StatementRow]) -> list[StatementRow]:
     return checked
 
 
-def _checked(number, kpj, nik, amount_text, period, raw, months, month) -> StatementRow:
+def _checked(number, kpj, nik, amount_text, period, raw, problem, months, month) -> StatementRow:
     amount = int(amount_text) if amount_text.isdigit() else parse_amount(amount_text)
-    if not kpj and not nik:
-        rejection: str | None = _NO_IDENTITY
+    if problem is not None:
+        rejection: str | None = problem
+    elif not kpj and not nik:
+        rejection = _NO_IDENTITY
     elif amount is None:
         rejection = _INVALID_AMOUNT
     elif period and month is not None and months[period] != month:

@@ -67,6 +67,11 @@ def person(request, pk: int):
             "person": found,
             "versions": selectors.list_person_versions(person=found),
             "duplicates": selectors.person_duplicates(person=found),
+            # The file that brought the person in may be another regency's import.
+            "source_import_visible": found.source_import_id is not None
+            and selectors.list_imports(user=request.user)
+            .filter(pk=found.source_import_id)
+            .exists(),
         },
     )
 
@@ -179,6 +184,7 @@ def duplicates(request):
             "status": status,
             "form": ReviewForm(),
             "can_review": can(request.user, Action.REVIEW_DUPLICATES),
+            "can_review_moves": can(request.user, Action.REVIEW_REGENCY_MOVES),
         },
     )
 
@@ -208,3 +214,12 @@ def review_duplicate(request, pk: int):
     else:
         messages.success(request, _("Review saved"))
     return redirect("registry:duplicates")
+
+
+@login_required
+def regency_moves(request):
+    """Rows of regency imports about another regency's person: the province decides moves."""
+    page = Paginator(selectors.list_regency_move_requests(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "registry/regency_moves.html", {"page": page})

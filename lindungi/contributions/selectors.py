@@ -23,6 +23,7 @@ from lindungi.contributions.models import (
     Payment,
     StatementImport,
     StatementLine,
+    StatementRejectedRow,
 )
 from lindungi.contributions.payments import Balance, balances
 from lindungi.core.dates import Month
@@ -205,7 +206,14 @@ def aging_buckets() -> list[tuple[str, str]]:
 
 def list_statements(user) -> QuerySet[StatementImport]:
     require(user, Action.VIEW_MONEY)
-    return StatementImport.objects.select_related("programme").order_by("-month", "-id")
+    return StatementImport.objects.select_related("programme", "payer").order_by("-month", "-id")
+
+
+def list_statement_rejections(user, statement_id: int) -> QuerySet[StatementRejectedRow]:
+    """Rejected rows name people we could not place in a regency: province-wide readers only."""
+    require(user, Action.VIEW_MONEY)
+    rows = StatementRejectedRow.objects.filter(statement_id=statement_id).order_by("row_number")
+    return rows if regency_scope(user) is None else rows.none()
 
 
 def get_statement(user, pk: int) -> StatementImport:

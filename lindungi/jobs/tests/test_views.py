@@ -205,12 +205,13 @@ def test_job_list_query_count_does_not_grow_with_jobs(
     client, jobs, province_officer, django_assert_num_queries
 ):
     client.force_login(province_officer)
-    # session, user, count, the page of jobs with their creators and regencies
-    with django_assert_num_queries(4):
+    # session, user, count, the page of jobs with their creators and regencies, the worker
+    # heartbeats and the queue's figures
+    with django_assert_num_queries(6):
         client.get(reverse("jobs:list"))
     for number in range(5):
         Job.objects.create(kind="jobs_test.count", label=f"x{number}", created_by=province_officer)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         assert len(client.get(reverse("jobs:list")).context["page"]) == 8
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from lindungi.awards.choices import CategoryKind, IndicatorKind, PeriodStatus
 from lindungi.awards.models import (
@@ -66,6 +67,35 @@ def get_evidence(user, pk: int) -> Evidence:
     return get_object_or_404(scoped(user, Evidence.objects.select_related("entry")), pk=pk)
 
 
+# The figures behind a computed indicator, as the page names them.
+FIGURE_LABELS = {
+    "covered": _("Workers covered during the year"),
+    "poor_population": _("Poor population"),
+    "statistic_year": _("Year of the poverty figure"),
+    "statistic_period": _("Reference period"),
+    "statistic_source": _("Source of the poverty figure"),
+    "funded": _("Paid by the regency alone"),
+    "co_funded": _("Paid in part by the regency"),
+    "invoices": _("Invoices to the regency government"),
+    "paid_on_time": _("Paid in full by the due date"),
+    "longest_run": _("Longest run of covered months"),
+    "months_with_coverage": _("Months with coverage"),
+    "months": _("Months in the year"),
+}
+
+
+def labelled_figures(figures: dict) -> list[tuple[str, object]]:
+    """(label, value) pairs; counts grouped by thousands in the user's language."""
+    from django.utils.formats import number_format
+
+    rows = []
+    for key, value in figures.items():
+        if isinstance(value, int) and key != "statistic_year":
+            value = number_format(value, force_grouping=True)
+        rows.append((FIGURE_LABELS.get(key, key), value))
+    return rows
+
+
 @dataclass
 class CriterionLine:
     criterion: Criterion
@@ -76,6 +106,10 @@ class CriterionLine:
     own_score: Score | None
     # Everyone's scores: for the province and auditors, or for anyone once published.
     scores: list[Score]
+
+    @property
+    def figures(self) -> list[tuple[str, object]]:
+        return labelled_figures(self.computed.figures) if self.computed else []
 
 
 def entry_lines(user, entry: Entry, member: PanelMember | None) -> list[CriterionLine]:
@@ -141,17 +175,33 @@ def get_published_entry(pk: int) -> Entry:
     )
 
 
-def regency_ranks(period: AssessmentPeriod) -> dict[str, dict]:
-    """Regency code -> the kabupaten/kota entry's rank, score and name (for the map)."""
+def regency_ranks(period: AssessmentPeriod, *, public: bool) -> dict[str, dict]:
+    """Regency code -> what the map shows of the kabupaten/kota entry: its rank, final score
+    and "podium" (3 for the first, 2 the second, 1 the third), a tooltip and a link."""
+    from django.urls import reverse
+    from django.utils.formats import number_format
+
     rows = Entry.objects.filter(
         category__period=period, category__kind=CategoryKind.REGENCY_GOVERNMENT
-    )
-    return {
-        regency: {"name": name, "rank": rank, "score": None if score is None else float(score)}
-        for regency, name, rank, score in rows.values_list(
-            "regency_id", "name", "rank", "final_score"
-        )
-    }
+    ).values_list("pk", "regency_id", "name", "rank", "final_score")
+    values = {}
+    for pk, regency, name, rank, score in rows:
+        tooltip = name
+        if rank:
+            tooltip += " · " + str(_("rank %(rank)s") % {"rank": rank})
+        if score is not None:
+            tooltip += " · " + number_format(score, 2)
+        values[regency] = {
+            "name": name,
+            "rank": rank,
+            "score": None if score is None else float(score),
+            "podium": 4 - rank if rank and rank <= 3 else None,
+            "tooltip": tooltip,
+            "url": reverse("awards:public_entry" if public else "awards:entry", args=[pk])
+            if rank or not public
+            else None,
+        }
+    return values
 
 
 def regency_shapes() -> dict:

@@ -487,7 +487,7 @@ def period_results(request, pk: int):
             "period": period,
             "categories": results.compute(period),
             "public": False,
-            "map_data": selectors.regency_ranks(period),
+            "map_data": selectors.regency_ranks(period, public=False),
         },
     )
 

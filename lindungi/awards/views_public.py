@@ -10,7 +10,7 @@ from lindungi.awards import results, selectors
 from lindungi.awards.documents import WINNING_RANKS, certificate_pdf
 
 
-@cache_control(public=True, max_age=300)
+# Not marked publicly cacheable: the shell template sets the CSRF cookie (language switch).
 def public_results(request, year: int | None = None):
     periods = list(selectors.list_published_periods())
     if year is None:
@@ -25,12 +25,11 @@ def public_results(request, year: int | None = None):
             "periods": periods,
             "categories": results.compute(period) if period else [],
             "public": True,
-            "map_data": selectors.regency_ranks(period) if period else {},
+            "map_data": selectors.regency_ranks(period, public=True) if period else {},
         },
     )
 
 
-@cache_control(public=True, max_age=300)
 def public_entry(request, pk: int):
     entry = selectors.get_published_entry(pk)
     period = entry.category.period

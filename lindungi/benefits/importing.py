@@ -20,7 +20,6 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Min
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
@@ -43,6 +42,7 @@ from lindungi.benefits.compute import compute_benefits
 from lindungi.benefits.cover import assess_cover
 from lindungi.benefits.models import Claim, ClaimImport, ClaimItem, Heir, RejectedClaimRow
 from lindungi.benefits.rules import RuleBook
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
 from lindungi.core.intake import check_counts, read_text_table
 from lindungi.core.permissions import Action, require
@@ -644,7 +644,7 @@ def import_claims(
 ) -> ClaimImport:
     """Read the insurer's claim file; one transaction, so a failure leaves nothing behind."""
     require(user, Action.EXCHANGE_INSURER_FILES)
-    today = today or timezone.localdate()
+    today = today or local_today()
     table = read_text_table(content, file_name, aliases=ALIASES, required=REQUIRED)
     if table.position("NIK") is None and table.position("KPJ") is None:
         raise InvalidInput(_("The file lacks the column(s): %(columns)s.") % {"columns": "NIK/KPJ"})

@@ -23,7 +23,7 @@ from lindungi.contributions.models import (
 )
 from lindungi.contributions.policy import policy_for
 from lindungi.core.changes import notify
-from lindungi.core.dates import Month
+from lindungi.core.dates import Month, local_today
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require
 from lindungi.programs.models import Programme
@@ -150,7 +150,7 @@ def apply_credit(*, invoice: Invoice, user) -> Payment:
         payment = Payment.objects.create(
             invoice=invoice,
             source=PaymentSource.CREDIT,
-            paid_on=date.today(),
+            paid_on=local_today(),
             amount=amount,
             recorded_by=user,
         )

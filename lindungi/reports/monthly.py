@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.contributions.models import InvoiceLine, Payment
-from lindungi.core.dates import Month, format_date
+from lindungi.contributions.selectors import regency_paid_by_month
+from lindungi.core.dates import Month, format_date, local_today
 from lindungi.core.exports import write_xlsx
 from lindungi.core.money import format_number, format_rupiah
 from lindungi.core.permissions import Action, regency_scope, require, scoped
@@ -68,7 +68,11 @@ def build_monthly_report(*, user, programme: Programme, month: Month) -> Monthly
         .values_list("regency_id", "total")
     )
     paid = None
-    if regency_scope(user) is None:
+    if regency_scope(user) is not None:
+        paid = regency_paid_by_month(programme=programme, regency=regency_scope(user)).get(
+            month.first_day, 0
+        )
+    else:
         paid = int(
             Payment.objects.filter(
                 invoice__programme=programme, invoice__month=month.first_day
@@ -91,7 +95,7 @@ def build_monthly_report(*, user, programme: Programme, month: Month) -> Monthly
         )
         for row in figures
     ]
-    return MonthlyReport(programme, month, rows, paid, timezone.localdate())
+    return MonthlyReport(programme, month, rows, paid, local_today())
 
 
 COLUMNS = (

@@ -141,7 +141,7 @@ def test_self_assessment_scoring_and_public_results(
     # Anyone sees the ranking, the map and the winner's certificate.
     page.context.clear_cookies()
     page.goto(f"{base}/awards/publik/")
-    expect(page.get_by_role("heading", name=re.compile("Hasil Paritrana Award"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("NTT 2025: hasil"))).to_be_visible()
     first_row = page.locator("table tbody tr").first
     expect(first_row).to_contain_text("Kabupaten Alor")
     expect(first_row).to_contain_text("86")

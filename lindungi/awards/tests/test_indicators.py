@@ -113,12 +113,6 @@ def alor_story(programme):
     enroll(province, start=july, end=datetime.date(2025, 8, 20))
     enroll(alor, start=october)
     enroll(shared, start=july)
-    # Never covered: ended before it started.
-    enroll(
-        province,
-        start=datetime.date(2025, 9, 1),
-        end=datetime.date(2025, 8, 31),
-    )
     # Covered only in 2024.
     enroll(province, start=datetime.date(2024, 3, 1), end=datetime.date(2024, 12, 31))
     payer = Payer.objects.create(

@@ -284,3 +284,17 @@ def test_the_emblem_is_an_image_checked_by_content_and_printed_on_the_certificat
     winner = published.categories.get(kind="regency_government").entries.get(rank=1)
     with_emblem = client.get(reverse("awards:certificate", args=[winner.pk])).content
     assert b"/Subtype /Image" in with_emblem
+
+
+def test_no_page_links_a_panel_member_or_officer_to_a_refusal(
+    client, submitted, open_period, panel, province_officer, regency_officer
+):
+    from lindungi.web.tests.test_links import crawl
+
+    services.advance_period(user=province_officer, period=open_period, to=PeriodStatus.REVIEW)
+    for user in (panel[0].user, regency_officer):
+        client.force_login(user)
+        start = [item.url for item in modules_for(user) if item.key == "awards"]
+        refused = crawl(client, start, depth=3)
+        # Other modules' links are their own tests' business.
+        assert {url: why for url, why in refused.items() if url.startswith("/awards/")} == {}

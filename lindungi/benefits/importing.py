@@ -20,6 +20,7 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event

@@ -15,6 +15,7 @@ from lindungi.audit.services import record_event
 from lindungi.awards import uploads
 from lindungi.awards.choices import IndicatorKind, PeriodStatus, SubmissionStatus
 from lindungi.awards.models import Criterion, EnteredValue, Entry, Evidence, PanelMember
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, can, can_access_regency, require
 
@@ -27,7 +28,7 @@ def _require_own(user, entry: Entry) -> None:
 
 def editable_reason(entry: Entry, *, today: date | None = None) -> str | None:
     """Why the self-assessment cannot be changed now, or None when it can."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     period = entry.category.period
     if entry.status == SubmissionStatus.SUBMITTED:
         return _(

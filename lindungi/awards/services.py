@@ -351,7 +351,7 @@ def advance_period(*, user, period: AssessmentPeriod, to: str) -> AssessmentPeri
     require(user, Action.MANAGE_AWARDS)
     with transaction.atomic():
         period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
-        if TRANSITIONS.get(period.status) != to:
+        if TRANSITIONS.get(PeriodStatus(period.status)) != to:
             raise InvalidTransition(
                 _("A period that is %(state)s cannot move to that step.")
                 % {"state": period.get_status_display().lower()},

@@ -143,6 +143,10 @@ class ClaimRejectReason(models.TextChoices):
     NUMBER_INVALID = "number_invalid", _("A number of months or a child number is invalid")
     TRANSPORT_INVALID = "transport_invalid", _("Unknown transport mode")
     HEIRS_INVALID = "heirs_invalid", _("The heirs cannot be read")
+    # The shared intake's own refusals (lindungi.core.intake.IntakeReason), same codes.
+    NUL_BYTE = "nul_byte", _("The row contains a NUL byte (damaged text)")
+    CELL_TOO_LONG = "cell_too_long", _("A cell of the row is far too long")
+    ROW_UNREADABLE = "row_unreadable", _("The row cannot be read as CSV")
     ROW_REPEATED = "row_repeated", _("Duplicate claim number: the same claim item appears twice")
     CLAIM_CONFLICT = (
         "claim_conflict",

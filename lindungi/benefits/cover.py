@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from lindungi.benefits.choices import CoverReason, CoverVerdict
@@ -24,6 +23,7 @@ from lindungi.contributions.models import Invoice, InvoiceDetail
 from lindungi.contributions.payments import balances
 from lindungi.contributions.policy import policy_for
 from lindungi.core.dates import Month
+from lindungi.core.sql import execute, fetch, table
 from lindungi.enrollment.coverage import covered_on_column_sql
 from lindungi.enrollment.models import Enrollment
 from lindungi.programs.models import Programme
@@ -31,27 +31,18 @@ from lindungi.programs.models import Programme
 CHUNK = 5_000
 
 
-def _name(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _execute(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def _match_enrollments(claims: QuerySet[Claim]) -> None:
-    claim, enrollment = _name(Claim), _name(Enrollment)
+    claim, enrollment = table(Claim), table(Enrollment)
     ids_sql, ids_params = claims.order_by().values("id").query.sql_with_params()
     coverage = covered_on_column_sql(f"{claim}.incident_date")
     # A person's coverage periods never overlap (enrollment's triggers): at most one matches.
-    _execute(
+    execute(
         f"UPDATE {claim} SET enrollment_id = (SELECT e.id FROM {enrollment} e"  # noqa: S608
         f" WHERE e.person_id = {claim}.person_id AND {coverage.sql}"
         f" ORDER BY e.start_date DESC LIMIT 1) WHERE id IN ({ids_sql})",
         [*coverage.params, *ids_params],
     )
-    _execute(
+    execute(
         f"UPDATE {claim} SET"  # noqa: S608
         f" programme_id = (SELECT e.programme_id FROM {enrollment} e"
         f" WHERE e.id = {claim}.enrollment_id),"
@@ -77,7 +68,11 @@ def _add_months(day: date, months: int) -> date:
 def month_standing(
     programme: Programme, cohort_id: int, month: Month, as_of: date
 ) -> MonthStanding:
-    """The contribution month of a cohort as the cover verdict sees it on `as_of`."""
+    """The contribution month of a cohort as the cover verdict sees it on `as_of`.
+
+    Only payments made by `as_of` count: a claim assessed in December sees December unpaid
+    even though the province pays it in January.
+    """
     policy = policy_for(programme)
     invoices = Invoice.objects.filter(
         kind=InvoiceKind.INVOICE,
@@ -86,7 +81,7 @@ def month_standing(
         lines__cohort_id=cohort_id,
         lines__kind=LineKind.REGULAR,
     ).distinct()
-    balance = balances(invoices)
+    balance = balances(invoices, as_of=as_of)
     # Arrears may be paid for `lapse_after_months` months after the month (DOMAIN.md §2).
     grace_until = _add_months(month.last_day, policy.lapse_after_months)
     if balance and all(entry.is_paid for entry in balance.values()):
@@ -123,7 +118,7 @@ def _set_verdicts(claims: QuerySet[Claim], as_of: date) -> None:
             )
 
 
-def contribution_months(person_ids: list[int]) -> dict[int, int]:
+def contribution_months(person_ids: list[int], *, as_of: date | None = None) -> dict[int, int]:
     """Paid contribution months per person, across every programme, cohort and payer.
 
     A month counts when the person is billed for it (net of removals) on invoices that are
@@ -132,11 +127,11 @@ def contribution_months(person_ids: list[int]) -> dict[int, int]:
     if not person_ids:
         return {}
     invoices = Invoice.objects.filter(kind=InvoiceKind.INVOICE)
-    unpaid = [pk for pk, balance in balances(invoices).items() if not balance.is_paid]
+    unpaid = [pk for pk, balance in balances(invoices, as_of=as_of).items() if not balance.is_paid]
     months = list(invoices.values_list("month", flat=True).distinct())
     if not months:
         return {}
-    detail, enrollment = _name(InvoiceDetail), _name(Enrollment)
+    detail, enrollment = table(InvoiceDetail), table(Enrollment)
     counted: dict[int, int] = {}
     month_marks = ", ".join(["%s"] * len(months))
     for start in range(0, len(person_ids), CHUNK):
@@ -152,15 +147,14 @@ def contribution_months(person_ids: list[int]) -> dict[int, int]:
             f" GROUP BY e.person_id, d.service_month HAVING SUM(d.sign) > 0) billed"
             f" GROUP BY person_id"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*months, *chunk, *unpaid])
-            counted.update({person: int(count) for person, count in cursor.fetchall()})
+        rows = fetch(sql, [*months, *chunk, *unpaid])
+        counted.update({person: int(count) for person, count in rows})
     return counted
 
 
-def _set_contribution_months(claims: QuerySet[Claim]) -> None:
+def _set_contribution_months(claims: QuerySet[Claim], as_of: date) -> None:
     person_ids = sorted(set(claims.values_list("person_id", flat=True)))
-    counted = contribution_months(person_ids)
+    counted = contribution_months(person_ids, as_of=as_of)
     by_count: dict[int, list[int]] = defaultdict(list)
     for person in person_ids:
         by_count[counted.get(person, 0)].append(person)
@@ -178,4 +172,4 @@ def assess_cover(claims: QuerySet[Claim], *, as_of: date) -> None:
     """
     _match_enrollments(claims)
     _set_verdicts(claims, as_of)
-    _set_contribution_months(claims)
+    _set_contribution_months(claims, as_of)

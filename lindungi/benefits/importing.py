@@ -20,7 +20,6 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Min
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
@@ -42,11 +41,13 @@ from lindungi.benefits.compute import compute_benefits
 from lindungi.benefits.cover import assess_cover
 from lindungi.benefits.models import Claim, ClaimImport, ClaimItem, Heir, RejectedClaimRow
 from lindungi.benefits.rules import RuleBook
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
+from lindungi.core.intake import check_counts, read_text_table
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.enrollment.choices import COVERAGE_STATES
-from lindungi.enrollment.files import parse_date, read_table
+from lindungi.enrollment.files import parse_date
 from lindungi.enrollment.models import Enrollment
 from lindungi.registry.models import Person
 
@@ -586,22 +587,25 @@ def import_claims(
 ) -> ClaimImport:
     """Read the insurer's claim file; one transaction, so a failure leaves nothing behind."""
     require(user, Action.EXCHANGE_INSURER_FILES)
-    today = today or timezone.localdate()
-    table = read_table(content, file_name, aliases=ALIASES, required=REQUIRED)
+    today = today or local_today()
+    table = read_text_table(content, file_name, aliases=ALIASES, required=REQUIRED)
     if table.position("NIK") is None and table.position("KPJ") is None:
         raise InvalidInput(_("The file lacks the column(s): %(columns)s.") % {"columns": "NIK/KPJ"})
-    progress.start(len(table.rows), _("Reading the claim file"))
+    progress.start(table.rows_read, _("Reading the claim file"))
     book = RuleBook()
     outcome = _check(table, _Reader(table, today, book))
     _settle_repeats(outcome)
+    # Rows the intake could not read as cells (a NUL byte, a cell far too long).
+    outcome.rejected.update((n, problem.reason) for n, problem in table.problems.items())
+    read = table.rows_read
     with transaction.atomic():
         claim_import = ClaimImport.objects.create(
             file_name=file_name[:255],
             file_sha256=hashlib.sha256(content).hexdigest(),
             created_by=user,
-            rows_read=len(table.rows),
+            rows_read=read,
             rows_rejected=len(outcome.rejected),
-            rows_unchanged=len(table.rows) - len(outcome.rejected),
+            rows_unchanged=read - len(outcome.rejected),
         )
         _ids, counts, changed = _write_claims(outcome.valid, claim_import)
         changed_ids = sorted(changed)
@@ -610,8 +614,16 @@ def import_claims(
         touched = Claim.objects.filter(last_import=claim_import)
         assess_cover(touched, as_of=today)
         compute_benefits(touched, book=book)
+        check_counts(
+            read=read,
+            rejected=len(outcome.rejected),
+            created=counts.created,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+        )
         labels = dict(Reason.choices)
         cells_by_row = dict(table.rows)
+        cells_by_row.update((n, problem.cells) for n, problem in table.problems.items())
         number_at = table.position("NOMOR_KLAIM")
         RejectedClaimRow.objects.bulk_create(
             (
@@ -621,7 +633,7 @@ def import_claims(
                     original=table.original(cells_by_row[number]),
                     reason=reason,
                     message=str(labels[reason]),
-                    claim_number=cells_by_row[number][number_at][:60],
+                    claim_number=_cell(cells_by_row[number], number_at)[:60],
                 )
                 for number, reason in sorted(outcome.rejected.items())
             ),
@@ -641,9 +653,15 @@ def import_claims(
             summary=counts_of(claim_import),
             user=user,
         )
-    progress.advance(len(table.rows))
+    progress.advance(read)
     progress.finish()
     return claim_import
+
+
+def _cell(cells: list, position: int | None) -> str:
+    if position is None or position >= len(cells):
+        return ""
+    return str(cells[position] or "")
 
 
 def counts_of(claim_import: ClaimImport) -> dict:

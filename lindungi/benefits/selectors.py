@@ -8,6 +8,7 @@ except `impact_public`, which returns suppressed aggregates only.
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
@@ -15,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from lindungi.audit.services import record_event
 from lindungi.benefits.choices import BenefitItem, ClaimKind, ClaimStatus
 from lindungi.benefits.models import Claim, ClaimImport, ClaimItem, DisabilityRate, Heir
-from lindungi.core.permissions import Action, require, scoped
+from lindungi.core.permissions import Action, regency_scope, require, scoped
 
 
 def list_claims(
@@ -103,7 +104,11 @@ def list_differences(*, user) -> QuerySet[ClaimItem]:
 
 
 def list_imports(*, user) -> QuerySet[ClaimImport]:
+    """The insurer's claim files: their rejected rows span every regency, so they are for the
+    province, the liaison and auditors, never for one regency's officer."""
     require(user, Action.VIEW_CLAIMS)
+    if regency_scope(user) is not None:
+        raise PermissionDenied("claim_files")
     return ClaimImport.objects.select_related("created_by")
 
 

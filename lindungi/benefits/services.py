@@ -9,7 +9,6 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
@@ -17,6 +16,7 @@ from lindungi.benefits.choices import ClaimKind, ClaimSource, ClaimStatus, Conse
 from lindungi.benefits.compute import compute_benefits
 from lindungi.benefits.cover import assess_cover
 from lindungi.benefits.models import Claim, Heir
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require, scoped
 from lindungi.enrollment.choices import COVERAGE_STATES
@@ -50,7 +50,7 @@ def report_death(
     takes this claim over under the insurer's number.
     """
     require(user, Action.MANAGE_CLAIMS)
-    today = today or timezone.localdate()
+    today = today or local_today()
     if kind not in (ClaimKind.JKM_DEATH, ClaimKind.JKK_ACCIDENT, ClaimKind.JKK_DISEASE):
         raise InvalidInput(_("Unknown claim kind."), code="kind_invalid")
     person = scoped(user, Person.objects.filter(nik=nik.strip())).first()
@@ -120,11 +120,15 @@ def reassess_claim(*, user, claim: Claim, today: date | None = None) -> Claim:
     require(user, Action.MANAGE_CLAIMS)
     claims = scoped(user, Claim.objects.filter(pk=claim.pk))
     before = claims.values("verdict", "contribution_months").get()
-    assess_cover(claims, as_of=today or timezone.localdate())
+    assess_cover(claims, as_of=today or local_today())
     compute_benefits(claims)
     after = claims.values("verdict", "contribution_months").get()
     record_event(
-        action="benefits.claim_reassessed", target=claim, before=before, after=after, user=user
+        action="benefits.claim_reassessed",
+        target=claim,
+        before=dict(before),
+        after=dict(after),
+        user=user,
     )
     claim.refresh_from_db()
     return claim

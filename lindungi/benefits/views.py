@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +18,7 @@ from lindungi.benefits.forms import ClaimFilterForm, ClaimUploadForm, DeathRepor
 from lindungi.benefits.importing import import_claims
 from lindungi.benefits.models import BenefitRule
 from lindungi.benefits.services import HeirInput, reassess_claim, report_death
+from lindungi.core.dates import local_today
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require
 
@@ -191,7 +191,7 @@ def differences(request):
 @login_required
 def rules(request):
     require(request.user, Action.VIEW_CLAIMS)
-    today = timezone.localdate()
+    today = local_today()
     return render(
         request,
         "benefits/rules.html",

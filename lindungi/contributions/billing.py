@@ -242,7 +242,8 @@ def build_lines(
             kind=InvoiceKind.INVOICE, payer=invoice.payer, programme=invoice.programme
         ).values_list("month", "pk")
     )
-    lines, totals = [], defaultdict(int)
+    lines: list = []
+    totals: defaultdict[str, int] = defaultdict(int)
     for key in sorted(groups):
         kind, service_month, regency_id, cohort_id = key
         group = groups[key]
@@ -318,7 +319,7 @@ def invoice_number(programme: Programme, payer: Payer, month: Month) -> str:
 
 def _bill_payer(
     *, programme, month, rule, payer, shares, user, billed_months, rates_by_month
-) -> tuple[Invoice | None, bool]:
+) -> tuple[Invoice, bool]:
     rates = rates_by_month[month]
     # One savepoint per payer: a payer with nobody to bill leaves no invoice behind.
     with transaction.atomic():

@@ -44,6 +44,21 @@ class ReconciliationCategory(models.TextChoices):
     AMOUNT_MISMATCH = "amount_mismatch", _("Amount differs")
 
 
+class StatementRejection(models.TextChoices):
+    """Why a statement row was not reconciled. Values are stable: stored and exported."""
+
+    INVALID_AMOUNT = "invalid_amount", _("The amount is not a whole number of rupiah")
+    OTHER_MONTH = "other_month", _("The row names another month")
+    NO_IDENTITY = "no_identity", _("The row has neither KPJ nor NIK")
+    UNKNOWN_PERSON = "unknown_person", _("No enrollment of the programme has this KPJ or NIK")
+    OTHER_PAYER = "other_payer", _("The person belongs to a cohort of another payer")
+    DUPLICATE = "duplicate", _("The person is already on an earlier row of the statement")
+    # Rows the file intake could not read (core.intake.IntakeReason).
+    NUL_BYTE = "nul_byte", _("The row contains a NUL byte (damaged text)")
+    CELL_TOO_LONG = "cell_too_long", _("A cell of the row is far too long")
+    ROW_UNREADABLE = "row_unreadable", _("The row cannot be read as CSV")
+
+
 AGING_BUCKETS = (
     ("not_due", _("Not yet due"), None, 0),
     ("1_30", _("1-30 days"), 1, 30),

@@ -21,7 +21,12 @@ class StatementForm(forms.Form):
         regex=r"^\d{4}-(0[1-9]|1[0-2])$",
         error_messages={"invalid": _("Enter the month as YYYY-MM.")},
     )
-    file = forms.FileField(label=_("Insurer statement (CSV)"))
+    payer = forms.ModelChoiceField(
+        label=_("Payer (empty: the whole programme)"),
+        queryset=Payer.objects.all(),
+        required=False,
+    )
+    file = forms.FileField(label=_("Insurer statement (CSV or XLSX)"))
 
 
 class ResolveForm(forms.Form):

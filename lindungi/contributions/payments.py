@@ -23,7 +23,7 @@ from lindungi.contributions.models import (
 )
 from lindungi.contributions.policy import policy_for
 from lindungi.core.changes import notify
-from lindungi.core.dates import Month
+from lindungi.core.dates import Month, local_today
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require
 from lindungi.programs.models import Programme
@@ -47,8 +47,10 @@ class Balance:
         return self.paid >= self.due
 
 
-def balances(invoices: models.QuerySet[Invoice]) -> dict[int, Balance]:
-    """Due and paid per invoice, in two grouped queries."""
+def balances(
+    invoices: models.QuerySet[Invoice], *, as_of: date | None = None
+) -> dict[int, Balance]:
+    """Due and paid per invoice, in two grouped queries; `as_of` counts payments made by then."""
     rows = list(invoices.filter(kind=InvoiceKind.INVOICE).values_list("pk", "total"))
     ids = [pk for pk, _ in rows]
     corrections = dict(
@@ -57,9 +59,11 @@ def balances(invoices: models.QuerySet[Invoice]) -> dict[int, Balance]:
         .annotate(total=models.Sum("total"))
         .values_list("corrects_id", "total")
     )
+    payments = Payment.objects.filter(invoice_id__in=ids)
+    if as_of is not None:
+        payments = payments.filter(paid_on__lte=as_of)
     paid = dict(
-        Payment.objects.filter(invoice_id__in=ids)
-        .values("invoice_id")
+        payments.values("invoice_id")
         .annotate(total=models.Sum("amount"))
         .values_list("invoice_id", "total")
     )
@@ -146,7 +150,7 @@ def apply_credit(*, invoice: Invoice, user) -> Payment:
         payment = Payment.objects.create(
             invoice=invoice,
             source=PaymentSource.CREDIT,
-            paid_on=date.today(),
+            paid_on=local_today(),
             amount=amount,
             recorded_by=user,
         )

@@ -23,6 +23,7 @@ from lindungi.contributions.models import (
     Payment,
     StatementImport,
     StatementLine,
+    StatementRejectedRow,
 )
 from lindungi.contributions.payments import Balance, balances
 from lindungi.core.dates import Month
@@ -86,6 +87,33 @@ def share_of(amount: int, share: tuple[int, int]) -> int:
     if part >= whole:
         return amount
     return largest_remainder(amount, [("regency", part), ("rest", whole - part)])["regency"]
+
+
+def regency_paid_by_month(*, programme, regency: str) -> dict[date, int]:
+    """Per contribution month, the regency's share of what was paid on the programme's invoices.
+
+    Payments are made per invoice (per payer), not per regency; a regency's share of a payment
+    is in proportion to its lines (`share_of`, exact rupiah), as on the invoice and arrears
+    pages, so an invoice paid in full has every regency's lines paid in full.
+    """
+    lines = (
+        InvoiceLine.objects.filter(invoice__programme=programme, regency_id=regency)
+        .values("invoice_id")
+        .annotate(share=Sum("total"))
+        .values_list("invoice_id", "share", "invoice__total", "invoice__month")
+    )
+    shares = {invoice_id: (share, total, month) for invoice_id, share, total, month in lines}
+    paid = dict(
+        Payment.objects.filter(invoice_id__in=shares)
+        .values("invoice_id")
+        .annotate(total=Sum("amount"))
+        .values_list("invoice_id", "total")
+    )
+    by_month: dict[date, int] = {}
+    for invoice_id, (share, total, month) in shares.items():
+        amount = share_of(int(paid.get(invoice_id, 0)), (share, total))
+        by_month[month] = by_month.get(month, 0) + amount
+    return by_month
 
 
 @dataclass(frozen=True)
@@ -178,7 +206,14 @@ def aging_buckets() -> list[tuple[str, str]]:
 
 def list_statements(user) -> QuerySet[StatementImport]:
     require(user, Action.VIEW_MONEY)
-    return StatementImport.objects.select_related("programme").order_by("-month", "-id")
+    return StatementImport.objects.select_related("programme", "payer").order_by("-month", "-id")
+
+
+def list_statement_rejections(user, statement_id: int) -> QuerySet[StatementRejectedRow]:
+    """Rejected rows name people we could not place in a regency: province-wide readers only."""
+    require(user, Action.VIEW_MONEY)
+    rows = StatementRejectedRow.objects.filter(statement_id=statement_id).order_by("row_number")
+    return rows if regency_scope(user) is None else rows.none()
 
 
 def get_statement(user, pk: int) -> StatementImport:

@@ -27,6 +27,7 @@ from lindungi.contributions.selectors import (
     list_lines,
     list_payments,
 )
+from lindungi.core.dates import local_today
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, regency_scope
 
@@ -139,7 +140,7 @@ def lapses_run(request):
     try:
         as_of = date.fromisoformat(request.POST.get("as_of", ""))
     except ValueError:
-        as_of = date.today()
+        as_of = local_today()
     job = start_lapses_job(user=request.user, as_of=as_of)
     return redirect("jobs:detail", pk=job.pk)
 
@@ -156,7 +157,7 @@ def arrears(request):
     try:
         as_of = date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
-        as_of = date.today()
+        as_of = local_today()
     rows = arrears_aging(request.user, as_of=as_of)
     buckets = aging_buckets()
     totals = {key: sum(row.buckets[key] for row in rows) for key, _label in buckets}

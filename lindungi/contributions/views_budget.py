@@ -1,8 +1,6 @@
 """Budget pages (appropriations, amendments, burn-down with forecast) and the scenario
 calculator. Thin: parse, call a selector or service, render."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from lindungi.contributions.budget import (
 )
 from lindungi.contributions.forms import AmendmentForm, AppropriationForm, ScenarioForm
 from lindungi.contributions.selectors import list_appropriations, list_budget_payers
+from lindungi.core.dates import local_today
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require
 
@@ -26,7 +25,7 @@ def _year(request) -> int:
     try:
         return int(request.GET.get("year", ""))
     except ValueError:
-        return date.today().year
+        return local_today().year
 
 
 def chart_data(overview) -> dict:

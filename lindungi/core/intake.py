@@ -510,6 +510,13 @@ class TextTable:
         header = self.mapping.get(canonical)
         return self.headers.index(header) if header else None
 
+    def required_position(self, canonical: str) -> int:
+        """The position of a column `read_text_table` was told is required (always there)."""
+        position = self.position(canonical)
+        if position is None:
+            raise KeyError(canonical)
+        return position
+
     def original(self, cells: list[str]) -> dict[str, str]:
         """A row as header -> text, kept for rejected rows (nothing lost)."""
         return original(self.headers, cells)

@@ -10,9 +10,9 @@ import io
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from lindungi.awards.choices import CategoryKind, ComputedIndicator, IndicatorKind, PeriodStatus
+from lindungi.core.dates import local_today
 
 BELU, SIKKA, NAGEKEO, TTU, ALOR, ROTE_NDAO = "53.04", "53.07", "53.16", "53.03", "53.05", "53.14"
 DAFALA, MARAPOKOT, PUKUAFU = "53.04.02.2007", "53.16.01.2012", "53.14.10.2006"
@@ -205,7 +205,7 @@ def build_awards(*, user) -> dict[str, int]:
         user=user,
         source=past,
         year=2025,
-        submission_deadline=timezone.localdate() + timedelta(days=30),
+        submission_deadline=local_today() + timedelta(days=30),
     )
     regencies = current.categories.get(kind=CategoryKind.REGENCY_GOVERNMENT)
     add_all_regencies(user=user, category=regencies)

@@ -15,6 +15,7 @@ from django.conf import settings
 from lindungi.core.dates import Month
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.demo.benefits import add_claims
 
 PROGRAMME_2025 = "Perlindungan Pekerja Rentan NTT 2025"
 PROGRAMME_2026 = "Perlindungan Pekerja Rentan NTT 2026"
@@ -90,6 +91,7 @@ class _Steps:
         self._enroll(programme, run)
         self._exits_and_replacements(programme)
         self._bill_and_pay(programme)
+        self.figures.update(add_claims(user=self.user, programme=programme, seed=self.scale.seed))
         self._programme_2026()
         self._summarise()
         self._awards()

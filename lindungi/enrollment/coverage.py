@@ -2,7 +2,8 @@
 
 Billing, reconciliation, the reports and claims all ask this module; nobody else writes the
 rule. Coverage is [start_date, end_date] (both inclusive) of an active or ended enrollment;
-an end_date before the start_date is an empty period and covers nothing.
+the database refuses an end_date before the start_date (enrollment_end_not_before_start); the
+rule still treats one as empty, so rows written before that check cover nothing.
 
 A month counts under a programme's month rule (`MonthRule`); a day counts when it falls in the
 period. Both reduce to two bounds, the latest start and the earliest end the period must

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
+from lindungi.core.dates import local_today
 from lindungi.core.permissions import Action, regency_scope, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.enrollment.choices import (
@@ -91,7 +92,7 @@ def import_exits(
     progress: Progress = NULL_PROGRESS,
 ) -> ExitImport:
     require(user, Action.RECORD_EXIT)
-    today = today or timezone.localdate()
+    today = today or local_today()
     limit = regency_scope(user)
     table = read_table(content, file_name, aliases=ALIASES, required=("NIK", "ALASAN", "TANGGAL"))
     progress.start(table.rows_read, _("Recording exits"))
@@ -100,7 +101,9 @@ def import_exits(
     }
     valid: dict[int, tuple[str, str, date]] = {}
     nik_rows: dict[str, list[int]] = defaultdict(list)
-    nik_at, reason_at, date_at = (table.position(name) for name in ("NIK", "ALASAN", "TANGGAL"))
+    nik_at, reason_at, date_at = (
+        table.required_position(name) for name in ("NIK", "ALASAN", "TANGGAL")
+    )
     for number, cells in table.rows:
         nik = cells[nik_at]
         reason_text = cells[reason_at]
@@ -118,8 +121,8 @@ def import_exits(
             problem = ExitRejectReason.DATE_INVALID
         elif ended_on > today:
             problem = ExitRejectReason.DATE_FUTURE
-        if problem:
-            rejected[number] = (problem, nik)
+        if problem or reason is None or ended_on is None:
+            rejected[number] = (problem or ExitRejectReason.MISSING_REQUIRED, nik)
         else:
             valid[number] = (nik, reason, ended_on)
             nik_rows[nik].append(number)

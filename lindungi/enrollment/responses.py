@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
@@ -349,7 +350,7 @@ def _apply(response: ResponseImport, user) -> None:
     rows = ResponseRow._meta.db_table
     table = Enrollment._meta.db_table
     now = ops.adapt_datetimefield_value(timezone.now())
-    today = ops.adapt_datefield_value(timezone.localdate())
+    today = ops.adapt_datefield_value(local_today())
     note = f"response {response.pk}"
     with connection.cursor() as cursor:
         for result, to_state in (

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, can_access_regency, require
 from lindungi.enrollment.choices import (
@@ -41,7 +42,7 @@ TRANSITION_ACTIONS = {
 
 
 def today() -> date:
-    return timezone.localdate()
+    return local_today()
 
 
 def check_transition(from_state: str, to_state: str) -> None:

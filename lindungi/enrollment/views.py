@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindungi.audit.context import audit_context
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require, scoped
 from lindungi.enrollment import selectors
@@ -37,10 +36,6 @@ from lindungi.enrollment.timeline import person_timeline
 from lindungi.enrollment.uploads import start_exits_job, start_response_job
 from lindungi.programs.models import Programme
 from lindungi.registry.models import Person
-
-
-def _context(request):
-    return audit_context(source="request", reference="", user_id=request.user.pk)
 
 
 @login_required
@@ -71,12 +66,11 @@ def batch_list(request):
     if request.method == "POST" and form.is_valid():
         programme = get_object_or_404(Programme, pk=form.cleaned_data["programme"])
         try:
-            with _context(request):
-                batch = make_submission(
-                    user=request.user,
-                    programme=programme,
-                    start_date=form.cleaned_data["start_date"],
-                )
+            batch = make_submission(
+                user=request.user,
+                programme=programme,
+                start_date=form.cleaned_data["start_date"],
+            )
         except LindungiError as error:
             messages.error(request, error.message)
         else:
@@ -141,8 +135,7 @@ def batch_action(request, pk: int, action: str):
     if service is None:
         raise Http404
     try:
-        with _context(request):
-            service(user=request.user, batch=batch)
+        service(user=request.user, batch=batch)
     except LindungiError as error:
         messages.error(request, error.message)
     return redirect("enrollment:batch", pk=batch.pk)
@@ -161,8 +154,7 @@ def response_upload(request):
         if form.cleaned_data["batch"]:
             batch = SubmissionBatch.objects.filter(number=form.cleaned_data["batch"]).first()
         try:
-            with _context(request):
-                job = start_response_job(user=request.user, uploaded_file=upload, batch=batch)
+            job = start_response_job(user=request.user, uploaded_file=upload, batch=batch)
         except LindungiError as error:
             messages.error(request, error.message)
         else:
@@ -197,8 +189,7 @@ def exits(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            with _context(request):
-                job = start_exits_job(user=request.user, uploaded_file=upload)
+            job = start_exits_job(user=request.user, uploaded_file=upload)
         except LindungiError as error:
             messages.error(request, error.message)
         else:
@@ -220,14 +211,13 @@ def exit_one(request, pk: int):
     form = ExitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with _context(request):
-                record_exit(
-                    user=request.user,
-                    enrollment=enrollment,
-                    reason=form.cleaned_data["reason"],
-                    ended_on=form.cleaned_data["ended_on"],
-                    note=form.cleaned_data["note"],
-                )
+            record_exit(
+                user=request.user,
+                enrollment=enrollment,
+                reason=form.cleaned_data["reason"],
+                ended_on=form.cleaned_data["ended_on"],
+                note=form.cleaned_data["note"],
+            )
         except LindungiError as error:
             messages.error(request, error.message)
         else:

@@ -51,7 +51,8 @@ def import_active_participants(*, user, file_name: str, content: bytes) -> Activ
     """
     require(user, Action.EXCHANGE_INSURER_FILES)
     table = read_text_table(content, file_name, aliases=ALIASES, required=("NIK",))
-    nik_at, kpj_at, segment_at = (table.position(name) for name in ("NIK", "KPJ", "SEGMENT"))
+    nik_at = table.required_position("NIK")
+    kpj_at, segment_at = table.position("KPJ"), table.position("SEGMENT")
     labels = dict(ActiveListRejectReason.choices)
     rejected: dict[int, tuple[str, str, str]] = {
         number: (problem.reason, problem.message, "") for number, problem in table.problems.items()

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core.changes import notify
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
 from lindungi.core.intake import original_json
 from lindungi.core.permissions import Action, regency_scope, require
@@ -68,7 +70,7 @@ def build_context(*, regency: str | None) -> ValidationContext:
         villages=build_village_index(
             village_regencies(), served_region=settings.LINDUNGI_SERVED_REGION
         ),
-        today=timezone.localdate(),
+        today=local_today(),
         poverty_labels=desil_poverty_labels(),
         user_regency=regency,
         served_region=settings.LINDUNGI_SERVED_REGION,
@@ -476,6 +478,9 @@ def _finish(
     candidate_import.finished_at = timezone.now()
     candidate_import.duration_ms = int((time.perf_counter() - started) * 1000)
     candidate_import.save()
+    if candidate_import.rows_accepted or candidate_import.rows_updated:
+        # The dashboards' people and candidate summaries follow (after the commit).
+        notify("registry.import", regency=candidate_import.regency_id)
     record_event(
         action="registry.import_candidates",
         target=candidate_import,

@@ -13,35 +13,37 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindungi.audit.context import audit_context
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require
-from lindungi.registry import exports, selectors, services
-from lindungi.registry.forms import PeopleFilterForm, ReviewForm, UploadForm
+from lindungi.registry import exports, search, selectors, services
+from lindungi.registry.forms import PEOPLE_PAGE_FILTERS, PeopleFilterForm, ReviewForm, UploadForm
 from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
 from lindungi.registry.reading import HEADER_ALIASES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _audit(request):
-    return audit_context(source="request", reference="", user_id=request.user.pk)
+def _people_search(request, form):
+    """The search the request asks for, or None with the bad parameters shown on the form."""
+    try:
+        return search.parse_people_search(request.GET, only=PEOPLE_PAGE_FILTERS)
+    except search.InvalidSearch as error:
+        for parameter, (_code, message) in error.errors.items():
+            form.add_error(parameter if parameter in form.fields else None, message)
+        return None
 
 
 @login_required
 def people(request):
     require(request.user, Action.VIEW_PEOPLE)
     form = PeopleFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.list_people(
-        user=request.user,
-        query=filters.get("q") or "",
-        regency=filters.get("regency") or None,
-        village=filters.get("village") or None,
-        desil=filters.get("desil"),
-        sex=filters.get("sex") or None,
-        occupation=filters.get("occupation") or None,
-        age_band=filters.get("age_band") or None,
+    form.is_valid()
+    wanted = _people_search(request, form)
+    # A bad filter lists nobody: an unfiltered list under a filter form would mislead.
+    queryset = (
+        search.search_people(user=request.user, search=wanted).select_related("village")
+        if wanted is not None
+        else Person.objects.none()
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -49,7 +51,7 @@ def people(request):
     return render(
         request,
         "registry/people.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query.urlencode(), "invalid": wanted is None},
     )
 
 
@@ -140,14 +142,13 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with _audit(request):
-                job = services.start_import_job(
-                    user=request.user,
-                    uploaded_file=form.cleaned_data["file"],
-                    source=form.cleaned_data["source"],
-                    edition=form.cleaned_data["edition"],
-                    mapping=form.cleaned_data["mapping"],
-                )
+            job = services.start_import_job(
+                user=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                source=form.cleaned_data["source"],
+                edition=form.cleaned_data["edition"],
+                mapping=form.cleaned_data["mapping"],
+            )
         except LindungiError as error:
             form.add_error(None, error.message)
         else:
@@ -202,13 +203,12 @@ def review_duplicate(request, pk: int):
         messages.error(request, _("Choose confirm or dismiss"))
         return redirect("registry:duplicates")
     try:
-        with _audit(request):
-            services.review_duplicate(
-                duplicate=pair,
-                user=request.user,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            )
+        services.review_duplicate(
+            duplicate=pair,
+            user=request.user,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )
     except LindungiError as error:
         messages.error(request, error.message)
     else:

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import tempfile
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -17,19 +18,21 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from lindungi.core.dates import Month, months_between
+from lindungi.core.dates import Month, local_today, months_between
 from lindungi.core.exports import XLSX_CONTENT_TYPE
-from lindungi.core.money import format_number
+from lindungi.core.money import format_number, format_rupiah
 from lindungi.core.permissions import Action, can, can_access_regency, regency_scope, require
 from lindungi.enrollment.choices import EnrollmentState
 from lindungi.programs.selectors import current_run
 from lindungi.regions.models import Regency
+from lindungi.registry import search
+from lindungi.registry.models import Person
 from lindungi.reports import finance, selectors
+from lindungi.reports.benefits import dashboard_impact, public_impact, regency_impact
 from lindungi.reports.monthly import build_monthly_report, report_pdf, report_xlsx
 from lindungi.reports.services import refresh_summaries
 
@@ -50,6 +53,10 @@ def link(name: str, *args, **query) -> str | None:
         return None
     query = {key: value for key, value in query.items() if value not in (None, "")}
     return f"{url}?{urlencode(query)}" if query else url
+
+
+# The people list of a regency dashboard searches by NIK or name, village and state.
+REGENCY_PEOPLE_FILTERS = frozenset({"q", "village", "state"})
 
 
 def _programme(request: HttpRequest):
@@ -78,6 +85,16 @@ def _chart(shares, *, dimension: str, regency: str | None) -> dict:
     }
 
 
+def _helped(impact: tuple[int, int] | None) -> str:
+    """The map tooltip's benefits part: families helped and paid, when there are any."""
+    if not impact or not impact[0]:
+        return ""
+    return "; " + str(_("%(families)s families helped, %(paid)s")) % {
+        "families": format_number(impact[0]),
+        "paid": format_rupiah(impact[1]),
+    }
+
+
 def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
     user = request.user
     programme = _programme(request)
@@ -91,6 +108,7 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
         "active": link("enrollment:list", regency=regency, state="active"),
         "ended": link("enrollment:list", regency=regency, state="ended"),
     }
+    impact_by_regency = regency_impact(user=user)
     map_data = {
         row.code: {
             "name": row.name,
@@ -101,8 +119,10 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
             "of_quota": row.of_quota,
             "of_poor": row.of_poor,
             "url": reverse("reports:regency", args=[row.code]),
+            "families": impact_by_regency.get(row.code, (0, 0))[0],
+            "benefits_paid": impact_by_regency.get(row.code, (0, 0))[1],
             "tooltip": f"{row.name}: {format_number(row.covered or 0)} / "
-            f"{format_number(row.quota or 0)}",
+            f"{format_number(row.quota or 0)}" + _helped(impact_by_regency.get(row.code)),
         }
         for row in figures
     }
@@ -189,6 +209,7 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
         "rejections": rejections,
         "rejections_link": link("registry:imports"),
         "can_refresh": can(user, Action.MANAGE_PROGRAMMES),
+        "impact": dashboard_impact(user=user, regency=regency),
     }
 
 
@@ -215,18 +236,24 @@ def regency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     if not can_access_regency(request.user, code):
         raise PermissionDenied("regency")
     context = _dashboard_context(request, regency=code)
-    people = selectors.list_people(
-        user=request.user,
-        regency=code,
-        query=request.GET.get("q", ""),
-        village=request.GET.get("village", ""),
-        programme=context["programme"],
-        state=request.GET.get("state", ""),
-    )
-    after = request.GET.get("after", "")
-    # Ids fit in 64 bits; anything else (or longer) is no cursor, not a database error.
-    cursor = int(after) if after.isdigit() and len(after) < 19 else None
-    page = selectors.people_page(people, after=cursor)
+    # `programme` picks the dashboard's programme (above); the state filter follows it.
+    params = {key: value for key, value in request.GET.items() if key != "programme"}
+    try:
+        wanted = search.parse_people_search(params, only=REGENCY_PEOPLE_FILTERS)
+        search_errors: dict = {}
+    except search.InvalidSearch as error:
+        wanted, search_errors = None, error.errors
+    if wanted is not None:
+        programme = context["programme"]
+        if wanted.enrollment_state:
+            # The state column is the dashboard programme's: so is the state filter.
+            wanted = replace(wanted, programme=programme.pk if programme else 0)
+        people = search.search_people(
+            user=request.user, search=replace(wanted, regency=code)
+        ).select_related("village")
+    else:
+        people = Person.objects.none()
+    page = search.people_page(people, after=search.parse_cursor(request.GET.get("after")))
     states = selectors.enrollment_states(
         user=request.user, programme=context["programme"], people=page.people
     )
@@ -239,6 +266,7 @@ def regency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "query": request.GET.get("q", ""),
             "village": request.GET.get("village", ""),
             "state_filter": request.GET.get("state", ""),
+            "search_errors": [message for _code, message in search_errors.values()],
             "state_choices": EnrollmentState.choices,
             "villages": regency.villages.order_by("name").values_list("code", "name"),
         }
@@ -301,6 +329,7 @@ def public(request: HttpRequest) -> HttpResponse:
             "months": [(_month_label(month), count) for month, count in months],
             "totals": selectors.public_totals(programme=programme),
             "state": selectors.summary_state(),
+            "impact": public_impact(),
         },
     )
 
@@ -320,7 +349,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     if month not in months:
         # Open on the newest month with figures (the selector then shows the month displayed).
         latest = selectors.latest_month_with_data(programme)
-        today = Month.of(timezone.localdate())
+        today = Month.of(local_today())
         month = Month.of(latest) if latest else (today if today in months else months[0])
     report = build_monthly_report(user=request.user, programme=programme, month=month)
     output = request.GET.get("format", "")

@@ -32,6 +32,12 @@ MODULES: tuple[Module, ...] = (
         ("home",),
     ),
     Module(
+        "attention",
+        _("Needs attention"),
+        _("Work waiting for you: reviews, refusals to correct, invoices due, failed jobs."),
+        ("attention",),
+    ),
+    Module(
         "registry",
         _("Registry"),
         _("Candidate workers, imports from DTSEN/P3KE and duplicate review."),

@@ -21,6 +21,7 @@ from lindungi.registry.tests.helpers import candidate, write_csv
 pytestmark = pytest.mark.django_db
 
 WRITING_COMMANDS = (
+    "apply_lapses",
     "bill_month",
     "import_candidates",
     "import_exits",

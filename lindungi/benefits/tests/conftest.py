@@ -62,8 +62,19 @@ def enroll(cohort, person=None, *, village=ALOR_VILLAGE, start=START, end=None, 
     )
 
 
+def billing_officer():
+    from lindungi.accounts.models import User
+    from lindungi.core.roles import Role
+
+    user, _created = User.objects.get_or_create(
+        username="billing_officer", defaults={"role": Role.PROVINCE_OFFICER}
+    )
+    return user
+
+
 def bill_and_pay(programme, first: Month, last: Month, *, pay=True, user=None) -> None:
     """Bill each month from `first` to `last`; pay every invoice when `pay`."""
+    user = user or billing_officer()
     month = first
     while month.first_day <= last.first_day:
         for invoice in bill_month(programme=programme, month=month, user=user).created:

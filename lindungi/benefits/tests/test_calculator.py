@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from lindungi.benefits.calculator import Case, calculate
+from lindungi.benefits.choices import BenefitItem
 from lindungi.benefits.models import BenefitRule
 from lindungi.benefits.rules import load_benefit_rules
 from lindungi.core.errors import InvalidInput
@@ -169,10 +170,11 @@ def test_command_prints_each_item_and_the_total_as_json(db, capsys):
     )
     output = json.loads(capsys.readouterr().out)
     assert output["total"] == 30_000_000
-    assert [(item["name"], item["amount"]) for item in output["items"]] == [
-        ("Partial disability benefit", 28_000_000),
-        ("Transport", 2_000_000),
+    assert [(item["item"], item["amount"]) for item in output["items"]] == [
+        ("partial_disability", 28_000_000),
+        ("transport", 2_000_000),
     ]
+    assert output["items"][0]["name"] == str(BenefitItem.PARTIAL_DISABILITY.label)
     assert all(item["rule"] and item["legal_basis"] for item in output["items"])
 
 

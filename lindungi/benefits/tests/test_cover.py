@@ -99,3 +99,13 @@ def test_three_renewed_years_with_different_payers_count_36_months(db):
         enroll(cohort, person, start=D(year, 1, 1), end=D(year, 12, 31))
         bill_and_pay(cohort.programme, Month(year, 1), Month(year, 12))
     assert contribution_months([person.pk]) == {person.pk: 36}
+
+
+def test_a_payment_made_after_the_assessment_day_does_not_count_yet(cohort):
+    enrollment = enroll(cohort)
+    # Paid on the 10th of each month; assessed on 5 September, September is still unpaid.
+    bill_and_pay(cohort.programme, Month(2025, 7), Month(2025, 9))
+    claim = _assess(_claim(enrollment, D(2025, 9, 2)), D(2025, 9, 5))
+    assert claim.verdict == CoverVerdict.COVERED_IN_GRACE
+    assert claim.verdict_reasons == ["active_that_day", "month_unpaid_in_grace"]
+    assert claim.contribution_months == 2

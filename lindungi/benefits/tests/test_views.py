@@ -179,3 +179,11 @@ def test_checks_and_rules_pages_render(client, claims, province_officer):
     rules = client.get(reverse("benefits:rules"))
     assert "PP 82/2019" in rules.content.decode()
     assert "4,5%" in rules.content.decode()
+
+
+def test_regency_officer_cannot_open_the_insurers_claim_files(client, claims, regency_officer):
+    client.force_login(regency_officer)
+    assert client.get(reverse("benefits:imports")).status_code == 403
+    page = client.get(reverse("benefits:list")).content.decode()
+    assert reverse("benefits:imports") not in page
+    assert reverse("benefits:report_death") not in page

@@ -23,6 +23,8 @@ from lindungi.contributions.models import (
 from lindungi.contributions.payments import record_payment
 from lindungi.contributions.tests.conftest import TTU_VILLAGE, enroll
 from lindungi.core.dates import Month
+from lindungi.jobs.models import Job
+from lindungi.jobs.services import execute_job
 
 JULY = Month(2025, 7)
 
@@ -164,35 +166,69 @@ def test_arrears_refused_to_insurer_liaison(client, insurer_liaison, invoice):
 
 def statement_file(invoice, *, bad_kpj="=HYPERLINK(1)"):
     enrollments = list(invoice.details.order_by("enrollment_id").values_list("enrollment__kpj"))
-    rows = "".join(f"{kpj};;16800;2025-07\n" for (kpj,) in enrollments[:2])
+    # A formula in the NIK cell of a matched row: kept as read, neutralised in exports.
+    rows = "".join(
+        f"{kpj};{'=HYPERLINK(2)' if i == 0 else ''};16800;2025-07\n"
+        for i, (kpj,) in enumerate(enrollments[:2])
+    )
     content = f"KPJ;NIK;Iuran;Periode\n{rows}{bad_kpj};;16800;2025-07\n"
     return SimpleUploadedFile("juli.csv", content.encode(), content_type="text/csv")
+
+
+class Uploaded:
+    """What the upload answered, and where the statement ended up once the job ran."""
+
+    def __init__(self, response, location):
+        self.status_code = response.status_code
+        self.response = response
+        self.location = location
+
+    def __getitem__(self, name):
+        return self.location if name == "Location" else self.response[name]
 
 
 def upload(client, invoice):
     data = {"programme": invoice.programme_id, "month": "2025-07"}
     data["file"] = statement_file(invoice)
-    return client.post(reverse("contributions:statement_upload"), data)
+    response = client.post(reverse("contributions:statement_upload"), data)
+    if response.status_code != 302:
+        return Uploaded(response, None)
+    # The upload queues a job; run it here as the worker would.
+    job = Job.objects.latest("pk")
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    execute_job(job_id=job.pk)
+    job.refresh_from_db()
+    return Uploaded(response, job.result["result_url"] if job.result else None)
 
 
 def test_upload_statement_and_read_the_report(client, province_officer, invoice):
     client.force_login(province_officer)
-    response = upload(client, invoice)
-    statement = StatementImport.objects.get()
+    response = client.post(
+        reverse("contributions:statement_upload"),
+        {"programme": invoice.programme_id, "month": "2025-07", "file": statement_file(invoice)},
+    )
+    job = Job.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("contributions:statement", args=[statement.pk])
-    page = client.get(response["Location"])
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert StatementImport.objects.count() == 0  # nothing until the worker runs it
+    assert execute_job(job_id=job.pk) == "succeeded"
+    job.refresh_from_db()
+    statement = StatementImport.objects.get()
+    assert job.result["result_url"] == reverse("contributions:statement", args=[statement.pk])
+    assert (job.result["rows_read"], job.result["rows_rejected"]) == (3, 1)
+    page = client.get(job.result["result_url"])
     summary = {
         row["category"]: (row["count"], row["insurer"], row["expected"])
         for row in page.context["summary"]
     }
     assert summary == {
         "matched": (2, 33_600, 33_600),
-        "not_active_here": (1, 16_800, 0),
+        "not_active_here": (0, 0, 0),
         "not_billed": (1, 0, 16_800),
         "amount_mismatch": (0, 0, 0),
-        "": (4, 50_400, 50_400),
+        "": (3, 33_600, 50_400),
     }
+    assert [row.code for row in page.context["rejected"]] == ["unknown_person"]
 
 
 def test_upload_refused_for_auditor_and_bad_month(client, auditor, province_officer, invoice):
@@ -224,7 +260,7 @@ def test_regency_officer_sees_only_their_lines(
 def test_resolve_a_line_with_a_note_and_auditor_cannot(client, province_officer, auditor, invoice):
     client.force_login(province_officer)
     assert upload(client, invoice).status_code == 302
-    line = StatementLine.objects.get(category="not_active_here")
+    line = StatementLine.objects.get(category="not_billed")
     url = reverse("contributions:resolve_line", args=[line.statement_id, line.pk])
     client.force_login(auditor)
     assert client.post(url, {"note": "dicek"}).status_code == 403
@@ -246,11 +282,15 @@ def test_resolve_a_line_with_a_note_and_auditor_cannot(client, province_officer,
 def test_exports_are_formula_safe(client, province_officer, invoice):
     client.force_login(province_officer)
     statement_url = upload(client, invoice)["Location"]
+    page = client.get(statement_url)
+    # The formula is kept as read in the rejected row and shown escaped on the page.
+    assert page.context["rejected"][0].kpj == "=HYPERLINK(1)"
     rows = list(csv.reader(io.StringIO(client.get(statement_url + "ekspor.csv").content.decode())))
-    assert "'=HYPERLINK(1)" in [row[1] for row in rows]
-    workbook = load_workbook(io.BytesIO(client.get(statement_url + "ekspor.xlsx").content))
-    kpjs = [row[1] for row in workbook.active.iter_rows(values_only=True)]
-    assert "'=HYPERLINK(1)" in kpjs
+    assert "'=HYPERLINK(2)" in [row[2] for row in rows]
+    response = client.get(statement_url + "ekspor.xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    niks = [row[2] for row in workbook.active.iter_rows(values_only=True)]
+    assert "'=HYPERLINK(2)" in niks
     assert client.get(statement_url + "ekspor.exe").status_code == 404
 
 

@@ -238,3 +238,24 @@ def test_list_standings_reads_what_the_assessment_flagged(cohort):
         EnrollmentStanding.objects.get()
     ]
     assert list(list_standings(cohort.programme, standing=Standing.AT_RISK)) == []
+
+
+def test_credit_is_applied_on_todays_date_in_ntt_not_on_the_servers(
+    cohort, province_officer, monkeypatch
+):
+    """At 20:00 UTC on 31 December it is already 1 January in NTT (WITA, UTC+8)."""
+    from django.utils import timezone
+
+    enroll(cohort)
+    july, august = bill(cohort, JULY, Month(2025, 8))
+    record_payment(
+        user=province_officer,
+        invoice=july,
+        paid_on=datetime.date(2025, 7, 15),
+        amount=30_000,
+        bank_reference="X1",
+    )
+    evening_utc = datetime.datetime(2025, 12, 31, 20, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: evening_utc)
+    used = apply_credit(user=province_officer, invoice=august)
+    assert used.paid_on == datetime.date(2026, 1, 1)

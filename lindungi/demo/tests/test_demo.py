@@ -79,3 +79,29 @@ def test_load_demo_needs_an_acting_user():
         call_command(
             "load_demo", "--as", "admin", "--candidates", "10", "--target", "5", "--no-progress"
         )
+
+
+def test_demo_claims_in_the_real_programmes_proportions(demo):
+    from django.db.models import Count, F, Sum
+
+    from lindungi.benefits.models import Claim, ClaimItem, RejectedClaimRow
+
+    paid = Claim.objects.filter(status="paid")
+    assert paid.count() == 40
+    total = ClaimItem.objects.filter(claim__status="paid").aggregate(total=Sum("paid_amount"))
+    # About Rp846 million (DOMAIN.md §1).
+    assert 800_000_000 <= total["total"] <= 900_000_000
+    kinds = dict(paid.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    assert kinds["jkm_death"] == max(kinds.values())
+    assert paid.filter(consequence="total_disability").exists()
+    assert ClaimItem.objects.filter(item="scholarship", paid_amount__gt=0).exists()
+    # The deliberate problems: an unpaid month, a paid amount off the regulation, a death
+    # after the exit, a person never enrolled, an amount with sen.
+    verdicts = set(Claim.objects.values_list("verdict", flat=True))
+    assert {"covered", "covered_in_grace", "not_covered"} <= verdicts
+    assert ClaimItem.objects.filter(
+        item="partial_disability", paid_amount__gt=F("computed_amount")
+    ).exists()
+    reasons = set(RejectedClaimRow.objects.values_list("reason", flat=True))
+    assert {"not_enrolled", "amount_invalid"} <= reasons
+    assert Claim.objects.filter(source="province_form").count() == 1

@@ -525,3 +525,20 @@ def test_query_count_does_not_grow_with_rows(tmp_path):
     run(tmp_path, [candidate(1000)], name="seed.csv")
     assert queries_for(1, 5) == queries_for(100, 300)
     assert Person.objects.count() == 306
+
+
+def test_an_import_that_changes_people_announces_it(tmp_path, regency_officer):
+    from lindungi.core import changes
+
+    heard = []
+
+    def listener(kind, *, regency=None):
+        heard.append((kind, regency))
+
+    changes.subscribe(listener)
+    try:
+        run(tmp_path, [candidate(1)], user=regency_officer)
+        run(tmp_path, [candidate(1)], name="again.csv", user=regency_officer)  # no change
+    finally:
+        changes._listeners.remove(listener)
+    assert heard == [("registry.import", "53.05")]

@@ -280,7 +280,11 @@ def import_active_participants(*, user, file_name: str, content: bytes) -> dict[
     The list is a snapshot from the insurer, so each import replaces the previous one.
     """
     require(user, Action.EXCHANGE_INSURER_FILES)
-    text = content.decode("utf-8-sig")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Found by the importer fuzz test (issue 12): a raw traceback before.
+        raise InvalidInput(_("The file is not UTF-8 text."), code="not_utf8") from None
     reader = csv.DictReader(io.StringIO(text))
     fields = {name.strip().lower() for name in reader.fieldnames or []}
     if "nik" not in fields:

@@ -82,3 +82,11 @@ def tanggal(value) -> str:
     if not isinstance(value, date):
         raise TypeError(f"expected a date, got {value!r}")
     return format_date(value, get_language() or "id")
+
+
+@register.filter
+def nik_for(nik: str, full: bool) -> str:
+    """`{{ person.nik|nik_for:show_full_nik }}`: the NIK, or its masked form (issue 12.8)."""
+    from lindungi.core.permissions import mask_nik
+
+    return nik if full else mask_nik(nik or "")

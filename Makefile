@@ -20,7 +20,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# A development .env, written once, so that `.venv/bin/lindungi ...` works from a shell the
+# same way it does under make (DEBUG on, a random key of this machine).
+.env:
+	@printf '%s\n' '# Written by make for development; see .env.example for production.' \
+	  'DEBUG=true' "SECRET_KEY=dev-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" > .env
+	@echo "Wrote .env for development (DEBUG=true, a random SECRET_KEY)."
+
+# Installing also compiles the translations: every way of serving pages shows Indonesian.
+install: $(STAMP) .env
+	cd lindungi && ../$(LINDUNGI) compilemessages --verbosity 0
 
 $(ASSETS_STAMP): package.json package-lock.json lindungi/web/assets/build.mjs $(wildcard lindungi/web/assets/src/*)
 	npm ci --no-audit --no-fund --loglevel=error
@@ -30,7 +39,6 @@ $(ASSETS_STAMP): package.json package-lock.json lindungi/web/assets/build.mjs $(
 assets: $(ASSETS_STAMP)
 
 messages: install
-	cd lindungi && ../$(LINDUNGI) compilemessages --verbosity 0
 
 migrate: install
 	$(LINDUNGI) migrate --noinput --verbosity 1
@@ -40,7 +48,7 @@ regions: migrate
 
 demo: regions
 	$(LINDUNGI) create_demo_users
-	$(LINDUNGI) load_demo
+	$(LINDUNGI) load_demo --as admin
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
 browser-deps:
@@ -55,6 +63,8 @@ run: install assets messages demo
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

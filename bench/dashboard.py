@@ -164,7 +164,8 @@ def main() -> None:
     from lindungi.accounts.models import User
     from lindungi.core.roles import Role
     from lindungi.regions.services import load_regions
-    from lindungi.reports import coverage, selectors
+    from lindungi.registry.search import PeopleSearch, people_page, search_people
+    from lindungi.reports import coverage
     from lindungi.reports.models import PeopleSummary
     from lindungi.reports.services import (
         _people_rows,
@@ -206,8 +207,8 @@ def main() -> None:
         coverage.monthly_headcounts()
 
     second_page = "/reports/kabupaten/53.05/?after=" + str(
-        selectors.people_page(
-            selectors.list_people(user=alor, regency="53.05"), after=None
+        people_page(
+            search_people(user=alor, search=PeopleSearch(regency="53.05")), after=None
         ).next_after
     )
     pages = [

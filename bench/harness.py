@@ -101,6 +101,9 @@ class Measurement:
     seconds: float = 0.0
     peak_rss_mb: float = 0.0
     start_rss_mb: float = 0.0
+    # CPU time of this process (SQLite works in-process; PostgreSQL's server is not counted):
+    # on a loaded, shared machine it says what the wall time would be on an idle one.
+    cpu_seconds: float = 0.0
     extra: dict = field(default_factory=dict)
 
 
@@ -120,10 +123,12 @@ def measure(sample_every: float = 0.02) -> Iterator[Measurement]:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     started = time.perf_counter()
+    cpu_started = time.process_time()
     try:
         yield result
     finally:
         result.seconds = time.perf_counter() - started
+        result.cpu_seconds = time.process_time() - cpu_started
         running.clear()
         sampler.join()
         peak[0] = max(peak[0], _rss_bytes())

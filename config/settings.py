@@ -62,18 +62,21 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command is lindungi.jobs' resilient one.
+    "lindungi.jobs",
     "django_tasks_db",
     "axes",
     "lindungi.core",
     "lindungi.regions",
     "lindungi.accounts",
     "lindungi.audit",
-    "lindungi.jobs",
     "lindungi.web",
     "lindungi.registry",
     "lindungi.programs",
     "lindungi.enrollment",
     "lindungi.contributions",
+    "lindungi.benefits",
+    "lindungi.awards",
     "lindungi.reports",
     "lindungi.api",
     "lindungi.demo",
@@ -93,9 +96,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lindungi.audit.middleware.AuditContextMiddleware",
+    "lindungi.web.middleware.FriendlyErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a locked-out login (page or API) into a 429.
     "axes.middleware.AxesMiddleware",
 ]
+# Django's debug pages for errors instead of Lindungi's own (see FriendlyErrorPagesMiddleware).
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", False)
+FRIENDLY_SERVER_ERROR_PAGE = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -259,17 +266,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lindungi.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "lindungi.api.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "lindungi.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["lindungi.api.authentication.ClientRateThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lindungi API",
     "DESCRIPTION": "Registry, targeting, enrollment and contributions for pekerja rentan coverage.",
     "VERSION": "0.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lindungi.api.schema.add_error_responses",
+    ],
 }
 
 # --- Lindungi -------------------------------------------------------------------------------
@@ -289,3 +303,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+# Paritrana Award evidence (PDF, PNG, JPEG): the largest file a participant may upload.
+LINDUNGI_AWARD_EVIDENCE_MAX_BYTES = env_int("LINDUNGI_AWARD_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)

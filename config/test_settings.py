@@ -16,3 +16,5 @@ from pathlib import Path  # noqa: E402
 
 AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="lindungi-audit-")) / "checkpoints.jsonl"
 AUDIT_CHAIN_KEY = "test-audit-chain-key-0123456789abcdef"
+# Tests see unexpected exceptions raised, not a friendly page that would hide them.
+FRIENDLY_SERVER_ERROR_PAGE = False

@@ -51,6 +51,7 @@ HOME, OTHER = "53.05", "53.03"
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
 STAFF = "staff"  # Django's admin: staff users only
+API_CLIENT = "api_client"  # machine clients with a token (DCI API): no signed-in person
 MISSING = 999_999_999  # a pk that exists nowhere
 
 
@@ -244,10 +245,9 @@ MATRIX: dict[str, Route] = {
     ),
     # --- REST API
     "api:api-root": Route(),
-    # Issue 12.6 asks for a login here; engineer "api" owns that change. Make these SIGNED_IN
-    # when it is merged.
-    "api:schema": Route(needs=PUBLIC),
-    "api:docs": Route(needs=PUBLIC),
+    # The schema and its docs need a login (issue 12.6).
+    "api:schema": Route(),
+    "api:docs": Route(),
     "api:public-regencies": Route(needs=PUBLIC),
     "api:regency-list": Route(),
     "api:regency-detail": Route(args=lambda world, region: {"code": region}),
@@ -277,6 +277,110 @@ MATRIX: dict[str, Route] = {
     "api:invoice-line-detail": Route(
         needs=Action.VIEW_MONEY, args=_pk("contributions.InvoiceLine"), regional=True
     ),
+    # --- shell additions
+    "attention": Route(),
+    "health": Route(needs=PUBLIC),
+    # --- contributions additions
+    "contributions:apply_credit": Route(
+        needs=Action.RECORD_PAYMENT, args=_pk("contributions.Invoice"), writes=Action.MANAGE_BILLING
+    ),
+    "contributions:issue_credit_note": Route(
+        needs=Action.MANAGE_BILLING, args=_pk("contributions.Invoice"), writes=Action.MANAGE_BILLING
+    ),
+    "contributions:run_lapses": Route(needs=Action.MANAGE_BILLING, writes=Action.MANAGE_BILLING),
+    # --- API clients and the DCI API (machine clients with a token only)
+    "api:clients": Route(needs=Action.MANAGE_USERS, writes=Action.MANAGE_USERS),
+    "api:client-revoke": Route(
+        needs=Action.MANAGE_USERS, args=_pk("api.ApiClient"), writes=Action.MANAGE_USERS
+    ),
+    "api:dci-search": Route(needs=API_CLIENT),
+    "api:dci-subscribe": Route(needs=API_CLIENT),
+    "api:dci-sync-search": Route(needs=API_CLIENT),
+    "api:dci-sync-txn-status": Route(needs=API_CLIENT),
+    "api:dci-txn-status": Route(needs=API_CLIENT),
+    "api:dci-unsubscribe": Route(needs=API_CLIENT),
+    "api:not-found": Route(needs=PUBLIC),
+    # --- benefits (claims: personal data, never public)
+    "benefits:list": Route(),
+    "benefits:claim": Route(args=_pk("benefits.Claim"), regional=True),
+    "benefits:reassess": Route(
+        needs=Action.MANAGE_CLAIMS,
+        args=_pk("benefits.Claim"),
+        regional=True,
+        writes=Action.MANAGE_CLAIMS,
+    ),
+    "benefits:imports": Route(needs=Action.VIEW_CLAIMS, writes=Action.EXCHANGE_INSURER_FILES),
+    "benefits:import": Route(args=_pk("benefits.ClaimImport")),
+    "benefits:report_death": Route(needs=Action.MANAGE_CLAIMS, writes=Action.MANAGE_CLAIMS),
+    "benefits:checks": Route(),
+    "benefits:rules": Route(needs=Action.VIEW_CLAIMS),
+    # --- Paritrana Award
+    "awards:index": Route(),
+    "awards:period_create": Route(needs=Action.MANAGE_AWARDS, writes=Action.MANAGE_AWARDS),
+    "awards:period": Route(args=_pk("awards.AssessmentPeriod")),
+    "awards:period_copy": Route(
+        needs=Action.MANAGE_AWARDS,
+        args=_pk("awards.AssessmentPeriod"),
+        writes=Action.MANAGE_AWARDS,
+    ),
+    "awards:period_settings": Route(
+        needs=Action.MANAGE_AWARDS,
+        args=_pk("awards.AssessmentPeriod"),
+        writes=Action.MANAGE_AWARDS,
+    ),
+    "awards:period_action": Route(
+        needs=Action.MANAGE_AWARDS,
+        args=lambda world, region: {
+            "pk": world.first("awards.AssessmentPeriod", region),
+            "action": "open",
+        },
+        writes=Action.MANAGE_AWARDS,
+    ),
+    "awards:entry_add": Route(
+        needs=Action.MANAGE_AWARDS,
+        args=_pk("awards.AssessmentPeriod"),
+        writes=Action.MANAGE_AWARDS,
+    ),
+    "awards:panel_appoint": Route(
+        needs=Action.MANAGE_AWARDS,
+        args=_pk("awards.AssessmentPeriod"),
+        writes=Action.MANAGE_AWARDS,
+    ),
+    "awards:panel_conflict": Route(
+        needs=Action.MANAGE_AWARDS,
+        args=_pk("awards.AssessmentPeriod"),
+        writes=Action.MANAGE_AWARDS,
+    ),
+    "awards:results": Route(args=_pk("awards.AssessmentPeriod")),
+    "awards:export": Route(args=_pk("awards.AssessmentPeriod")),
+    "awards:criteria": Route(
+        needs=Action.MANAGE_AWARDS, args=_pk("awards.Category"), writes=Action.MANAGE_AWARDS
+    ),
+    "awards:entry": Route(args=_pk("awards.Entry"), regional=True),
+    "awards:entry_values": Route(
+        args=_pk("awards.Entry"), regional=True, writes=Action.SUBMIT_SELF_ASSESSMENT
+    ),
+    "awards:evidence_upload": Route(
+        args=_pk("awards.Entry"), regional=True, writes=Action.SUBMIT_SELF_ASSESSMENT
+    ),
+    "awards:entry_submit": Route(
+        args=_pk("awards.Entry"), regional=True, writes=Action.SUBMIT_SELF_ASSESSMENT
+    ),
+    "awards:entry_return": Route(
+        args=_pk("awards.Entry"), regional=True, writes=Action.MANAGE_AWARDS
+    ),
+    "awards:entry_scores": Route(
+        args=_pk("awards.Entry"), regional=True, writes=Action.SCORE_AWARDS
+    ),
+    "awards:evidence": Route(args=_pk("awards.Evidence"), regional=True),
+    "awards:evidence_remove": Route(
+        args=_pk("awards.Evidence"), regional=True, writes=Action.SUBMIT_SELF_ASSESSMENT
+    ),
+    "awards:public": Route(needs=PUBLIC),
+    "awards:public_year": Route(needs=PUBLIC, args=lambda world, region: {"year": 2025}),
+    "awards:public_entry": Route(needs=PUBLIC, args=_pk("awards.Entry")),
+    "awards:certificate": Route(needs=PUBLIC, args=_pk("awards.Entry")),
+    "awards:shapes": Route(needs=PUBLIC),
 }
 
 # URL name prefixes covered by one rule: Django's admin checks staff status on every page.
@@ -381,6 +485,8 @@ def _may(user, needs) -> bool:
         return False
     if needs == STAFF:
         return user.is_staff
+    if needs == API_CLIENT:
+        return False
     if needs == SIGNED_IN:
         return bool(user.role or user.is_superuser)
     return can(user, needs)

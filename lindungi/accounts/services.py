@@ -24,6 +24,7 @@ DEMO_LOGINS = [
     DemoLogin("ttu", Role.REGENCY_OFFICER, "53.03"),
     DemoLogin("bpjs", Role.INSURER_LIAISON, None),
     DemoLogin("auditor", Role.AUDITOR, None),
+    DemoLogin("panel", Role.PANEL_MEMBER, None),
 ]
 
 

@@ -70,7 +70,7 @@ def record_event(
         )
         # Microsecond UTC timestamps survive the round trip through both databases unchanged.
         occurred_at = timezone.now().astimezone(UTC)
-        fields = {
+        fields: dict[str, Any] = {
             "occurred_at": occurred_at,
             "actor_id": actor_id,
             "actor_username": actor_username,

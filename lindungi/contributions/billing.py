@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.contributions.choices import InvoiceKind, LineKind
-from lindungi.contributions.coverage import ENROLLMENT, covered_in, table
+from lindungi.contributions.coverage import ENROLLMENT, table
 from lindungi.contributions.due_dates import due_date
 from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
 from lindungi.contributions.policy import Share, cohort_shares, policy_for
@@ -23,7 +23,9 @@ from lindungi.core.changes import notify
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 from lindungi.core.money import largest_remainder
+from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.enrollment.coverage import covered_in_sql
 from lindungi.programs.choices import Sector
 from lindungi.programs.models import Programme
 from lindungi.programs.rates import Contribution, ContributionKey, contributions_for_groups
@@ -110,7 +112,7 @@ def _rates(programme: Programme, month: Month, shares: list[Share]) -> dict[int,
 def _insert_regular(
     invoice: Invoice, month: Month, rule: str, share: Share, rate, groups: Groups | None
 ) -> None:
-    coverage = covered_in(month, rule)
+    coverage = covered_in_sql(month, rule)
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
         f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, %s, %s, %s"
@@ -147,7 +149,7 @@ def insert_removals(
     scanning the month's million billed rows instead took seconds. An enrollment's cohort is
     set when it is created and never changes (enrollment app), so coverage alone decides.
     """
-    coverage = covered_in(service_month, rule)
+    coverage = covered_in_sql(service_month, rule)
     cohorts = ", ".join(["%s"] * len(cohort_ids))
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
@@ -176,7 +178,7 @@ def _insert_additions(
     groups: Groups | None,
 ) -> None:
     """Rows for people covered in `service_month` whom the payer never billed for it."""
-    coverage = covered_in(service_month, rule)
+    coverage = covered_in_sql(service_month, rule)
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
         f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, %s, %s, %s"
@@ -240,7 +242,8 @@ def build_lines(
             kind=InvoiceKind.INVOICE, payer=invoice.payer, programme=invoice.programme
         ).values_list("month", "pk")
     )
-    lines, totals = [], defaultdict(int)
+    lines: list = []
+    totals: defaultdict[str, int] = defaultdict(int)
     for key in sorted(groups):
         kind, service_month, regency_id, cohort_id = key
         group = groups[key]
@@ -316,7 +319,7 @@ def invoice_number(programme: Programme, payer: Payer, month: Month) -> str:
 
 def _bill_payer(
     *, programme, month, rule, payer, shares, user, billed_months, rates_by_month
-) -> tuple[Invoice | None, bool]:
+) -> tuple[Invoice, bool]:
     rates = rates_by_month[month]
     # One savepoint per payer: a payer with nobody to bill leaves no invoice behind.
     with transaction.atomic():
@@ -405,9 +408,10 @@ class _NothingToBill(Exception):
 
 
 def bill_month(
-    *, programme: Programme, month: Month, user=None, progress: Progress = NULL_PROGRESS
+    *, programme: Programme, month: Month, user, progress: Progress = NULL_PROGRESS
 ) -> BillingResult:
     """Issue the month's invoices for every payer of the programme (idempotent)."""
+    require(user, Action.MANAGE_BILLING)
     first, last = Month.of(programme.coverage_start), Month.of(programme.coverage_end)
     if not first <= month <= last:
         raise InvalidInput(

@@ -3,16 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class MonthRule(models.TextChoices):
-    """Which enrollments a month bills."""
-
-    # The insurer bills whole months: covered on any day of the month bills the month.
-    ANY_DAY = "any_day", _("Covered on any day of the month")
-    # Only enrollments already covered on the first day of the month.
-    FIRST_DAY = "first_day", _("Covered on the first day of the month")
-    # Only enrollments covered on every day of the month.
-    WHOLE_MONTH = "whole_month", _("Covered for the whole month")
+# The month rule is a coverage rule: enrollment owns it (enrollment.coverage).
+from lindungi.enrollment.choices import MonthRule  # noqa: F401 (kept importable from here)
 
 
 class InvoiceKind(models.TextChoices):
@@ -50,6 +42,21 @@ class ReconciliationCategory(models.TextChoices):
     NOT_ACTIVE_HERE = "not_active_here", _("Billed by the insurer, not active here")
     NOT_BILLED = "not_billed", _("Active here, not billed by the insurer")
     AMOUNT_MISMATCH = "amount_mismatch", _("Amount differs")
+
+
+class StatementRejection(models.TextChoices):
+    """Why a statement row was not reconciled. Values are stable: stored and exported."""
+
+    INVALID_AMOUNT = "invalid_amount", _("The amount is not a whole number of rupiah")
+    OTHER_MONTH = "other_month", _("The row names another month")
+    NO_IDENTITY = "no_identity", _("The row has neither KPJ nor NIK")
+    UNKNOWN_PERSON = "unknown_person", _("No enrollment of the programme has this KPJ or NIK")
+    OTHER_PAYER = "other_payer", _("The person belongs to a cohort of another payer")
+    DUPLICATE = "duplicate", _("The person is already on an earlier row of the statement")
+    # Rows the file intake could not read (core.intake.IntakeReason).
+    NUL_BYTE = "nul_byte", _("The row contains a NUL byte (damaged text)")
+    CELL_TOO_LONG = "cell_too_long", _("A cell of the row is far too long")
+    ROW_UNREADABLE = "row_unreadable", _("The row cannot be read as CSV")
 
 
 AGING_BUCKETS = (

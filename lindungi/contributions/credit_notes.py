@@ -16,10 +16,12 @@ from lindungi.contributions.models import Invoice
 from lindungi.contributions.policy import cohort_shares, policy_for
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
+from lindungi.core.permissions import Action, require
 
 
-def issue_credit_note(*, invoice: Invoice, user=None) -> Invoice:
+def issue_credit_note(*, invoice: Invoice, user) -> Invoice:
     """Credit the people billed on `invoice`'s month who turn out not to have been covered."""
+    require(user, Action.MANAGE_BILLING)
     if invoice.kind != InvoiceKind.INVOICE:
         raise InvalidInput(_("Only an invoice can be corrected."), code="not_an_invoice")
     programme = invoice.programme

@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.contributions.models import Appropriation, Payer
+from lindungi.core.forms import TodayDateField
 from lindungi.programs.models import Programme
 
 
 class PaymentForm(forms.Form):
-    paid_on = forms.DateField(label=_("Date paid"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = TodayDateField(label=_("Date paid"))
     amount = forms.IntegerField(label=_("Amount (rupiah)"), min_value=1)
     bank_reference = forms.CharField(label=_("Bank reference"), max_length=100)
 
@@ -20,7 +21,12 @@ class StatementForm(forms.Form):
         regex=r"^\d{4}-(0[1-9]|1[0-2])$",
         error_messages={"invalid": _("Enter the month as YYYY-MM.")},
     )
-    file = forms.FileField(label=_("Insurer statement (CSV)"))
+    payer = forms.ModelChoiceField(
+        label=_("Payer (empty: the whole programme)"),
+        queryset=Payer.objects.all(),
+        required=False,
+    )
+    file = forms.FileField(label=_("Insurer statement (CSV or XLSX)"))
 
 
 class ResolveForm(forms.Form):

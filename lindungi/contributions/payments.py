@@ -23,8 +23,9 @@ from lindungi.contributions.models import (
 )
 from lindungi.contributions.policy import policy_for
 from lindungi.core.changes import notify
-from lindungi.core.dates import Month
+from lindungi.core.dates import Month, local_today
 from lindungi.core.errors import InvalidInput
+from lindungi.core.permissions import Action, require
 from lindungi.programs.models import Programme
 
 
@@ -46,8 +47,10 @@ class Balance:
         return self.paid >= self.due
 
 
-def balances(invoices: models.QuerySet[Invoice]) -> dict[int, Balance]:
-    """Due and paid per invoice, in two grouped queries."""
+def balances(
+    invoices: models.QuerySet[Invoice], *, as_of: date | None = None
+) -> dict[int, Balance]:
+    """Due and paid per invoice, in two grouped queries; `as_of` counts payments made by then."""
     rows = list(invoices.filter(kind=InvoiceKind.INVOICE).values_list("pk", "total"))
     ids = [pk for pk, _ in rows]
     corrections = dict(
@@ -56,9 +59,11 @@ def balances(invoices: models.QuerySet[Invoice]) -> dict[int, Balance]:
         .annotate(total=models.Sum("total"))
         .values_list("corrects_id", "total")
     )
+    payments = Payment.objects.filter(invoice_id__in=ids)
+    if as_of is not None:
+        payments = payments.filter(paid_on__lte=as_of)
     paid = dict(
-        Payment.objects.filter(invoice_id__in=ids)
-        .values("invoice_id")
+        payments.values("invoice_id")
         .annotate(total=models.Sum("amount"))
         .values_list("invoice_id", "total")
     )
@@ -82,10 +87,11 @@ def _lock_payer(payer: Payer) -> None:
 
 
 def record_payment(
-    *, invoice: Invoice, paid_on: date, amount: int, bank_reference: str, user=None
+    *, invoice: Invoice, paid_on: date, amount: int, bank_reference: str, user
 ) -> Payment:
     """Record money received. Partial payments leave the rest outstanding; over-payments
     become the payer's credit."""
+    require(user, Action.RECORD_PAYMENT)
     if invoice.kind != InvoiceKind.INVOICE:
         raise InvalidInput(
             _("Payments are recorded against invoices, not credit notes."), code="not_an_invoice"
@@ -132,8 +138,9 @@ def record_payment(
     return payment
 
 
-def apply_credit(*, invoice: Invoice, user=None) -> Payment:
+def apply_credit(*, invoice: Invoice, user) -> Payment:
     """Settle as much of an invoice as the payer's credit allows."""
+    require(user, Action.RECORD_PAYMENT)
     with transaction.atomic():
         _lock_payer(invoice.payer)
         outstanding = balances(Invoice.objects.filter(pk=invoice.pk))[invoice.pk].outstanding
@@ -143,7 +150,7 @@ def apply_credit(*, invoice: Invoice, user=None) -> Payment:
         payment = Payment.objects.create(
             invoice=invoice,
             source=PaymentSource.CREDIT,
-            paid_on=date.today(),
+            paid_on=local_today(),
             amount=amount,
             recorded_by=user,
         )
@@ -192,10 +199,11 @@ class StandingResult:
     lapsed: int
 
 
-def assess_standing(*, programme: Programme, as_of: date, user=None) -> StandingResult:
+def assess_standing(*, programme: Programme, as_of: date, user) -> StandingResult:
     """Flag the enrollments whose payer is behind: at risk once the unpaid run reaches the
     policy's limit (the last month arrears may still be paid), lapsed beyond it. Nobody is
     flagged when the insurer accepted that the government payer pays late."""
+    require(user, Action.MANAGE_BILLING)
     policy = policy_for(programme)
     limit = policy.lapse_after_months
     with transaction.atomic():

@@ -1,200 +1,362 @@
-"""Reconciling the insurer's monthly statement with the people covered here.
+"""Reconciling the insurer's monthly statement with the people covered here, set-based.
 
-Each statement row is matched to an enrollment of the programme by KPJ, else by NIK; the
-people the month rule covers here carry the expected amount. Then, set-based:
-billed there but not covered here, covered here but missing from the statement, amounts that
-differ, and matches. Every line can be resolved with a note (audited).
+The file's rows (read by `statement_file`) are copied into a temporary stage in one bulk write;
+then a handful of statements over the whole stage match each row to an enrollment of the
+programme by KPJ, else by NIK, reject what cannot be reconciled (unknown person, another
+payer's cohort, a person already on an earlier row), and write every line with its category in
+one `INSERT .. SELECT`: matched, amount differs, billed there but not covered here, and covered
+here but missing from the statement. 100,000 rows take about a second (bench/reconciliation.py).
+
+One statement per scope (the programme, or one payer's cohorts) and month is current. The
+same file again is refused; another file becomes the next version and supersedes the current
+one (both kept, the old one marked). Concurrent imports of one scope and month are serialised
+by a lock on the programme row (PostgreSQL) or the write lock (SQLite), and the uniqueness
+rules on StatementImport settle any race that slips past. Everything happens in one short
+transaction: a killed worker leaves nothing behind.
 """
 
-import csv
-import io
-from collections.abc import Iterable
+import json
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.contributions.billing import BILLING_SECTOR
 from lindungi.contributions.choices import ReconciliationCategory as Category
-from lindungi.contributions.coverage import ENROLLMENT, PERSON, covered_in, table
-from lindungi.contributions.models import StatementImport, StatementLine
-from lindungi.contributions.policy import policy_for
+from lindungi.contributions.choices import StatementRejection as Rejection
+from lindungi.contributions.coverage import ENROLLMENT, PERSON, table
+from lindungi.contributions.models import (
+    Payer,
+    StatementImport,
+    StatementLine,
+    StatementRejectedRow,
+)
+from lindungi.contributions.policy import cohort_shares, policy_for
+from lindungi.contributions.statement_file import StatementFile, StatementRow, read_statement
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
-from lindungi.programs.models import Cohort, Programme
+from lindungi.core.intake import store_upload
+from lindungi.core.permissions import Action, require
+from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.core.sql import bulk_insert as copy_rows
+from lindungi.enrollment.coverage import covered_in_sql
+from lindungi.programs.models import Programme
 from lindungi.programs.rates import ContributionKey, contributions_for_groups
 
+__all__ = [
+    "StatementFile",
+    "StatementRow",
+    "import_statement",
+    "read_statement",
+    "resolve_line",
+    "summarise",
+]
+
 LINE = table(StatementLine)
-HEADER_ALIASES = {
-    "kpj": {"kpj", "no_kpj", "nomor_kpj"},
-    "nik": {"nik", "no_nik"},
-    "amount": {"amount", "iuran", "jumlah", "nominal", "total_iuran"},
-    "month": {"month", "periode", "bulan"},
-}
+REJECTED = table(StatementRejectedRow)
+STAGE = "contributions_statement_stage"
+STAGE_COLUMNS = ("row_number", "kpj", "nik", "amount", "rejection", "raw")
 
 
 @dataclass(frozen=True)
-class StatementRow:
-    row_number: int
-    kpj: str
-    nik: str
-    amount: int
+class _Scope:
+    key: str
+    payer: Payer | None
+    # cohort id -> the month's contribution per person (the insurer bills the whole of it).
+    expected: dict[int, int]
 
 
-def read_statement(file: io.TextIOBase) -> tuple[list[StatementRow], str | None]:
-    """Rows of a statement CSV (comma or semicolon) and the month it names, if any."""
-    sample = file.read(4096)
-    file.seek(0)
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(file, delimiter=delimiter)
-    try:
-        header = [cell.strip().lower().replace(" ", "_") for cell in next(reader)]
-    except StopIteration:
-        raise InvalidInput(_("The statement file is empty."), code="empty_file") from None
-    columns = {
-        name: next((i for i, cell in enumerate(header) if cell in aliases), None)
-        for name, aliases in HEADER_ALIASES.items()
-    }
-    if columns["amount"] is None or (columns["kpj"] is None and columns["nik"] is None):
-        raise InvalidInput(
-            _("The statement needs an amount column and a KPJ or NIK column."),
-            code="missing_columns",
-        )
-    rows, months = [], set()
-
-    def cell(values, name):
-        index = columns[name]
-        return values[index].strip() if index is not None and index < len(values) else ""
-
-    for number, values in enumerate(reader, start=2):
-        if not any(value.strip() for value in values):
-            continue
-        text = cell(values, "amount").replace(".", "").replace(",", "").removeprefix("Rp")
-        if not text.lstrip("-").isdigit():
-            raise InvalidInput(
-                _("Row %(row)s: the amount %(value)s is not a whole number of rupiah.")
-                % {"row": number, "value": cell(values, "amount")},
-                code="invalid_amount",
-            )
-        rows.append(StatementRow(number, cell(values, "kpj"), cell(values, "nik"), int(text)))
-        if cell(values, "month"):
-            months.add(cell(values, "month"))
-    if len(months) > 1:
-        raise InvalidInput(_("The statement covers more than one month."), code="several_months")
-    return rows, months.pop() if months else None
-
-
-def _execute(sql: str, params: list) -> int:
+def _execute(sql: str, params: list | tuple = ()) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def _scope(programme: Programme, month: Month, payer: Payer | None) -> _Scope:
+    """The cohorts the statement covers and their contribution; refuses an unknown payer."""
+    shares = cohort_shares(programme)
+    if payer is not None:
+        shares = [share for share in shares if share.payer.pk == payer.pk]
+        if not shares:
+            raise InvalidInput(
+                _("%(payer)s pays for no cohort of %(programme)s.")
+                % {"payer": payer, "programme": programme},
+                code="unknown_payer",
+            )
+    if not shares:
+        raise InvalidInput(_("The programme has no cohorts to bill."), code="no_cohorts")
+    keys = {
+        share.cohort.pk: ContributionKey(
+            programme.package, programme.income_basis, BILLING_SECTOR, share.cohort.funding_source
+        )
+        for share in shares
+    }
+    rates = contributions_for_groups(month=month, keys=keys.values())
+    return _Scope(
+        key=f"payer:{payer.pk}" if payer is not None else "programme",
+        payer=payer,
+        expected={cohort_id: rates[key].total for cohort_id, key in keys.items()},
+    )
+
+
+def _check_month(programme: Programme, month: Month) -> None:
+    first, last = Month.of(programme.coverage_start), Month.of(programme.coverage_end)
+    if not first <= month <= last:
+        raise InvalidInput(
+            _("%(month)s is outside the programme's coverage (%(first)s to %(last)s).")
+            % {"month": month, "first": first, "last": last},
+            code="month_outside_programme",
+        )
+
+
+def _claim_version(
+    *, programme: Programme, month: Month, scope: _Scope, content_hash: str, file_name: str, user
+) -> StatementImport:
+    """The new current statement of the scope and month; the same file twice is refused."""
+    # Serialises imports of one programme (SQLite's IMMEDIATE transaction already has).
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    same_month = StatementImport.objects.filter(
+        programme=programme, scope=scope.key, month=month.first_day
+    )
+    if content_hash and (same := same_month.filter(content_hash=content_hash).first()):
+        raise InvalidInput(
+            _(
+                "This file was already imported as statement %(id)s (version %(version)s of "
+                "%(month)s); nothing was imported again."
+            )
+            % {"id": same.pk, "version": same.version, "month": month},
+            code="statement_already_imported",
+        )
+    current = same_month.filter(is_current=True).first()
+    version = (same_month.aggregate(latest=Max("version"))["latest"] or 0) + 1
+    if current is not None:
+        StatementImport.objects.filter(pk=current.pk).update(is_current=False)
+    return StatementImport.objects.create(
+        programme=programme,
+        month=month.first_day,
+        payer=scope.payer,
+        scope=scope.key,
+        version=version,
+        is_current=True,
+        supersedes=current,
+        content_hash=content_hash,
+        file_name=file_name[:255],
+        imported_by=user,
+    )
+
+
+MATCHED = "contributions_statement_matched"
+
+
+def _drop_stage() -> None:
+    prefix = "pg_temp" if connection.vendor == "postgresql" else "temp"
+    for name in (STAGE, MATCHED):
+        _execute(f"DROP TABLE IF EXISTS {prefix}.{name}")
+
+
+def _create_stage() -> None:
+    _drop_stage()
+    if connection.vendor == "postgresql":
+        _execute(
+            f"CREATE TEMP TABLE {STAGE} (row_number integer, kpj varchar(40), nik varchar(40),"
+            " amount bigint, rejection varchar(20), raw text)"
+        )
+    else:
+        _execute(
+            f"CREATE TEMP TABLE {STAGE} (row_number integer, kpj text, nik text, amount integer,"
+            " rejection text, raw text)"
+        )
+
+
+def _match(programme: Programme, scope: _Scope, coverage) -> None:
+    """One pass over the stage into MATCHED: each row's enrollment (by KPJ, else NIK), the
+    amount the month rule expects for it, and its rejection, if any.
+
+    Written once rather than updated in place: on PostgreSQL an UPDATE of 100,000 rows writes
+    every row a second time (1.5 s of the 6 s this took with UPDATEs)."""
+    cohorts = ", ".join(str(int(cohort_id)) for cohort_id in scope.expected)
+    expected = " ".join(
+        f"WHEN {int(cohort_id)} THEN {int(amount)}" for cohort_id, amount in scope.expected.items()
+    )
+    _execute(
+        f"CREATE TEMP TABLE {MATCHED} AS SELECT x.*,"  # noqa: S608
+        # A person on several rows: the first row counts, the later ones are rejected.
+        " CASE WHEN x.rejection IS NULL AND ROW_NUMBER() OVER (PARTITION BY x.enrollment_id,"
+        " x.rejection IS NULL ORDER BY x.row_number) > 1 THEN %s ELSE x.rejection END"
+        " AS outcome FROM ("
+        " SELECT s.row_number, s.kpj, s.nik, s.amount, s.raw, e.id AS enrollment_id,"
+        f" e.regency_id, CASE WHEN {coverage.sql} THEN CASE e.cohort_id {expected} ELSE 0 END"
+        " ELSE 0 END AS expected,"
+        " CASE WHEN s.rejection IS NOT NULL THEN s.rejection WHEN e.id IS NULL THEN %s"
+        f" WHEN e.cohort_id NOT IN ({cohorts}) THEN %s END AS rejection"
+        # By KPJ through a join; by NIK only for the few rows the KPJ did not place.
+        f" FROM {STAGE} s LEFT JOIN {ENROLLMENT} k ON s.rejection IS NULL AND s.kpj <> ''"
+        " AND k.programme_id = %s AND k.kpj = s.kpj"
+        f" LEFT JOIN {ENROLLMENT} e ON s.rejection IS NULL AND e.id = COALESCE(k.id,"
+        f" (SELECT n.id FROM {PERSON} p JOIN {ENROLLMENT} n ON n.person_id = p.id"
+        " WHERE s.nik <> '' AND p.nik = s.nik AND n.programme_id = %s ORDER BY n.id LIMIT 1))"
+        ") x",
+        [
+            Rejection.DUPLICATE.value,
+            *coverage.params,
+            Rejection.UNKNOWN_PERSON.value,
+            Rejection.OTHER_PAYER.value,
+            programme.pk,
+            programme.pk,
+        ],
+    )
+    if connection.vendor == "postgresql":
+        _execute(f"ANALYZE {MATCHED}")  # temporary tables get no automatic statistics
+    else:
+        _execute(f"CREATE INDEX {MATCHED}_enrollment ON {MATCHED} (enrollment_id)")
+
+
+def _write_lines(statement: StatementImport, scope: _Scope, coverage) -> None:
+    """Every line with its category in two statements: the file's accepted rows, then the
+    people covered here whom the file leaves out."""
+    cohorts = ", ".join(str(int(cohort_id)) for cohort_id in scope.expected)
+    expected = "CASE e.cohort_id " + " ".join(
+        f"WHEN {int(cohort_id)} THEN {int(amount)}" for cohort_id, amount in scope.expected.items()
+    )
+    expected += " ELSE 0 END"
+    columns = (
+        "statement_id, row_number, kpj, nik, insurer_amount, expected_amount, enrollment_id,"
+        " regency_id, category, resolved, resolution_note"
+    )
+    _execute(
+        f"INSERT INTO {LINE} ({columns})"  # noqa: S608
+        " SELECT %s, row_number, kpj, nik, amount, expected, enrollment_id, regency_id,"
+        " CASE WHEN expected = 0 THEN %s WHEN amount = expected THEN %s ELSE %s END, %s, ''"
+        f" FROM {MATCHED} WHERE outcome IS NULL",
+        [
+            statement.pk,
+            Category.NOT_ACTIVE_HERE.value,
+            Category.MATCHED.value,
+            Category.AMOUNT_MISMATCH.value,
+            False,
+        ],
+    )
+    _execute(
+        f"INSERT INTO {LINE} ({columns})"  # noqa: S608
+        f" SELECT %s, NULL, COALESCE(e.kpj, ''), p.nik, 0, {expected}, e.id, e.regency_id,"
+        f" %s, %s, '' FROM {ENROLLMENT} e JOIN {PERSON} p ON p.id = e.person_id"
+        f" WHERE e.programme_id = %s AND e.cohort_id IN ({cohorts}) AND {coverage.sql}"
+        f" AND NOT EXISTS (SELECT 1 FROM {MATCHED} m WHERE m.enrollment_id = e.id"
+        f" AND m.outcome IS NULL)",
+        [
+            statement.pk,
+            Category.NOT_BILLED.value,
+            False,
+            statement.programme_id,
+            *coverage.params,
+        ],
+    )
+
+
+def _write_rejections(statement: StatementImport, statement_file: StatementFile) -> None:
+    """The rejected rows with their cells by header; JSON is built for these rows only."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT row_number, raw, outcome, kpj, nik FROM {MATCHED}"  # noqa: S608
+            " WHERE outcome IS NOT NULL ORDER BY row_number"
+        )
+        found = cursor.fetchall()
+    copy_rows(
+        REJECTED,
+        ("statement_id", "row_number", "original", "code", "kpj", "nik"),
+        (
+            (
+                statement.pk,
+                number,
+                json.dumps(statement_file.original(raw), ensure_ascii=False),
+                code,
+                kpj,
+                nik,
+            )
+            for number, raw, code, kpj, nik in found
+        ),
+    )
 
 
 def import_statement(
     *,
     programme: Programme,
     month: Month,
-    rows: Iterable[StatementRow],
+    statement_file: StatementFile,
     file_name: str,
-    user=None,
+    user,
+    payer: Payer | None = None,
+    progress: Progress = NULL_PROGRESS,
 ) -> StatementImport:
+    """Reconcile one statement file; refuses an unknown month or payer and the same file twice.
+
+    Rows that cannot be reconciled are kept as rejected rows with their reason; the others
+    are reconciled. rows_read = lines from the file + rows_rejected.
+    """
+    require(user, Action.MANAGE_BILLING)
+    _check_month(programme, month)
+    scope = _scope(programme, month, payer)
     rule = policy_for(programme).month_rule
-    coverage = covered_in(month, rule)
-    cohorts = list(Cohort.objects.filter(programme=programme))
-    keys = {
-        cohort.pk: ContributionKey(
-            programme.package, programme.income_basis, BILLING_SECTOR, cohort.funding_source
-        )
-        for cohort in cohorts
-    }
-    rates = contributions_for_groups(month=month, keys=keys.values())
+    rows = statement_file.rows
+    progress.start(4, _("Reconciling %(count)s statement rows") % {"count": len(rows)})
     with transaction.atomic():
-        statement = StatementImport.objects.create(
-            programme=programme, month=month.first_day, file_name=file_name, imported_by=user
+        statement = _claim_version(
+            programme=programme,
+            month=month,
+            scope=scope,
+            content_hash=statement_file.content_hash,
+            file_name=file_name,
+            user=user,
         )
-        lines = [
-            StatementLine(
-                statement=statement,
-                row_number=row.row_number,
-                kpj=row.kpj,
-                nik=row.nik,
-                insurer_amount=row.amount,
-                category=Category.NOT_ACTIVE_HERE,
-            )
-            for row in rows
-        ]
-        StatementLine.objects.bulk_create(lines, batch_size=2000)
-        # Match by KPJ, then by NIK.
-        _execute(
-            f"UPDATE {LINE} SET enrollment_id = (SELECT e.id FROM {ENROLLMENT} e"  # noqa: S608
-            f" WHERE e.programme_id = %s AND e.kpj = {LINE}.kpj)"
-            f" WHERE statement_id = %s AND kpj <> ''",
-            [programme.pk, statement.pk],
+        _create_stage()
+        copy_rows(
+            STAGE,
+            STAGE_COLUMNS,
+            (
+                (row.row_number, row.kpj, row.nik, row.amount, row.rejection, row.raw)
+                for row in rows
+            ),
         )
-        _execute(
-            f"UPDATE {LINE} SET enrollment_id = (SELECT e.id FROM {ENROLLMENT} e"  # noqa: S608
-            f" JOIN {PERSON} p ON p.id = e.person_id"
-            f" WHERE e.programme_id = %s AND p.nik = {LINE}.nik)"
-            f" WHERE statement_id = %s AND enrollment_id IS NULL AND nik <> ''",
-            [programme.pk, statement.pk],
+        progress.advance(1)
+        # The one place reconciliation asks who is covered: enrollment's rule.
+        coverage = covered_in_sql(month, rule)
+        _match(programme, scope, coverage)
+        progress.advance(1)
+        _write_lines(statement, scope, coverage)
+        _write_rejections(statement, statement_file)
+        progress.advance(1)
+        summary = summarise(statement)
+        statement.rows_read = len(rows)
+        statement.rows_rejected = sum(summary["rejected"].values())
+        statement.insurer_total = sum(
+            figures["insurer"] for key, figures in summary.items() if key != "rejected"
         )
-        _execute(
-            f"UPDATE {LINE} SET regency_id = (SELECT e.regency_id FROM {ENROLLMENT} e"  # noqa: S608
-            f" WHERE e.id = {LINE}.enrollment_id) WHERE statement_id = %s",
-            [statement.pk],
+        statement.expected_total = sum(
+            figures["expected"] for key, figures in summary.items() if key != "rejected"
         )
-        for cohort in cohorts:
-            expected = rates[keys[cohort.pk]].total
-            _execute(
-                f"UPDATE {LINE} SET expected_amount = %s WHERE statement_id = %s"  # noqa: S608
-                f" AND enrollment_id IN (SELECT e.id FROM {ENROLLMENT} e"
-                f" WHERE e.programme_id = %s AND e.cohort_id = %s AND {coverage.sql})",
-                [expected, statement.pk, programme.pk, cohort.pk, *coverage.params],
-            )
-            # Covered here, absent from the statement.
-            _execute(
-                f"INSERT INTO {LINE} (statement_id, row_number, kpj, nik, insurer_amount,"  # noqa: S608
-                f" expected_amount, enrollment_id, regency_id, category, resolved,"
-                f" resolution_note)"
-                f" SELECT %s, NULL, COALESCE(e.kpj, ''), p.nik, 0, %s, e.id, e.regency_id, %s,"
-                f" %s, '' FROM {ENROLLMENT} e JOIN {PERSON} p ON p.id = e.person_id"
-                f" WHERE e.programme_id = %s AND e.cohort_id = %s AND {coverage.sql}"
-                f" AND NOT EXISTS (SELECT 1 FROM {LINE} l WHERE l.statement_id = %s"
-                f" AND l.enrollment_id = e.id)",
-                [
-                    statement.pk,
-                    expected,
-                    Category.NOT_BILLED.value,
-                    False,
-                    programme.pk,
-                    cohort.pk,
-                    *coverage.params,
-                    statement.pk,
-                ],
-            )
-        statement_lines = StatementLine.objects.filter(statement=statement)
-        statement_lines.filter(row_number__isnull=False, expected_amount__gt=0).exclude(
-            insurer_amount=F("expected_amount")
-        ).update(category=Category.AMOUNT_MISMATCH)
-        statement_lines.filter(
-            row_number__isnull=False, expected_amount__gt=0, insurer_amount=F("expected_amount")
-        ).update(category=Category.MATCHED)
-        totals = statement_lines.aggregate(
-            insurer=Sum("insurer_amount"), expected=Sum("expected_amount")
+        statement.save(
+            update_fields=["rows_read", "rows_rejected", "insurer_total", "expected_total"]
         )
-        statement.rows_read = len(lines)
-        statement.insurer_total = totals["insurer"] or 0
-        statement.expected_total = totals["expected"] or 0
-        statement.save(update_fields=["rows_read", "insurer_total", "expected_total"])
         record_event(
             action="contributions.statement_imported",
             target=statement,
             user=user,
-            summary={"month": str(month), "rows": len(lines), **summarise(statement)},
+            summary={
+                "month": str(month),
+                "scope": scope.key,
+                "version": statement.version,
+                "supersedes": statement.supersedes_id,
+                "rows": len(rows),
+                "rejected": statement.rows_rejected,
+                **summary,
+            },
         )
+        _drop_stage()
+        progress.advance(1)
+    progress.finish()
     return statement
 
 
@@ -206,7 +368,7 @@ def summarise(statement: StatementImport) -> dict:
         .values("category")
         .annotate(count=Count("id"), insurer=Sum("insurer_amount"), expected=Sum("expected_amount"))
     )
-    return {
+    summary = {
         row["category"]: {
             "count": row["count"],
             "insurer": row["insurer"],
@@ -214,9 +376,17 @@ def summarise(statement: StatementImport) -> dict:
         }
         for row in rows
     }
+    rejected = (
+        StatementRejectedRow.objects.filter(statement=statement)
+        .values("code")
+        .annotate(count=Count("id"))
+    )
+    summary["rejected"] = {row["code"]: row["count"] for row in rejected}
+    return summary
 
 
-def resolve_line(*, line: StatementLine, note: str, user=None) -> StatementLine:
+def resolve_line(*, line: StatementLine, note: str, user) -> StatementLine:
+    require(user, Action.MANAGE_BILLING)
     note = note.strip()
     if not note:
         raise InvalidInput(_("A resolution needs a note."), code="note_required")
@@ -235,3 +405,32 @@ def resolve_line(*, line: StatementLine, note: str, user=None) -> StatementLine:
             after={"resolved": True, "note": note, "category": line.category},
         )
     return line
+
+
+STATEMENT_JOB_KIND = "contributions.statement_import"
+UPLOAD_AREA = "statements"
+
+
+def start_statement_import(
+    *, user, uploaded_file, programme: Programme, month: Month, payer: Payer | None = None
+):
+    """Store the upload and queue its reconciliation as a background job; returns the Job."""
+    from lindungi.jobs.services import start_job
+
+    require(user, Action.MANAGE_BILLING)
+    _check_month(programme, month)
+    if payer is not None:
+        _scope(programme, month, payer)  # an unknown payer is refused before queueing
+    relative = store_upload(uploaded_file=uploaded_file, area=UPLOAD_AREA)
+    return start_job(
+        kind=STATEMENT_JOB_KIND,
+        params={
+            "path": relative,
+            "file_name": uploaded_file.name,
+            "programme_id": programme.pk,
+            "month": str(month),
+            "payer_id": payer.pk if payer is not None else None,
+        },
+        user=user,
+        label=_("Statement %(month)s: %(file)s") % {"month": month, "file": uploaded_file.name},
+    )

@@ -23,11 +23,13 @@ from lindungi.contributions.models import (
     Payment,
     StatementImport,
     StatementLine,
+    StatementRejectedRow,
 )
 from lindungi.contributions.payments import Balance, balances
 from lindungi.core.dates import Month
 from lindungi.core.money import largest_remainder
 from lindungi.core.permissions import Action, regency_scope, require, scoped
+from lindungi.programs.choices import PayerType
 
 
 def list_invoices(user) -> QuerySet[Invoice]:
@@ -85,6 +87,33 @@ def share_of(amount: int, share: tuple[int, int]) -> int:
     if part >= whole:
         return amount
     return largest_remainder(amount, [("regency", part), ("rest", whole - part)])["regency"]
+
+
+def regency_paid_by_month(*, programme, regency: str) -> dict[date, int]:
+    """Per contribution month, the regency's share of what was paid on the programme's invoices.
+
+    Payments are made per invoice (per payer), not per regency; a regency's share of a payment
+    is in proportion to its lines (`share_of`, exact rupiah), as on the invoice and arrears
+    pages, so an invoice paid in full has every regency's lines paid in full.
+    """
+    lines = (
+        InvoiceLine.objects.filter(invoice__programme=programme, regency_id=regency)
+        .values("invoice_id")
+        .annotate(share=Sum("total"))
+        .values_list("invoice_id", "share", "invoice__total", "invoice__month")
+    )
+    shares = {invoice_id: (share, total, month) for invoice_id, share, total, month in lines}
+    paid = dict(
+        Payment.objects.filter(invoice_id__in=shares)
+        .values("invoice_id")
+        .annotate(total=Sum("amount"))
+        .values_list("invoice_id", "total")
+    )
+    by_month: dict[date, int] = {}
+    for invoice_id, (share, total, month) in shares.items():
+        amount = share_of(int(paid.get(invoice_id, 0)), (share, total))
+        by_month[month] = by_month.get(month, 0) + amount
+    return by_month
 
 
 @dataclass(frozen=True)
@@ -177,7 +206,14 @@ def aging_buckets() -> list[tuple[str, str]]:
 
 def list_statements(user) -> QuerySet[StatementImport]:
     require(user, Action.VIEW_MONEY)
-    return StatementImport.objects.select_related("programme").order_by("-month", "-id")
+    return StatementImport.objects.select_related("programme", "payer").order_by("-month", "-id")
+
+
+def list_statement_rejections(user, statement_id: int) -> QuerySet[StatementRejectedRow]:
+    """Rejected rows name people we could not place in a regency: province-wide readers only."""
+    require(user, Action.VIEW_MONEY)
+    rows = StatementRejectedRow.objects.filter(statement_id=statement_id).order_by("row_number")
+    return rows if regency_scope(user) is None else rows.none()
 
 
 def get_statement(user, pk: int) -> StatementImport:
@@ -238,3 +274,29 @@ def list_standings(programme, *, standing: str | None = None) -> QuerySet[Enroll
     for services such as enrollment's `apply_lapses`, which scope nothing)."""
     rows = EnrollmentStanding.objects.filter(enrollment__programme=programme)
     return rows if standing is None else rows.filter(standing=standing)
+
+
+def count_invoices_on_time(*, year: int) -> dict[str, tuple[int, int]]:
+    """Regency code -> (invoices issued to that regency's government for months of the year,
+    those paid in full by their due date). Aggregates only: the caller decides who sees them."""
+    invoices = (
+        Invoice.objects.filter(
+            kind=InvoiceKind.INVOICE,
+            payer__payer_type=PayerType.REGENCY,
+            payer__regency__isnull=False,
+            month__year=year,
+        )
+        .annotate(
+            paid_by_due=Coalesce(
+                Sum("payments__amount", filter=Q(payments__paid_on__lte=F("due_date"))), 0
+            )
+        )
+        .values_list("payer__regency_id", "total", "paid_by_due")
+        .order_by()
+    )
+    figures: dict[str, tuple[int, int]] = {}
+    # A regency government has at most a dozen invoices a year per programme.
+    for regency, total, paid_by_due in invoices:
+        issued, on_time = figures.get(regency, (0, 0))
+        figures[regency] = (issued + 1, on_time + (1 if paid_by_due >= total else 0))
+    return figures

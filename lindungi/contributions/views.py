@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindungi.audit.services import record_export
+from lindungi.contributions.credit_notes import issue_credit_note
 from lindungi.contributions.documents import detail_xlsx_chunks, invoice_pdf
 from lindungi.contributions.forms import PaymentForm
-from lindungi.contributions.payments import record_payment
+from lindungi.contributions.lapses import start_lapses_job
+from lindungi.contributions.payments import apply_credit, payer_credit, record_payment
 from lindungi.contributions.selectors import (
     aging_buckets,
     arrears_aging,
@@ -26,8 +28,9 @@ from lindungi.contributions.selectors import (
     list_lines,
     list_payments,
 )
+from lindungi.core.dates import local_today
 from lindungi.core.errors import LindungiError
-from lindungi.core.permissions import Action, can, regency_scope, require
+from lindungi.core.permissions import Action, can, regency_scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,6 +45,7 @@ def invoice_list(request):
 def invoice_detail(request, pk: int, form: PaymentForm | None = None):
     invoice = get_invoice(request.user, pk)
     lines = list_lines(request.user, invoice).select_related("regency", "cohort")
+    balance = invoice_balance(request.user, invoice)
     return render(
         request,
         "contributions/invoice_detail.html",
@@ -49,10 +53,12 @@ def invoice_detail(request, pk: int, form: PaymentForm | None = None):
             "invoice": invoice,
             "lines": lines,
             "scoped": regency_scope(request.user) is not None,
-            "balance": invoice_balance(request.user, invoice),
+            "balance": balance,
             "payments": list_invoice_payments(request.user, invoice),
-            "payment_form": form or PaymentForm(initial={"paid_on": date.today()}),
+            "payment_form": form or PaymentForm(),
             "may_record_payment": can(request.user, Action.RECORD_PAYMENT),
+            "may_correct": can(request.user, Action.MANAGE_BILLING),
+            "payer_credit": payer_credit(invoice.payer) if balance.outstanding else 0,
         },
         status=400 if form is not None else 200,
     )
@@ -88,7 +94,6 @@ def invoice_xlsx(request, pk: int):
 @login_required
 @require_POST
 def payment_record(request, pk: int):
-    require(request.user, Action.RECORD_PAYMENT)
     invoice = get_invoice(request.user, pk)
     form = PaymentForm(request.POST)
     if form.is_valid():
@@ -103,6 +108,46 @@ def payment_record(request, pk: int):
 
 
 @login_required
+@require_POST
+def credit_note_issue(request, pk: int):
+    """Correct an invoice no later invoice will carry (after the programme's last month)."""
+    invoice = get_invoice(request.user, pk)
+    try:
+        note = issue_credit_note(invoice=invoice, user=request.user)
+    except LindungiError as error:
+        messages.error(request, error.message)
+        return redirect("contributions:invoice", pk=invoice.pk)
+    messages.success(request, _("Credit note %(number)s issued.") % {"number": note.number})
+    return redirect("contributions:invoice", pk=note.pk)
+
+
+@login_required
+@require_POST
+def credit_apply(request, pk: int):
+    """Settle the invoice from the payer's over-payments."""
+    invoice = get_invoice(request.user, pk)
+    try:
+        apply_credit(invoice=invoice, user=request.user)
+    except LindungiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Credit applied."))
+    return redirect("contributions:invoice", pk=invoice.pk)
+
+
+@login_required
+@require_POST
+def lapses_run(request):
+    """Start the lapse rule now (it also runs daily): assess standing, end lapsed places."""
+    try:
+        as_of = date.fromisoformat(request.POST.get("as_of", ""))
+    except ValueError:
+        as_of = local_today()
+    job = start_lapses_job(user=request.user, as_of=as_of)
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@login_required
 def payment_list(request):
     return render(
         request, "contributions/payment_list.html", {"payments": list_payments(request.user)}
@@ -114,7 +159,7 @@ def arrears(request):
     try:
         as_of = date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
-        as_of = date.today()
+        as_of = local_today()
     rows = arrears_aging(request.user, as_of=as_of)
     buckets = aging_buckets()
     totals = {key: sum(row.buckets[key] for row in rows) for key, _label in buckets}
@@ -127,5 +172,6 @@ def arrears(request):
             "rows": [(row, [row.buckets[key] for key, _label in buckets]) for row in rows],
             "totals": [totals[key] for key, _label in buckets],
             "grand_total": sum(totals.values()),
+            "may_run_lapses": can(request.user, Action.MANAGE_BILLING),
         },
     )

@@ -2,7 +2,6 @@
 formula-safe exports. Thin: parse, call a selector or service, render."""
 
 import csv
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,16 +13,17 @@ from django.views.decorators.http import require_POST
 from lindungi.audit.services import record_export
 from lindungi.contributions.choices import ReconciliationCategory
 from lindungi.contributions.forms import ResolveForm, StatementForm
-from lindungi.contributions.reconciliation import import_statement, read_statement, resolve_line
+from lindungi.contributions.reconciliation import resolve_line, start_statement_import
 from lindungi.contributions.selectors import (
     get_statement,
     list_statement_lines,
+    list_statement_rejections,
     list_statements,
     statement_summary,
 )
 from lindungi.core.dates import Month
 from lindungi.core.errors import LindungiError
-from lindungi.core.exports import XLSX_CONTENT_TYPE, neutralise, write_xlsx
+from lindungi.core.exports import neutralise, xlsx_response
 from lindungi.core.permissions import Action, can, require
 
 EXPORT_HEADER = ("Baris", "KPJ", "NIK", "Kab/Kota", "Kategori", "Tagihan BPJS", "Seharusnya")
@@ -64,22 +64,18 @@ def statement_upload(request):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            text = io.TextIOWrapper(upload.file, encoding="utf-8-sig")
-            rows, _named_month = read_statement(text)
-            statement = import_statement(
+            job = start_statement_import(
+                user=request.user,
+                uploaded_file=upload,
                 programme=form.cleaned_data["programme"],
                 month=Month.parse(form.cleaned_data["month"]),
-                rows=rows,
-                file_name=upload.name,
-                user=request.user,
+                payer=form.cleaned_data.get("payer"),
             )
-        except UnicodeDecodeError:
-            form.add_error("file", _("The file is not UTF-8 text."))
         except LindungiError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Statement imported."))
-            return redirect("contributions:statement", pk=statement.pk)
+            messages.success(request, _("The statement is being reconciled in the background."))
+            return redirect("jobs:detail", pk=job.pk)
     return reconciliation(request, form=form)
 
 
@@ -99,6 +95,8 @@ def statement_detail(request, pk: int):
             "statement": statement,
             "summary": statement_summary(request.user, statement),
             "lines": lines.order_by("category", "row_number", "id")[:PAGE_SIZE],
+            "rejected": list_statement_rejections(request.user, statement.pk)[:PAGE_SIZE],
+            "superseded_by": getattr(statement, "superseded_by", None),
             "category": category,
             "categories": ReconciliationCategory.choices,
             "resolve_form": ResolveForm(),
@@ -149,9 +147,11 @@ def statement_export(request, pk: int, file_format: str):
         for row in rows:
             writer.writerow([neutralise(value) for value in row])
         return response
-    buffer = io.BytesIO()
-    # KPJ and NIK stay text so Excel keeps every digit.
-    write_xlsx(buffer, headers=header, rows=rows, sheet_title="Rekonsiliasi", text_columns=(1, 2))
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    # KPJ and NIK stay text so Excel keeps every digit; written to a temporary file, not memory.
+    return xlsx_response(
+        filename=f"{name}.xlsx",
+        headers=header,
+        rows=rows,
+        sheet_title="Rekonsiliasi",
+        text_columns=(1, 2),
+    )

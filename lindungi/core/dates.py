@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 MONTHS_ID = (
     "Januari",
     "Februari",
@@ -111,3 +113,10 @@ def months_between(first: Month, last: Month) -> list[Month]:
         months.append(current)
         current = current.next()
     return months
+
+
+def local_today() -> date:
+    """Today where the programme runs (settings.TIME_ZONE, WITA for NTT), not on the server's
+    clock: the one helper every "today" comes from. date.today() is the server's date, which
+    differs for eight hours of every day on a UTC server."""
+    return timezone.localdate()

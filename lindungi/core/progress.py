@@ -68,7 +68,8 @@ class TerminalProgress:
     def advance(self, step: int = 1) -> None:
         if self.bar is None:
             self.start(None)
-        self.bar.update(step)
+        if self.bar is not None:
+            self.bar.update(step)
 
     def finish(self) -> None:
         if self.bar is not None:

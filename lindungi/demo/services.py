@@ -13,7 +13,9 @@ from pathlib import Path
 from django.conf import settings
 
 from lindungi.core.dates import Month
+from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.demo.benefits import add_claims
 
 PROGRAMME_2025 = "Perlindungan Pekerja Rentan NTT 2025"
 PROGRAMME_2026 = "Perlindungan Pekerja Rentan NTT 2026"
@@ -49,7 +51,9 @@ def demo_exists() -> bool:
 def load_demo(
     *, user, scale: DemoScale = DemoScale(), progress: Progress = NULL_PROGRESS
 ) -> DemoResult:
-    """Build the 2025 story once; a second call changes nothing and says so."""
+    """Build the 2025 story once; a second call changes nothing and says so. Every step is a
+    service that checks `user`'s permission; building the demo needs them all."""
+    require(user, Action.MANAGE_USERS)
     if demo_exists():
         return DemoResult(created=False)
     steps = _Steps(user=user, scale=scale, progress=progress)
@@ -67,6 +71,7 @@ class _Steps:
         "Menagih iuran Juli-Desember",
         "Menyiapkan program 2026",
         "Merangkum dasbor",
+        "Menyiapkan Paritrana Award",
     )
 
     def __init__(self, *, user, scale: DemoScale, progress: Progress) -> None:
@@ -86,8 +91,10 @@ class _Steps:
         self._enroll(programme, run)
         self._exits_and_replacements(programme)
         self._bill_and_pay(programme)
+        self.figures.update(add_claims(user=self.user, programme=programme, seed=self.scale.seed))
         self._programme_2026()
         self._summarise()
+        self._awards()
         self.progress.finish()
         return self.figures
 
@@ -173,12 +180,18 @@ class _Steps:
             )
 
     def _programme_2025(self):
+        from lindungi.demo.payments import lapsing_cohort
+
+        lapsing = lapsing_cohort(self.scale.target)
         programme = self._create_programme(
             name=PROGRAMME_2025,
             year=2025,
             start=COVERAGE_START,
             end=COVERAGE_END,
-            cohorts=[self._province_cohort(2025, self.scale.target)],
+            cohorts=[
+                self._province_cohort(2025, self.scale.target - lapsing["headcount"]),
+                lapsing,
+            ],
         )
         # July to December: Rp10.08 billion at the full scale (DOMAIN.md §1).
         self._budget(programme, months=6, document="DPA 2025")
@@ -258,27 +271,17 @@ class _Steps:
         self._step()
 
     def _bill_and_pay(self, programme) -> None:
-        from lindungi.contributions.billing import bill_month
-        from lindungi.contributions.payments import record_payment
+        from lindungi.demo.payments import bill_pay_and_lapse
 
-        billed = paid = 0
-        month = Month.of(COVERAGE_START)
-        while month.first_day <= COVERAGE_END:
-            result = bill_month(programme=programme, month=month, user=self.user)
-            for invoice in result.created:
-                billed += invoice.total
-                # The province pays on the 10th of the month after, before the 15th due date.
-                pay_day = month.next().first_day.replace(day=10)
-                record_payment(
-                    invoice=invoice,
-                    paid_on=pay_day,
-                    amount=invoice.total,
-                    bank_reference=f"BANK-NTT-{invoice.number}",
-                    user=self.user,
-                )
-                paid += invoice.total
-            month = month.next()
-        self.figures.update(billed=billed, paid=paid)
+        figures = bill_pay_and_lapse(
+            user=self.user, programme=programme, start=COVERAGE_START, end=COVERAGE_END
+        )
+        self.figures.update(
+            billed=figures.billed,
+            paid=figures.paid,
+            late_payments=figures.late_payments,
+            lapsed=figures.lapsed,
+        )
         self._step()
 
     def _programme_2026(self) -> None:
@@ -308,6 +311,12 @@ class _Steps:
             cohorts=cohorts,
         )
         self._budget(programme, months=12, document="Rancangan APBD 2026")
+        self._step()
+
+    def _awards(self) -> None:
+        from lindungi.demo.awards import build_awards
+
+        self.figures.update(build_awards(user=self.user))
         self._step()
 
     def _summarise(self) -> None:

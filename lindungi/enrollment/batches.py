@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
-from lindungi.core.dates import Month
+from lindungi.core.dates import Month, local_today
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
@@ -50,7 +50,7 @@ COLUMNS = (
     "TANGGAL_MULAI",
     "NOMOR_BATCH",
 )
-PACKAGE_CODES = {Package.JKK_JKM: "JKK+JKM", Package.JKK_JKM_JHT: "JKK+JKM+JHT"}
+PACKAGE_CODES: dict[str, str] = {Package.JKK_JKM: "JKK+JKM", Package.JKK_JKM_JHT: "JKK+JKM+JHT"}
 PARTICIPATION_TYPE = "SG"
 
 
@@ -105,7 +105,7 @@ def make_submission(
 ) -> SubmissionBatch:
     """Put every selected place of the programme into a new batch and write its file."""
     require(user, Action.EXCHANGE_INSURER_FILES)
-    start_date = start_date or max(programme.coverage_start, timezone.localdate())
+    start_date = start_date or max(programme.coverage_start, local_today())
     if not programme.coverage_start <= start_date <= programme.coverage_end:
         raise InvalidInput(
             _("The requested start is outside the programme's coverage."),
@@ -178,7 +178,7 @@ def _mark_submitted(batch: SubmissionBatch, user) -> None:
             [
                 EnrollmentState.SELECTED,
                 EnrollmentState.SUBMITTED,
-                ops.adapt_datefield_value(timezone.localdate()),
+                ops.adapt_datefield_value(local_today()),
                 user.pk,
                 batch.number,
                 now,
@@ -423,7 +423,7 @@ def close_batch(*, user, batch: SubmissionBatch) -> SubmissionBatch:
         returned = record_transitions(
             unanswered,
             to_state=EnrollmentState.SELECTED,
-            on=timezone.localdate(),
+            on=local_today(),
             actor_id=user.pk,
             note=_("no answer in %(batch)s") % {"batch": current.number},
         )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
+from lindungi.core.dates import local_today
 from lindungi.core.permissions import Action, regency_scope, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.enrollment.choices import (
@@ -27,6 +28,7 @@ from lindungi.enrollment.choices import (
 from lindungi.enrollment.files import parse_date, read_table
 from lindungi.enrollment.models import Enrollment, ExitImport, RejectedExitRow
 from lindungi.enrollment.replacement import replace_freed_places
+from lindungi.enrollment.services import end_places
 from lindungi.enrollment.sql import record_transitions
 
 ALIASES = {
@@ -90,14 +92,18 @@ def import_exits(
     progress: Progress = NULL_PROGRESS,
 ) -> ExitImport:
     require(user, Action.RECORD_EXIT)
-    today = today or timezone.localdate()
+    today = today or local_today()
     limit = regency_scope(user)
     table = read_table(content, file_name, aliases=ALIASES, required=("NIK", "ALASAN", "TANGGAL"))
-    progress.start(len(table.rows), _("Recording exits"))
-    rejected: dict[int, tuple[str, str]] = {}
+    progress.start(table.rows_read, _("Recording exits"))
+    rejected: dict[int, tuple[str, str]] = {
+        n: (problem.reason, "") for n, problem in table.problems.items()
+    }
     valid: dict[int, tuple[str, str, date]] = {}
     nik_rows: dict[str, list[int]] = defaultdict(list)
-    nik_at, reason_at, date_at = (table.position(name) for name in ("NIK", "ALASAN", "TANGGAL"))
+    nik_at, reason_at, date_at = (
+        table.required_position(name) for name in ("NIK", "ALASAN", "TANGGAL")
+    )
     for number, cells in table.rows:
         nik = cells[nik_at]
         reason_text = cells[reason_at]
@@ -115,8 +121,8 @@ def import_exits(
             problem = ExitRejectReason.DATE_INVALID
         elif ended_on > today:
             problem = ExitRejectReason.DATE_FUTURE
-        if problem:
-            rejected[number] = (problem, nik)
+        if problem or reason is None or ended_on is None:
+            rejected[number] = (problem or ExitRejectReason.MISSING_REQUIRED, nik)
         else:
             valid[number] = (nik, reason, ended_on)
             nik_rows[nik].append(number)
@@ -156,23 +162,18 @@ def import_exits(
                     actor_id=user.pk,
                     note=reason,
                 )
-                chunk.update(
-                    state=EnrollmentState.ENDED,
-                    end_reason=reason,
-                    ended_on=ended_on,
-                    end_date=ended_on,
-                    updated_at=now,
-                )
+                end_places(chunk, reason=reason, ended_on=ended_on, updated_at=now)
             ended_ids.extend(ids)
         replacements = replace_freed_places(user=user, vacated_ids=ended_ids, on=today)
         labels = dict(ExitRejectReason.choices)
         cells_by_row = dict(table.rows)
+        cells_by_row.update((n, problem.cells) for n, problem in table.problems.items())
         exit_import = ExitImport.objects.create(
             file_name=file_name[:255],
             file_sha256=hashlib.sha256(content).hexdigest(),
             regency_id=limit,
             created_by=user,
-            rows_read=len(table.rows),
+            rows_read=table.rows_read,
             rows_ended=len(ended_ids),
             rows_unchanged=unchanged,
             rows_rejected=len(rejected),
@@ -198,7 +199,7 @@ def import_exits(
             summary=counts(exit_import),
             user=user,
         )
-    progress.advance(len(table.rows))
+    progress.advance(table.rows_read)
     progress.finish()
     return exit_import
 

@@ -1,7 +1,7 @@
 """Enrollments with the insurer: places, coverage periods, submission batches, responses, exits.
 
-Coverage is [start_date, end_date] (both inclusive) of an active or ended enrollment; an
-end_date before the start_date is an empty period (the person left before coverage began).
+Coverage is [start_date, end_date] (both inclusive) of an active or ended enrollment; a place
+that ended before its coverage began has neither (the database refuses an end before a start).
 The database refuses overlapping periods for one person: triggers on both databases, because
 neither form is portable (SQLite: per-row, migration 0002; PostgreSQL: one check per statement
 under an advisory lock, migration 0005, which replaced 0002's slower exclusion constraint).
@@ -10,7 +10,7 @@ under an advisory lock, migration 0005, which replaced 0002's slower exclusion c
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.enrollment.choices import (
@@ -24,6 +24,7 @@ from lindungi.enrollment.choices import (
     ResponseRejectReason,
     RowResult,
 )
+from lindungi.enrollment.querysets import EnrollmentQuerySet
 
 KPJ_VALIDATOR = RegexValidator(r"^\d{11}$", _("A KPJ number has 11 digits."))
 
@@ -74,6 +75,8 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = EnrollmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["regency", "person__nik"]
         constraints = [
@@ -94,6 +97,13 @@ class Enrollment(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(state=EnrollmentState.ENDED),
                 name="enrollment_end_date_only_when_ended",
+            ),
+            # A coverage period never ends before it starts: a place that ends before its
+            # coverage began has no period at all (issue 19, point 4).
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=False, end_date__gte=F("start_date")),
+                name="enrollment_end_not_before_start",
             ),
         ]
         indexes = [

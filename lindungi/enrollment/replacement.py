@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidTransition
 from lindungi.core.permissions import Action, require
 from lindungi.enrollment.choices import (
@@ -35,7 +36,7 @@ def replace_freed_places(*, user, vacated_ids: list[int], on: date | None = None
     only places freed on or before the cut-off date are refilled. Call inside the transaction
     that ended them. Returns the number of replacements made or proposed.
     """
-    on = on or timezone.localdate()
+    on = on or local_today()
     vacated = (
         Enrollment.objects.filter(pk__in=vacated_ids, state=EnrollmentState.ENDED)
         .exclude(end_reason=ExitReason.PROGRAMME_ENDED)
@@ -148,7 +149,7 @@ def decide_replacement(*, user, replacement: Replacement, accept: bool) -> Repla
                 Enrollment.objects.filter(pk=new.pk),
                 to_state=EnrollmentState.SELECTED,
                 created=True,
-                on=timezone.localdate(),
+                on=local_today(),
                 actor_id=user.pk,
                 note=_("replacement"),
             )

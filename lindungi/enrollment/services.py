@@ -5,16 +5,17 @@ Batches, responses, bulk exits and replacement live in their own modules.
 """
 
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, can_access_regency, require
 from lindungi.enrollment.choices import (
@@ -41,7 +42,7 @@ TRANSITION_ACTIONS = {
 
 
 def today() -> date:
-    return timezone.localdate()
+    return local_today()
 
 
 def check_transition(from_state: str, to_state: str) -> None:
@@ -99,8 +100,11 @@ def change_state(
                 raise InvalidInput(_("Unknown exit reason."), code="reason_invalid")
             if on > today():
                 raise InvalidInput(_("The exit date is in the future."), code="date_future")
-            # The exit date is the last covered day; before the start it leaves an empty period.
+            # The exit date is the last covered day; an exit before coverage began leaves no
+            # coverage period at all (never an end before the start).
             fields.update(end_reason=reason, ended_on=on, end_date=on)
+            if current.start_date is None or current.start_date > on:
+                fields.update(start_date=None, end_date=None)
         elif to_state == EnrollmentState.SUBMITTED:
             fields.update(start_date=on)
         elif to_state == EnrollmentState.SELECTED:
@@ -149,6 +153,7 @@ def record_exit(
     """
     from lindungi.enrollment.replacement import replace_freed_places
 
+    require(user, Action.RECORD_EXIT)
     with transaction.atomic():
         ended = change_state(
             user=user,
@@ -250,41 +255,31 @@ def set_replacement_policy(
     return policy
 
 
-def apply_lapses(*, programme: Programme, as_of: date, user) -> int:
-    """End every active place of the programme that contributions found lapsed.
+def apply_lapses(
+    *, programme: Programme, as_of: date, user, lapsed: Mapping[date, QuerySet]
+) -> int:
+    """End the active places of the programme that its payer left unpaid too long.
 
-    The exit reason is "lapsed" and the place ends on its last paid covered day: the day
-    before the oldest unpaid month (an empty period when coverage began inside that run).
-    Set-based: one event INSERT..SELECT and one UPDATE per distinct last paid day (one per
-    cohort's unpaid run, so a handful). Places already ended are left alone, so running it
+    `lapsed` maps the first day of each unpaid run to the ids of the enrollments lapsed since
+    then (a queryset of enrollment ids, used as a subquery). Contributions builds it from its
+    standing assessment and calls this function: it builds on enrollment, not the other way
+    round (contributions.lapses.run_lapses).
+
+    The exit reason is ExitReason.LAPSED and the place ends on its last paid covered day: the day
+    before the oldest unpaid month; a place whose coverage began inside the unpaid run was never
+    paid for and is left without a coverage period. Set-based: one event INSERT..SELECT and
+    one UPDATE per distinct last paid day. Places already ended are left alone, so running it
     again ends nothing. Freed places are not offered to the waitlist: the payer is behind.
-
-    The standing is read through the app registry: contributions builds on enrollment, not
-    the other way round, and the table is only read here.
     """
     require(user, Action.MANAGE_BILLING)
-    standing_model = apps.get_model("contributions", "EnrollmentStanding")
     with transaction.atomic():
-        lapsed = standing_model.objects.filter(
-            standing="lapsed",
-            assessed_on__lte=as_of,
-            enrollment_id=OuterRef("pk"),
-        )
-        candidates = Enrollment.objects.filter(
-            programme=programme, state=EnrollmentState.ACTIVE
-        ).filter(Exists(lapsed))
-        unpaid_since_days = sorted(
-            set(
-                standing_model.objects.filter(
-                    enrollment__in=candidates, standing="lapsed", assessed_on__lte=as_of
-                ).values_list("unpaid_since", flat=True)
-            )
-        )
         ended = 0
         now = timezone.now()
-        for unpaid_since in unpaid_since_days:
+        for unpaid_since, enrollment_ids in sorted(lapsed.items()):
             last_paid_day = min(unpaid_since - timedelta(days=1), as_of)
-            group = candidates.filter(Exists(lapsed.filter(unpaid_since=unpaid_since)))
+            group = Enrollment.objects.filter(
+                programme=programme, state=EnrollmentState.ACTIVE, pk__in=enrollment_ids
+            )
             record_transitions(
                 group,
                 to_state=EnrollmentState.ENDED,
@@ -292,12 +287,8 @@ def apply_lapses(*, programme: Programme, as_of: date, user) -> int:
                 actor_id=user.pk,
                 note=ExitReason.LAPSED,
             )
-            ended += group.update(
-                state=EnrollmentState.ENDED,
-                end_reason=ExitReason.LAPSED,
-                ended_on=last_paid_day,
-                end_date=last_paid_day,
-                updated_at=now,
+            ended += end_places(
+                group, reason=ExitReason.LAPSED, ended_on=last_paid_day, updated_at=now
             )
         notify("enrollment.exit")
         record_event(
@@ -307,3 +298,28 @@ def apply_lapses(*, programme: Programme, as_of: date, user) -> int:
             user=user,
         )
     return ended
+
+
+def end_places(group: QuerySet, *, reason: str, ended_on: date, updated_at) -> int:
+    """End the open places of `group` on `ended_on`, set-based; returns how many ended.
+
+    The coverage period ends on `ended_on`; a place whose coverage had not begun by then gets
+    no coverage period at all (start and end empty), never an end before its start: the
+    database refuses that (enrollment_end_not_before_start). Its start stays in its events.
+    """
+    not_started = Q(start_date__isnull=True) | Q(start_date__gt=ended_on)
+    empty = group.filter(not_started).update(
+        state=EnrollmentState.ENDED,
+        end_reason=reason,
+        ended_on=ended_on,
+        start_date=None,
+        end_date=None,
+        updated_at=updated_at,
+    )
+    return empty + group.exclude(not_started).update(
+        state=EnrollmentState.ENDED,
+        end_reason=reason,
+        ended_on=ended_on,
+        end_date=ended_on,
+        updated_at=updated_at,
+    )

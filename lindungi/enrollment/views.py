@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindungi.audit.context import audit_context
 from lindungi.audit.services import record_export
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require, scoped
@@ -38,10 +37,6 @@ from lindungi.enrollment.timeline import person_timeline
 from lindungi.enrollment.uploads import start_exits_job, start_response_job
 from lindungi.programs.models import Programme
 from lindungi.registry.models import Person
-
-
-def _context(request):
-    return audit_context(source="request", reference="", user_id=request.user.pk)
 
 
 @login_required
@@ -72,12 +67,11 @@ def batch_list(request):
     if request.method == "POST" and form.is_valid():
         programme = get_object_or_404(Programme, pk=form.cleaned_data["programme"])
         try:
-            with _context(request):
-                batch = make_submission(
-                    user=request.user,
-                    programme=programme,
-                    start_date=form.cleaned_data["start_date"],
-                )
+            batch = make_submission(
+                user=request.user,
+                programme=programme,
+                start_date=form.cleaned_data["start_date"],
+            )
         except LindungiError as error:
             messages.error(request, error.message)
         else:
@@ -113,9 +107,7 @@ def batch_file(request, pk: int, kind: str):
     require(request.user, Action.EXCHANGE_INSURER_FILES)
     batch = get_object_or_404(SubmissionBatch, pk=pk)
     if kind in ("csv", "xlsx", "pdf"):
-        with _context(request):
-            record_export(user=request.user, kind="submission_batch", target=batch,
-                          file_format=kind)  # fmt: skip
+        record_export(user=request.user, kind="submission_batch", target=batch, file_format=kind)
     if kind == "csv":
         return FileResponse(
             batch_csv_path(batch).open("rb"),
@@ -146,8 +138,7 @@ def batch_action(request, pk: int, action: str):
     if service is None:
         raise Http404
     try:
-        with _context(request):
-            service(user=request.user, batch=batch)
+        service(user=request.user, batch=batch)
     except LindungiError as error:
         messages.error(request, error.message)
     return redirect("enrollment:batch", pk=batch.pk)
@@ -155,7 +146,10 @@ def batch_action(request, pk: int, action: str):
 
 @login_required
 def response_upload(request):
-    require(request.user, Action.EXCHANGE_INSURER_FILES)
+    require(request.user, Action.VIEW_INSURER_FILES)
+    may_upload = can(request.user, Action.EXCHANGE_INSURER_FILES)
+    if request.method == "POST":
+        require(request.user, Action.EXCHANGE_INSURER_FILES)
     form = ResponseUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -163,8 +157,7 @@ def response_upload(request):
         if form.cleaned_data["batch"]:
             batch = SubmissionBatch.objects.filter(number=form.cleaned_data["batch"]).first()
         try:
-            with _context(request):
-                job = start_response_job(user=request.user, uploaded_file=upload, batch=batch)
+            job = start_response_job(user=request.user, uploaded_file=upload, batch=batch)
         except LindungiError as error:
             messages.error(request, error.message)
         else:
@@ -172,7 +165,10 @@ def response_upload(request):
     return render(
         request,
         "enrollment/responses.html",
-        {"form": form, "responses": selectors.list_responses(user=request.user)[:200]},
+        {
+            "form": form if may_upload else None,
+            "responses": selectors.list_responses(user=request.user)[:200],
+        },
     )
 
 
@@ -188,13 +184,15 @@ def response_detail(request, pk: int):
 
 @login_required
 def exits(request):
-    require(request.user, Action.RECORD_EXIT)
+    require(request.user, Action.VIEW_PEOPLE)
+    may_upload = can(request.user, Action.RECORD_EXIT)
+    if request.method == "POST":
+        require(request.user, Action.RECORD_EXIT)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            with _context(request):
-                job = start_exits_job(user=request.user, uploaded_file=upload)
+            job = start_exits_job(user=request.user, uploaded_file=upload)
         except LindungiError as error:
             messages.error(request, error.message)
         else:
@@ -202,7 +200,10 @@ def exits(request):
     return render(
         request,
         "enrollment/exits.html",
-        {"form": form, "imports": selectors.list_exit_imports(user=request.user)[:100]},
+        {
+            "form": form if may_upload else None,
+            "imports": selectors.list_exit_imports(user=request.user)[:100],
+        },
     )
 
 
@@ -213,14 +214,13 @@ def exit_one(request, pk: int):
     form = ExitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with _context(request):
-                record_exit(
-                    user=request.user,
-                    enrollment=enrollment,
-                    reason=form.cleaned_data["reason"],
-                    ended_on=form.cleaned_data["ended_on"],
-                    note=form.cleaned_data["note"],
-                )
+            record_exit(
+                user=request.user,
+                enrollment=enrollment,
+                reason=form.cleaned_data["reason"],
+                ended_on=form.cleaned_data["ended_on"],
+                note=form.cleaned_data["note"],
+            )
         except LindungiError as error:
             messages.error(request, error.message)
         else:

@@ -35,6 +35,9 @@ class Job(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # The id django-tasks gave the queued task (a UUID with the database backend).
     task_result_id = models.CharField(max_length=64, blank=True)
+    # The worker that claimed it (WorkerHeartbeat.worker_id): a job whose worker stopped
+    # beating is marked failed instead of staying "running" forever.
+    worker_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -58,3 +61,23 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running `db_worker`, refreshed every few seconds: the jobs page and the
+    health endpoint show whether a worker is alive, and stale jobs are found through it."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    # The job it is running now, if any (no foreign key: a heartbeat never blocks a job).
+    current_job_id = models.BigIntegerField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid} ({self.worker_id})"

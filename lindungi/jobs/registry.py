@@ -18,10 +18,18 @@ from django.core.exceptions import ImproperlyConfigured
 Handler = Callable[..., dict[str, Any]]
 
 _handlers: dict[str, Handler] = {}
+# Kinds whose handler runs outside the job's transaction and keeps its own writes short.
+_own_transactions: set[str] = set()
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the decorated function as the handler of `kind` (e.g. "registry.import")."""
+def job_handler(kind: str, *, atomic: bool = True) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of `kind` (e.g. "registry.import").
+
+    `atomic=False`: the handler is not wrapped in one transaction; it reads and computes
+    outside any transaction and writes in transactions of its own, each all or nothing. On
+    SQLite this keeps the database's write lock for the seconds of the write, not for the
+    whole job, so pages and logins keep working while it runs.
+    """
     if not kind or kind != kind.strip() or len(kind) > 80:
         raise ImproperlyConfigured(f"Invalid job kind {kind!r}.")
 
@@ -33,6 +41,10 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
                 f"Job kind {kind!r} already handled by {_qualified_name(existing)}."
             )
         _handlers[kind] = handler
+        if atomic:
+            _own_transactions.discard(kind)
+        else:
+            _own_transactions.add(kind)
         return handler
 
     return register
@@ -41,6 +53,10 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
 def get_handler(kind: str) -> Handler:
     """The handler of `kind`; KeyError if none is registered."""
     return _handlers[kind]
+
+
+def runs_own_transactions(kind: str) -> bool:
+    return kind in _own_transactions
 
 
 def is_registered(kind: str) -> bool:

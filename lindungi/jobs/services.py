@@ -26,7 +26,8 @@ from lindungi.core.permissions import regency_scope
 from lindungi.jobs.choices import JobStatus
 from lindungi.jobs.models import Job
 from lindungi.jobs.progress import JobProgress, forget_live_progress
-from lindungi.jobs.registry import get_handler, is_registered
+from lindungi.jobs.registry import get_handler, is_registered, runs_own_transactions
+from lindungi.jobs.worker import current_worker_id, set_current_job
 from lindungi.regions.models import Regency
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def _enqueue(job_id: int) -> None:
             translation.override(settings.LANGUAGE_CODE),
             audit_context(source="system", reference=f"job:{job_id}"),
         ):
-            _record_failure(
+            record_failure(
                 job_id=job_id,
                 message=_("The job could not be queued. Please try again later."),
                 error=error,
@@ -110,11 +111,12 @@ def execute_job(*, job_id: int) -> str | None:
     workers still runs once.
     """
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
+        status=JobStatus.RUNNING, started_at=timezone.now(), worker_id=current_worker_id()
     )
     if not claimed:
         logger.warning("Job %s is not queued; not running it again.", job_id)
         return None
+    set_current_job(job_id)
     job = Job.objects.select_related("created_by", "regency").get(pk=job_id)
     progress = JobProgress(job.pk)
     # Stored messages are read in the default (Indonesian) interface.
@@ -123,10 +125,15 @@ def execute_job(*, job_id: int) -> str | None:
         audit_context(source="job", reference=f"job:{job.pk}", user_id=job.created_by_id),
     ):
         try:
-            with transaction.atomic():
-                handler = _handler_for(job.kind)
+            handler = _handler_for(job.kind)
+            if runs_own_transactions(job.kind):
                 result = _as_json_result(handler(job=job, progress=progress, **job.params))
-                _record_success(job=job, result=result, progress=progress)
+                with transaction.atomic():
+                    _record_success(job=job, result=result, progress=progress)
+            else:
+                with transaction.atomic():
+                    result = _as_json_result(handler(job=job, progress=progress, **job.params))
+                    _record_success(job=job, result=result, progress=progress)
         except BaseException as error:
             if isinstance(error, LindungiError):
                 message = error.message
@@ -135,11 +142,12 @@ def execute_job(*, job_id: int) -> str | None:
                     "The job stopped because of an unexpected error; nothing it changed was "
                     "kept. Please report job number %(id)s to the administrator."
                 ) % {"id": job.pk}
-            _record_failure(job_id=job.pk, message=message, error=error, progress=progress)
+            record_failure(job_id=job.pk, message=message, error=error, progress=progress)
             if not isinstance(error, Exception):
                 raise  # KeyboardInterrupt, SystemExit: the worker is stopping.
         finally:
             forget_live_progress(job.pk)
+            set_current_job(None)
     return Job.objects.values_list("status", flat=True).get(pk=job.pk)
 
 
@@ -180,10 +188,18 @@ def _record_success(*, job: Job, result: dict[str, Any], progress: JobProgress) 
     )
 
 
-def _record_failure(
-    *, job_id: int, message: str, error: BaseException, progress: JobProgress | None
+def record_failure(
+    *,
+    job_id: int,
+    message: str,
+    error: BaseException,
+    progress: JobProgress | None,
+    only_if_status: tuple[str, ...] | None = None,
 ) -> None:
-    """After the handler's transaction was rolled back: keep the error, in a new transaction."""
+    """After the handler's transaction was rolled back: keep the error, in a new transaction.
+
+    `only_if_status`: leave the job alone unless it is still in one of these states (the
+    sweep of abandoned jobs must not overwrite a job that finished meanwhile)."""
     detail = "".join(traceback.format_exception(error))
     fields: dict[str, Any] = {
         "status": JobStatus.FAILED,
@@ -197,6 +213,8 @@ def _record_failure(
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
         previous_status = job.status
+        if only_if_status is not None and previous_status not in only_if_status:
+            return
         Job.objects.filter(pk=job_id).update(**fields)
         record_event(
             action="jobs.fail",

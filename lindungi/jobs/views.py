@@ -2,15 +2,19 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django_htmx.http import HTMX_STOP_POLLING
 
 from lindungi.jobs.models import Job
 from lindungi.jobs.selectors import get_job, get_progress, job_as_dict, list_jobs
+from lindungi.jobs.worker import worker_status
 
 
 def _visible_job(request, pk: int) -> Job:
@@ -62,7 +66,33 @@ def _progress_context(request, job: Job) -> dict:
 @login_required
 def job_list(request):
     page = Paginator(list_jobs(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "jobs/job_list.html", {"page": page})
+    return render(request, "jobs/job_list.html", {"page": page, "workers": worker_status()})
+
+
+@never_cache
+def health(request):
+    """For a monitor: 200 when the database answers and a worker is alive, else 503.
+
+    No login and no personal data: counts and ages only."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        status = worker_status()
+    except DatabaseError:
+        return JsonResponse({"status": "down", "database": "unreachable"}, status=503)
+    body = {
+        "status": "ok" if status.healthy else "degraded",
+        "database": "ok",
+        "workers_alive": len(status.alive),
+        "last_heartbeat_seconds": min(
+            (int((timezone.now() - beat.last_seen).total_seconds()) for beat in status.alive),
+            default=None,
+        ),
+        "jobs_queued": status.queued,
+        "jobs_running": status.running,
+        "oldest_queued_seconds": status.oldest_queued_seconds,
+    }
+    return JsonResponse(body, status=200 if status.healthy else 503)
 
 
 @login_required

@@ -189,7 +189,7 @@ def _upsert(step: LoadStep, progress: Progress) -> int:
 
 
 def _flush(step: LoadStep, batch: list[Model], primary_key: str, progress: Progress) -> int:
-    step.model.objects.bulk_create(
+    step.model._default_manager.bulk_create(
         batch,
         update_conflicts=True,
         unique_fields=[primary_key],

@@ -43,16 +43,34 @@ class UploadForm(forms.Form):
 
 
 class PeopleFilterForm(forms.Form):
+    """Renders the people page's filters; `registry.search.parse_people_search` validates them
+    (the same rules as the exports and the API), and the view puts its errors on this form."""
+
     q = forms.CharField(label=_("NIK or name"), required=False)
+    kk = forms.CharField(label=_("Family card (KK)"), required=False)
     regency = forms.CharField(label=_("Regency code"), required=False)
+    district = forms.CharField(label=_("District code"), required=False)
     village = forms.CharField(label=_("Village code"), required=False)
-    desil = forms.IntegerField(label=_("Desil"), required=False, min_value=1, max_value=10)
-    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "–"), *Sex.choices])
-    occupation = forms.CharField(label=_("Occupation"), required=False)
-    # The dashboards link here with ?age_band=15-24 and so on: the bands are the reports app's.
-    age_band = forms.ChoiceField(
-        label=_("Age band"), required=False, choices=[("", "–"), *AgeBand.choices]
+    desil = forms.CharField(label=_("Desil"), required=False)
+    sex = forms.CharField(
+        label=_("Sex"), required=False, widget=forms.Select(choices=[("", "–"), *Sex.choices])
     )
+    occupation = forms.CharField(label=_("Occupation"), required=False)
+    # The dashboards link here with ?age_band=15-24 and so on: the bands are core.ages'.
+    age_band = forms.CharField(
+        label=_("Age band"),
+        required=False,
+        widget=forms.Select(choices=[("", "–"), *AgeBand.choices]),
+    )
+    age_min = forms.CharField(label=_("Youngest age"), required=False)
+    age_max = forms.CharField(label=_("Oldest age"), required=False)
+
+    def clean(self):
+        # Validation is the search's (parse_people_search); the fields only render.
+        return self.cleaned_data
+
+
+PEOPLE_PAGE_FILTERS = frozenset(PeopleFilterForm.base_fields)
 
 
 class ReviewForm(forms.Form):

@@ -14,18 +14,30 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core.changes import notify
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
+from lindungi.core.intake import original_json
+from lindungi.core.permissions import Action, regency_scope, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.core.sql import bulk_insert, execute, fetch, is_postgres, table
 from lindungi.regions.models import Regency
 from lindungi.regions.selectors import known_district_prefixes, village_regencies
 from lindungi.registry.choices import DuplicateRule, ImportStatus, RejectReason
-from lindungi.registry.loading import REJECT_COLUMNS, load, original_json
-from lindungi.registry.models import CandidateImport, Person, RejectedRow
+from lindungi.registry.loading import REJECT_COLUMNS, load
+from lindungi.registry.models import (
+    CandidateImport,
+    DuplicateCandidate,
+    Person,
+    PersonVersion,
+    RejectedRow,
+)
 from lindungi.registry.poverty import desil_poverty_labels
 from lindungi.registry.reading import (
     inspect_file,
@@ -37,7 +49,6 @@ from lindungi.registry.staging import (
     RAW_SEPARATOR,
     STAGE,
     bulk_settings,
-    copy_rows,
     create_stage,
     index_stage,
     indexes_rebuilt_after,
@@ -59,7 +70,7 @@ def build_context(*, regency: str | None) -> ValidationContext:
         villages=build_village_index(
             village_regencies(), served_region=settings.LINDUNGI_SERVED_REGION
         ),
-        today=timezone.localdate(),
+        today=local_today(),
         poverty_labels=desil_poverty_labels(),
         user_regency=regency,
         served_region=settings.LINDUNGI_SERVED_REGION,
@@ -82,7 +93,7 @@ def import_candidates(
     *,
     file: IO[bytes] | str | Path,
     file_name: str,
-    user=None,
+    user,
     source: str = "",
     edition: str = "",
     mapping: dict[str, str] | None = None,
@@ -96,8 +107,16 @@ def import_candidates(
     `edition` (YYYY-MM) is the source data's edition: a registered person's changeable fields
     are only overwritten by a strictly newer edition; a file without an edition only adds
     people. `regency` limits the import to residents of that regency (a regency officer's
-    upload). Raises InvalidInput when the file as a whole cannot be read; nothing is written.
+    upload; a regency officer's import is always limited to their own regency). Raises
+    InvalidInput when the file as a whole cannot be read, PermissionDenied when `user` may not
+    import; nothing is written then.
     """
+    require(user, Action.IMPORT_CANDIDATES)
+    own_regency = regency_scope(user)
+    if own_regency is not None:
+        if regency not in (None, own_regency):
+            raise PermissionDenied
+        regency = own_regency
     edition = _check_edition(edition)
     if regency and not Regency.objects.filter(pk=regency).exists():
         raise InvalidInput(_("Regency %(value)s does not exist") % {"value": regency})
@@ -165,22 +184,13 @@ def _serialise_imports() -> None:
     """Two imports deciding against the registry at once could both insert one new NIK and
     one would fail on the unique index; the second waits instead. (SQLite writers are already
     serialised by BEGIN IMMEDIATE.) Validation and staging above still run in parallel."""
-    if connection.vendor == "postgresql":
-        _execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_KEY])
+    if is_postgres():
+        execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_KEY])
 
 
-def _execute(sql: str, params: list | tuple = ()) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def _fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
+PERSON = table(Person)
+PERSON_VERSION = table(PersonVersion)
+DUPLICATE = table(DuplicateCandidate)
 _IDENTITY_DIFFERS = (
     "p.name_normalised <> s.name_normalised OR p.birth_date <> s.birth_date OR p.sex <> s.sex"
 )
@@ -208,13 +218,13 @@ def _decide_outcomes(*, edition: str, regency: str = "") -> Counter:
     # Only NIKs staged more than once can conflict or repeat: a few thousand in a million.
     # Their rows are copied into a small table (two passes over the stage: grouping, then
     # fetching), settled there, and the outcomes written back in a third pass.
-    _execute(f"DROP TABLE IF EXISTS {REPEATED}")
-    _execute(
+    execute(f"DROP TABLE IF EXISTS {REPEATED}")
+    execute(
         f"""CREATE TEMPORARY TABLE {REPEATED} AS SELECT * FROM {STAGE} WHERE nik IN (
               SELECT nik FROM {STAGE} GROUP BY nik HAVING COUNT(*) > 1)"""  # noqa: S608
     )
-    _execute(f"CREATE INDEX {REPEATED}_nik ON {REPEATED} (nik, row_number)")
-    _execute(
+    execute(f"CREATE INDEX {REPEATED}_nik ON {REPEATED} (nik, row_number)")
+    execute(
         f"""UPDATE {REPEATED} SET outcome = 'conflict' WHERE nik IN (
               SELECT nik FROM {REPEATED} GROUP BY nik
               HAVING COUNT(DISTINCT name_normalised) > 1 OR COUNT(DISTINCT birth_date) > 1
@@ -228,7 +238,7 @@ def _decide_outcomes(*, edition: str, regency: str = "") -> Counter:
         else f"r.{name} = last.{name}"
         for name in _CLEAN_COLUMNS
     )
-    _execute(
+    execute(
         f"""UPDATE {REPEATED} SET related_row = settled.last_row, outcome = settled.outcome
             FROM (SELECT r.row_number, last.row_number AS last_row,
                          CASE WHEN {same_values} THEN 'repeat' ELSE 'superseded' END AS outcome
@@ -238,18 +248,18 @@ def _decide_outcomes(*, edition: str, regency: str = "") -> Counter:
                     AND r.row_number < last.row_number) settled
             WHERE {REPEATED}.row_number = settled.row_number"""  # noqa: S608
     )
-    _execute(
+    execute(
         f"""UPDATE {STAGE} SET outcome = r.outcome, related_row = r.related_row
             FROM {REPEATED} r
             WHERE {STAGE}.nik = r.nik AND {STAGE}.row_number = r.row_number
               AND r.outcome <> ''"""  # noqa: S608
     )
-    _execute(f"DROP TABLE {REPEATED}")
+    execute(f"DROP TABLE {REPEATED}")
     # An edition that is blank is never newer: a file of unknown date only adds people.
     newer = "(%s <> '' AND p.source_edition < %s)"
     # Identical repeats are compared too (they are equal to their NIK's last row): they stay
     # repeats, unless the registry holds another identity, when they are rejected with it.
-    _execute(
+    execute(
         f"""UPDATE {STAGE} SET person_id = p.id,
               outcome = CASE WHEN %s <> '' AND p.regency_id <> %s THEN 'other_regency'
                              WHEN {_IDENTITY_DIFFERS.replace("s.", STAGE + ".")}
@@ -258,13 +268,13 @@ def _decide_outcomes(*, edition: str, regency: str = "") -> Counter:
                              WHEN ({_CHANGEABLE_DIFFER.replace("s.", STAGE + ".")})
                                   AND {newer} THEN 'update'
                              ELSE 'unchanged' END
-            FROM registry_person p
+            FROM {PERSON} p
             WHERE p.nik = {STAGE}.nik AND {STAGE}.outcome IN ('', 'repeat')""",  # noqa: S608
         [regency, regency, edition, edition],
     )
     # Rows still without an outcome are new people; they keep '' rather than being rewritten
     # to 'insert' (an UPDATE of every staged row costs seconds at a million rows).
-    counted = _fetch(f"SELECT outcome, COUNT(*) FROM {STAGE} GROUP BY outcome")  # noqa: S608
+    counted = fetch(f"SELECT outcome, COUNT(*) FROM {STAGE} GROUP BY outcome")  # noqa: S608
     outcomes = Counter(dict(counted))
     outcomes["insert"] = outcomes.pop("", 0)
     return outcomes
@@ -272,7 +282,7 @@ def _decide_outcomes(*, edition: str, regency: str = "") -> Counter:
 
 def _reject_from_stage(candidate_import: CandidateImport) -> Counter:
     """Write RejectedRow for the rows SQL refused (few: conflicts and repeats)."""
-    rows = _fetch(
+    rows = fetch(
         f"""SELECT row_number, nik, outcome, related_row, raw FROM {STAGE}
             WHERE outcome IN ('conflict', 'superseded', 'registry_conflict', 'other_regency')
             ORDER BY nik, row_number"""  # noqa: S608
@@ -327,7 +337,7 @@ def _reject_from_stage(candidate_import: CandidateImport) -> Counter:
             )
         )
     if rejected:
-        copy_rows(RejectedRow._meta.db_table, REJECT_COLUMNS, rejected)
+        bulk_insert(RejectedRow._meta.db_table, REJECT_COLUMNS, rejected)
     return reasons
 
 
@@ -347,21 +357,21 @@ def _write_versions_and_updates(candidate_import: CandidateImport, *, edition: s
     """Keep the values being replaced as a PersonVersion, then update, both set-based."""
     now = timezone.now()
     kept = ", ".join(_PERSON_CHANGEABLE)
-    _execute(
-        f"""INSERT INTO registry_personversion
+    execute(
+        f"""INSERT INTO {PERSON_VERSION}
               (person_id, {kept}, source_import_id, source_row, source_edition, valid_from,
                replaced_by_import_id, replaced_at)
             SELECT p.id, {", ".join("p." + name for name in _PERSON_CHANGEABLE)},
                    p.source_import_id, p.source_row, p.source_edition, p.updated_at, %s, %s
-            FROM registry_person p JOIN {STAGE} s ON s.person_id = p.id
+            FROM {PERSON} p JOIN {STAGE} s ON s.person_id = p.id
             WHERE s.outcome = 'update'""",  # noqa: S608
         [candidate_import.pk, now],
     )
     assignments = ", ".join(f"{name} = s.{name}" for name in _PERSON_CHANGEABLE)
-    _execute(
-        f"""UPDATE registry_person SET {assignments}, source_import_id = %s,
+    execute(
+        f"""UPDATE {PERSON} SET {assignments}, source_import_id = %s,
               source_row = s.row_number, source_edition = %s, updated_at = %s
-            FROM {STAGE} s WHERE s.person_id = registry_person.id AND s.outcome = 'update'""",  # noqa: S608
+            FROM {STAGE} s WHERE s.person_id = {PERSON}.id AND s.outcome = 'update'""",  # noqa: S608
         [candidate_import.pk, edition, now],
     )
 
@@ -377,8 +387,8 @@ def _insert_people(candidate_import: CandidateImport, *, edition: str, in_nik_or
     now = timezone.now()
     names = ", ".join(_PERSON_NEW)
     order = "ORDER BY nik" if in_nik_order else ""
-    _execute(
-        f"""INSERT INTO registry_person
+    execute(
+        f"""INSERT INTO {PERSON}
               ({names}, source_import_id, source_row, source_edition, created_at, updated_at)
             SELECT {names}, %s, row_number, %s, %s, %s FROM {STAGE}
             WHERE outcome = '' {order}""",  # noqa: S608
@@ -406,12 +416,12 @@ def _flag_duplicates(candidate_import: CandidateImport, *, touched: int) -> int:
     """
     if not touched:
         return 0
-    if connection.vendor == "postgresql":
+    if is_postgres():
         # The planner still believes the table's size from before this import: without fresh
         # statistics it joins the new rows by scanning the whole table for each of them.
         # (Also the statistics of indexes rebuilt after a first import.)
-        _execute("ANALYZE registry_person")
-    (registry_size,) = _fetch("SELECT COALESCE(MAX(id), 0) FROM registry_person")[0]
+        execute(f"ANALYZE {PERSON}")
+    (registry_size,) = fetch(f"SELECT COALESCE(MAX(id), 0) FROM {PERSON}")[0]  # noqa: S608
     groupwise = touched * GROUPWISE_SHARE >= registry_size
     flagged = 0
     now = timezone.now()
@@ -423,13 +433,13 @@ def _flag_duplicates(candidate_import: CandidateImport, *, touched: int) -> int:
             in_group = " AND ".join(f"t.{column} = g.{column}" for column in columns)
             # Grouping reads the rule's columns only (SQLite: its index alone); groups without
             # anyone from this import drop out at the WHERE below.
-            source = f"""(SELECT {keys} FROM registry_person GROUP BY {keys}
+            source = f"""(SELECT {keys} FROM {PERSON} GROUP BY {keys}
                           HAVING COUNT(*) > 1) g
-                         JOIN registry_person t ON {in_group}"""  # noqa: S608
+                         JOIN {PERSON} t ON {in_group}"""  # noqa: S608
         else:
-            source = "registry_person t"
-        flagged += _execute(
-            f"""INSERT INTO registry_duplicatecandidate
+            source = f"{PERSON} t"
+        flagged += execute(
+            f"""INSERT INTO {DUPLICATE}
                   (first_person_id, second_person_id, first_nik, second_nik, rule, status, note,
                    found_by_import_id, created_at)
                 SELECT DISTINCT
@@ -438,7 +448,7 @@ def _flag_duplicates(candidate_import: CandidateImport, *, touched: int) -> int:
                   CASE WHEN t.id < o.id THEN t.nik ELSE o.nik END,
                   CASE WHEN t.id < o.id THEN o.nik ELSE t.nik END,
                   %s, 'open', '', %s, %s
-                FROM {source} JOIN registry_person o ON {same} AND o.id <> t.id
+                FROM {source} JOIN {PERSON} o ON {same} AND o.id <> t.id
                 WHERE t.source_import_id = %s
                 ON CONFLICT DO NOTHING""",  # noqa: S608
             params,
@@ -468,6 +478,9 @@ def _finish(
     candidate_import.finished_at = timezone.now()
     candidate_import.duration_ms = int((time.perf_counter() - started) * 1000)
     candidate_import.save()
+    if candidate_import.rows_accepted or candidate_import.rows_updated:
+        # The dashboards' people and candidate summaries follow (after the commit).
+        notify("registry.import", regency=candidate_import.regency_id)
     record_event(
         action="registry.import_candidates",
         target=candidate_import,

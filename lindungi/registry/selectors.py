@@ -1,11 +1,7 @@
 """Reads of the registry, always through core.permissions.scoped."""
 
-from datetime import date
-
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 
-from lindungi.core.ages import AgeBand, band_limits
 from lindungi.core.permissions import Action, require, scoped
 from lindungi.registry.choices import DuplicateStatus, RejectReason
 from lindungi.registry.models import (
@@ -16,75 +12,7 @@ from lindungi.registry.models import (
     RejectedRow,
 )
 
-NIK_LENGTH = 16
-REGENCY_CODE_LENGTH = 5  # "53.05"
-
-
-def list_people(
-    *,
-    user,
-    query: str = "",
-    regency: str | None = None,
-    village: str | None = None,
-    desil: int | None = None,
-    sex: str | None = None,
-    occupation: str | None = None,
-    age_band: str | None = None,
-    as_of: date | None = None,
-) -> QuerySet[Person]:
-    """People the user may see; `query` is a NIK (or its start) or part of a name.
-
-    `age_band` is an `AgeBand` value (age on `as_of`, today by default), as the dashboards
-    count it; an unknown band matches nobody.
-    """
-    people = scoped(user, Person.objects.select_related("village", "regency"))
-    query = " ".join((query or "").split())
-    if query.isdigit():
-        people = people.filter(nik_prefix(query))
-    elif query:
-        people = people.filter(name_normalised__contains=query.upper())
-    if regency:
-        people = people.filter(regency_id=regency)
-    if village:
-        people = people.filter(in_village(village))
-    if desil:
-        people = people.filter(desil=desil)
-    if sex:
-        people = people.filter(sex=sex)
-    if occupation:
-        people = people.filter(occupation__iexact=occupation.strip())
-    if age_band:
-        people = people.filter(_age_band_condition(age_band, as_of or timezone.localdate()))
-    return people.order_by("nik")
-
-
-def in_village(code: str) -> Q:
-    """People living in the village `code` (dotted). A village's code starts with its
-    regency's, so the (regency, NIK) index narrows the search to one regency: the registry
-    keeps no index on the village alone (it cost every million-row import 0.7 s)."""
-    return Q(regency_id=code[:REGENCY_CODE_LENGTH], village_id=code)
-
-
-def nik_prefix(digits: str) -> Q:
-    """People whose NIK starts with `digits`, as a range that the unique NIK index serves in
-    any collation: every registered NIK is 16 digits, and strings of 16 digits sort as their
-    numbers do. (`nik__startswith` needs a second, LIKE-only index on PostgreSQL.)"""
-    return Q(nik__gte=digits.ljust(NIK_LENGTH, "0"), nik__lte=digits.ljust(NIK_LENGTH, "9"))
-
-
-def _age_band_condition(band: str, as_of: date) -> Q:
-    """Birth-date ranges (index-friendly) for a band of `core.ages.AGE_BANDS`; OTHER is
-    everyone outside every band."""
-    ranges = {
-        value: Q(birth_date__gt=after, birth_date__lte=until)
-        for value, after, until in band_limits(as_of)
-    }
-    if band == AgeBand.OTHER:
-        inside = Q()
-        for condition in ranges.values():
-            inside |= condition
-        return ~inside
-    return ranges.get(band, Q(pk__in=[]))
+# Searching people is `registry.search`: one selector for pages, exports and both APIs.
 
 
 def get_person(*, user, pk: int) -> Person:

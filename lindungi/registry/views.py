@@ -13,36 +13,38 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindungi.audit.context import audit_context
 from lindungi.audit.services import record_export
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require
-from lindungi.registry import exports, selectors, services
-from lindungi.registry.forms import PeopleFilterForm, ReviewForm, UploadForm
+from lindungi.registry import exports, search, selectors, services
+from lindungi.registry.forms import PEOPLE_PAGE_FILTERS, PeopleFilterForm, ReviewForm, UploadForm
 from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
 from lindungi.registry.reading import HEADER_ALIASES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _audit(request):
-    return audit_context(source="request", reference="", user_id=request.user.pk)
+def _people_search(request, form):
+    """The search the request asks for, or None with the bad parameters shown on the form."""
+    try:
+        return search.parse_people_search(request.GET, only=PEOPLE_PAGE_FILTERS)
+    except search.InvalidSearch as error:
+        for parameter, (_code, message) in error.errors.items():
+            form.add_error(parameter if parameter in form.fields else None, message)
+        return None
 
 
 @login_required
 def people(request):
     require(request.user, Action.VIEW_PEOPLE)
     form = PeopleFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.list_people(
-        user=request.user,
-        query=filters.get("q") or "",
-        regency=filters.get("regency") or None,
-        village=filters.get("village") or None,
-        desil=filters.get("desil"),
-        sex=filters.get("sex") or None,
-        occupation=filters.get("occupation") or None,
-        age_band=filters.get("age_band") or None,
+    form.is_valid()
+    wanted = _people_search(request, form)
+    # A bad filter lists nobody: an unfiltered list under a filter form would mislead.
+    queryset = (
+        search.search_people(user=request.user, search=wanted).select_related("village")
+        if wanted is not None
+        else Person.objects.none()
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -54,6 +56,7 @@ def people(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "invalid": wanted is None,
             "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
         },
     )
@@ -66,8 +69,7 @@ def person(request, pk: int):
         found = selectors.get_person(user=request.user, pk=pk)
     except Person.DoesNotExist:
         raise Http404 from None
-    with _audit(request):
-        services.record_person_viewed(user=request.user, person=found)
+    services.record_person_viewed(user=request.user, person=found)
     return render(
         request,
         "registry/person.html",
@@ -77,6 +79,11 @@ def person(request, pk: int):
             "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
             "versions": selectors.list_person_versions(person=found),
             "duplicates": selectors.person_duplicates(person=found),
+            # The file that brought the person in may be another regency's import.
+            "source_import_visible": found.source_import_id is not None
+            and selectors.list_imports(user=request.user)
+            .filter(pk=found.source_import_id)
+            .exists(),
         },
     )
 
@@ -126,11 +133,9 @@ def import_rejects(request, pk: int, kind: str):
     candidate_import = _import_or_404(request, pk)
     name = f"ditolak-{candidate_import.pk}"
     if kind in ("csv", "xlsx"):
-        with _audit(request):
-            record_export(
-                user=request.user, kind="registry_rejects", target=candidate_import,
-                file_format=kind,
-            )  # fmt: skip
+        record_export(
+            user=request.user, kind="registry_rejects", target=candidate_import, file_format=kind
+        )
     if kind == "csv":
         response = StreamingHttpResponse(
             exports.rejects_csv(candidate_import), content_type="text/csv; charset=utf-8"
@@ -151,14 +156,13 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with _audit(request):
-                job = services.start_import_job(
-                    user=request.user,
-                    uploaded_file=form.cleaned_data["file"],
-                    source=form.cleaned_data["source"],
-                    edition=form.cleaned_data["edition"],
-                    mapping=form.cleaned_data["mapping"],
-                )
+            job = services.start_import_job(
+                user=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                source=form.cleaned_data["source"],
+                edition=form.cleaned_data["edition"],
+                mapping=form.cleaned_data["mapping"],
+            )
         except LindungiError as error:
             form.add_error(None, error.message)
         else:
@@ -213,13 +217,12 @@ def review_duplicate(request, pk: int):
         messages.error(request, _("Choose confirm or dismiss"))
         return redirect("registry:duplicates")
     try:
-        with _audit(request):
-            services.review_duplicate(
-                duplicate=pair,
-                user=request.user,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            )
+        services.review_duplicate(
+            duplicate=pair,
+            user=request.user,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )
     except LindungiError as error:
         messages.error(request, error.message)
     else:

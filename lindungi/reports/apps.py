@@ -12,3 +12,10 @@ class ReportsConfig(AppConfig):
 
         # Other apps announce their changes through core.changes; the summaries follow them.
         subscribe(schedule_refresh)
+
+        # The shell shows the work waiting for each user and the key figures on the home page.
+        from lindungi.reports import attention, home
+        from lindungi.web.hooks import provide_attention, provide_home_panel
+
+        provide_attention(attention.attention)
+        provide_home_panel(home.key_figures_panel)

@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Sum
 
 from lindungi.contributions.models import Appropriation, Invoice, InvoiceLine, Payment
+from lindungi.contributions.selectors import regency_paid_by_month
 from lindungi.core.dates import Month, months_between
 from lindungi.core.permissions import Action, regency_scope, require, scoped
 from lindungi.programs.models import Programme
@@ -26,7 +27,7 @@ class MonthMoney:
 def billed_and_paid(
     *, user, programme: Programme | None, regency: str | None = None
 ) -> list[MonthMoney]:
-    """Per contribution month: billed (the user's regencies' share) and paid (province-wide)."""
+    """Per contribution month: billed and paid, for the programme or one regency's share."""
     require(user, Action.VIEW_MONEY)
     if programme is None:
         return []
@@ -40,8 +41,12 @@ def billed_and_paid(
         .values_list("invoice__month", "total")
     )
     paid: dict[date, int] = {}
-    show_paid = regency_scope(user) is None and not regency
-    if show_paid:
+    # Payments are per payer; a regency (its own officer's view, or a province officer looking
+    # at one regency) sees its share of them, in proportion to its invoice lines.
+    regency = regency or regency_scope(user)
+    if regency:
+        paid = regency_paid_by_month(programme=programme, regency=regency)
+    else:
         paid = dict(
             Payment.objects.filter(invoice__programme=programme)
             .values("invoice__month")
@@ -51,8 +56,7 @@ def billed_and_paid(
         )
     months = sorted(set(billed) | set(paid))
     return [
-        MonthMoney(month, int(billed.get(month, 0)), int(paid.get(month, 0)) if show_paid else None)
-        for month in months
+        MonthMoney(month, int(billed.get(month, 0)), int(paid.get(month, 0))) for month in months
     ]
 
 

@@ -5,16 +5,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.contributions.models import InvoiceLine, Payment
-from lindungi.core.dates import Month, format_date
+from lindungi.contributions.selectors import regency_paid_by_month
+from lindungi.core.dates import Month, format_date, local_today
 from lindungi.core.exports import write_xlsx
 from lindungi.core.money import format_number, format_rupiah
 from lindungi.core.permissions import Action, regency_scope, require, scoped
 from lindungi.programs.models import Programme
 from lindungi.reports import selectors
+from lindungi.reports.benefits import monthly_impact
 from lindungi.reports.models import MonthlyHeadcount
 
 
@@ -28,6 +29,9 @@ class ReportRow:
     ended: int
     covered: int
     billed: int
+    # Benefits: families helped and paid for incidents in the month (benefits app).
+    families: int = 0
+    benefits_paid: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,13 +68,18 @@ def build_monthly_report(*, user, programme: Programme, month: Month) -> Monthly
         .values_list("regency_id", "total")
     )
     paid = None
-    if regency_scope(user) is None:
+    if regency_scope(user) is not None:
+        paid = regency_paid_by_month(programme=programme, regency=regency_scope(user)).get(
+            month.first_day, 0
+        )
+    else:
         paid = int(
             Payment.objects.filter(
                 invoice__programme=programme, invoice__month=month.first_day
             ).aggregate(total=Sum("amount"))["total"]
             or 0
         )
+    impact = monthly_impact(user=user, month=month)
     rows = [
         ReportRow(
             code=row.code,
@@ -81,13 +90,24 @@ def build_monthly_report(*, user, programme: Programme, month: Month) -> Monthly
             ended=row.ended,
             covered=int(covered.get(row.code, 0)),
             billed=int(billed.get(row.code, 0)),
+            families=impact.get(row.code, (0, 0))[0],
+            benefits_paid=impact.get(row.code, (0, 0))[1],
         )
         for row in figures
     ]
-    return MonthlyReport(programme, month, rows, paid, timezone.localdate())
+    return MonthlyReport(programme, month, rows, paid, local_today())
 
 
-COLUMNS = ("quota", "selected", "active", "ended", "covered", "billed")
+COLUMNS = (
+    "quota",
+    "selected",
+    "active",
+    "ended",
+    "covered",
+    "billed",
+    "families",
+    "benefits_paid",
+)
 
 
 def _headers() -> list[str]:
@@ -100,6 +120,8 @@ def _headers() -> list[str]:
         _("Ended"),
         _("Covered in the month"),
         _("Billed (Rp)"),
+        _("Families helped"),
+        _("Benefits paid (Rp)"),
     ]
 
 
@@ -128,7 +150,7 @@ def report_pdf(report: MonthlyReport) -> bytes:
         author="Lindungi",
     )
     styles = getSampleStyleSheet()
-    money = {"billed"}
+    money = {"billed", "benefits_paid"}
 
     def cell(column: str, value: int) -> str:
         return format_rupiah(value) if column in money else format_number(value)

@@ -21,7 +21,6 @@ from lindungi.regions.models import Regency
 from lindungi.regions.selectors import list_regencies, poor_population
 from lindungi.registry.choices import ImportStatus, RejectReason, Sex
 from lindungi.registry.models import CandidateImport, Person
-from lindungi.registry.selectors import in_village, nik_prefix
 from lindungi.reports.choices import PUBLIC_MINIMUM_COUNT
 from lindungi.reports.models import (
     MonthlyHeadcount,
@@ -242,6 +241,24 @@ def monthly_headcount(
     return [(row["month"], row["covered"]) for row in rows]
 
 
+def latest_month_with_data(programme: Programme) -> date | None:
+    """The newest month of the programme with a headcount or an invoice, if any."""
+    from lindungi.contributions.models import Invoice
+
+    months = [
+        MonthlyHeadcount.objects.filter(programme=programme, covered__gt=0)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first(),
+        Invoice.objects.filter(programme=programme)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first(),
+    ]
+    found = [month for month in months if month is not None]
+    return max(found) if found else None
+
+
 def regency_boundaries(*, user, regency: str | None = None) -> dict:
     """The regencies as a GeoJSON FeatureCollection (read only for the map's data endpoint)."""
     require(user, Action.VIEW_PEOPLE)
@@ -257,66 +274,6 @@ def regency_boundaries(*, user, regency: str | None = None) -> dict:
         for code, name, boundary in regencies.values_list("code", "name", "boundary")
     ]
     return {"type": "FeatureCollection", "features": features}
-
-
-def list_people(
-    *,
-    user,
-    regency: str | None = None,
-    query: str = "",
-    village: str = "",
-    programme: Programme | None = None,
-    state: str = "",
-) -> QuerySet[Person]:
-    """People the user may see, searched by NIK (prefix) or name, filtered by village and by
-    their enrollment state in `programme`."""
-    require(user, Action.VIEW_PEOPLE)
-    people = _limit(user, Person.objects.all(), regency).select_related("village")
-    query = query.strip()
-    if query.isdigit():
-        people = people.filter(nik_prefix(query))
-    elif query:
-        people = people.filter(name_normalised__contains=" ".join(query.upper().split()))
-    if village:
-        people = people.filter(in_village(village))
-    if state and programme is not None:
-        people = people.filter(
-            pk__in=Enrollment.objects.filter(programme=programme, state=state).values("person_id")
-        )
-    return people.order_by("nik")
-
-
-@dataclass(frozen=True)
-class PeoplePage:
-    """One page of a people list, without a total: counting a regency's people on every view
-    cost more than the rest of the page (the dashboard shows the total from the summary)."""
-
-    people: list[Person]
-    # The id to pass as `after` for the next page, or None on the last page.
-    next_after: int | None
-    is_first: bool
-
-
-def people_page(people: QuerySet[Person], *, after: int | None, size: int = 50) -> PeoplePage:
-    """The `size` people (in NIK order) following the person `after` (keyset pagination).
-
-    The cursor is the person's id, not their NIK, so that no NIK lands in a URL or a server
-    log; it is looked up within `people`, so a cursor outside the user's scope starts over.
-    """
-    start = None
-    if after is not None:
-        start = people.filter(pk=after).values_list("nik", flat=True).first()
-    if start is not None:
-        people = people.filter(nik__gt=start)
-    # Ids first, then the rows: the sort then carries one narrow column and no joined village
-    # across the regency's tens of thousands of people, and only the page's rows are joined.
-    ids = list(people.values_list("pk", flat=True)[: size + 1])
-    rows = list(people.filter(pk__in=ids)) if ids else []
-    return PeoplePage(
-        people=rows[:size],
-        next_after=rows[size - 1].pk if len(rows) > size else None,
-        is_first=start is None,
-    )
 
 
 def enrollment_states(*, user, programme: Programme | None, people) -> dict[int, str]:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from lindungi.audit.services import record_event
 from lindungi.core.ages import AGE_BANDS, AgeBand, band_limits
+from lindungi.core.dates import local_today
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.programs.choices import Outcome
 from lindungi.programs.models import Decision, Programme, RunQuota
@@ -250,7 +251,7 @@ def refresh_after(
     if kind not in REFRESH_PARTS:
         raise ValueError(f"unknown refresh kind {kind!r}")
     started = time.perf_counter()
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or local_today()
     state, same_day = _lock_state(as_of)
     parts = set(REFRESH_PARTS[kind])
     if not same_day:

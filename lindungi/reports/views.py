@@ -3,6 +3,7 @@
 import hashlib
 import json
 import tempfile
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -17,18 +18,21 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from lindungi.core.dates import Month, months_between
+from lindungi.core.dates import Month, local_today, months_between
 from lindungi.core.exports import XLSX_CONTENT_TYPE
+from lindungi.core.money import format_number, format_rupiah
 from lindungi.core.permissions import Action, can, can_access_regency, regency_scope, require
 from lindungi.enrollment.choices import EnrollmentState
 from lindungi.programs.selectors import current_run
 from lindungi.regions.models import Regency
+from lindungi.registry import search
+from lindungi.registry.models import Person
 from lindungi.reports import finance, selectors
+from lindungi.reports.benefits import dashboard_impact, public_impact, regency_impact
 from lindungi.reports.monthly import build_monthly_report, report_pdf, report_xlsx
 from lindungi.reports.services import refresh_summaries
 
@@ -51,6 +55,10 @@ def link(name: str, *args, **query) -> str | None:
     return f"{url}?{urlencode(query)}" if query else url
 
 
+# The people list of a regency dashboard searches by NIK or name, village and state.
+REGENCY_PEOPLE_FILTERS = frozenset({"q", "village", "state"})
+
+
 def _programme(request: HttpRequest):
     raw = request.GET.get("programme", "")
     return selectors.default_programme(int(raw) if raw.isdigit() else None)
@@ -60,13 +68,30 @@ def _month_label(day) -> str:
     return Month.of(day).label("id")
 
 
+GREEN, AMBER, BLUE = "#2a7f62", "#c98a2b", "#1f5f8b"
+
+
 def _chart(shares, *, dimension: str, regency: str | None) -> dict:
+    """A bar chart of people per category, each bar linking to the people behind it."""
     return {
+        "type": "bar",
         "labels": [share.label for share in shares],
-        "values": [share.people for share in shares],
+        "datasets": [
+            {"label": str(_("People")), "data": [share.people for share in shares], "color": GREEN}
+        ],
         "links": [
             link("registry:people", regency=regency, **{dimension: share.key}) for share in shares
         ],
+    }
+
+
+def _helped(impact: tuple[int, int] | None) -> str:
+    """The map tooltip's benefits part: families helped and paid, when there are any."""
+    if not impact or not impact[0]:
+        return ""
+    return "; " + str(_("%(families)s families helped, %(paid)s")) % {
+        "families": format_number(impact[0]),
+        "paid": format_rupiah(impact[1]),
     }
 
 
@@ -83,6 +108,7 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
         "active": link("enrollment:list", regency=regency, state="active"),
         "ended": link("enrollment:list", regency=regency, state="ended"),
     }
+    impact_by_regency = regency_impact(user=user)
     map_data = {
         row.code: {
             "name": row.name,
@@ -93,14 +119,25 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
             "of_quota": row.of_quota,
             "of_poor": row.of_poor,
             "url": reverse("reports:regency", args=[row.code]),
+            "families": impact_by_regency.get(row.code, (0, 0))[0],
+            "benefits_paid": impact_by_regency.get(row.code, (0, 0))[1],
+            "tooltip": f"{row.name}: {format_number(row.covered or 0)} / "
+            f"{format_number(row.quota or 0)}" + _helped(impact_by_regency.get(row.code)),
         }
         for row in figures
     }
     headcount = selectors.monthly_headcount(user=user, programme=programme, regency=regency)
     charts = {
         "headcount": {
+            "type": "line",
             "labels": [_month_label(month) for month, _count in headcount],
-            "values": [count for _month, count in headcount],
+            "datasets": [
+                {
+                    "label": str(_("Covered")),
+                    "data": [count for _month, count in headcount],
+                    "color": GREEN,
+                }
+            ],
         },
         "sex": _chart(
             selectors.spread(user=user, dimension="sex", regency=regency),
@@ -127,18 +164,28 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
     if can(user, Action.VIEW_MONEY):
         money = finance.billed_and_paid(user=user, programme=programme, regency=regency)
         charts["money"] = {
+            "type": "bar",
             "labels": [_month_label(row.month) for row in money],
-            "billed": [row.billed for row in money],
-            "paid": [row.paid for row in money],
+            "datasets": [
+                {"label": str(_("Billed")), "data": [row.billed for row in money], "color": AMBER},
+                {"label": str(_("Paid")), "data": [row.paid for row in money], "color": GREEN},
+            ],
         }
         burn_down = (
             finance.budget_burn_down(user=user, programme=programme) if not regency else None
         )
         if burn_down:
             charts["burn_down"] = {
+                "type": "line",
                 "labels": [_month_label(point.month) for point in burn_down.points],
-                "remaining": [point.remaining for point in burn_down.points],
-                "forecast": [point.forecast for point in burn_down.points],
+                "datasets": [
+                    {
+                        "label": str(_("Remaining")),
+                        "data": [point.remaining for point in burn_down.points],
+                        "color": BLUE,
+                        "dashed": [point.forecast for point in burn_down.points],
+                    }
+                ],
             }
     quality_totals, rejections = selectors.data_quality(user=user)
     return {
@@ -162,6 +209,7 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
         "rejections": rejections,
         "rejections_link": link("registry:imports"),
         "can_refresh": can(user, Action.MANAGE_PROGRAMMES),
+        "impact": dashboard_impact(user=user, regency=regency),
     }
 
 
@@ -188,18 +236,24 @@ def regency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     if not can_access_regency(request.user, code):
         raise PermissionDenied("regency")
     context = _dashboard_context(request, regency=code)
-    people = selectors.list_people(
-        user=request.user,
-        regency=code,
-        query=request.GET.get("q", ""),
-        village=request.GET.get("village", ""),
-        programme=context["programme"],
-        state=request.GET.get("state", ""),
-    )
-    after = request.GET.get("after", "")
-    # Ids fit in 64 bits; anything else (or longer) is no cursor, not a database error.
-    cursor = int(after) if after.isdigit() and len(after) < 19 else None
-    page = selectors.people_page(people, after=cursor)
+    # `programme` picks the dashboard's programme (above); the state filter follows it.
+    params = {key: value for key, value in request.GET.items() if key != "programme"}
+    try:
+        wanted = search.parse_people_search(params, only=REGENCY_PEOPLE_FILTERS)
+        search_errors: dict = {}
+    except search.InvalidSearch as error:
+        wanted, search_errors = None, error.errors
+    if wanted is not None:
+        programme = context["programme"]
+        if wanted.enrollment_state:
+            # The state column is the dashboard programme's: so is the state filter.
+            wanted = replace(wanted, programme=programme.pk if programme else 0)
+        people = search.search_people(
+            user=request.user, search=replace(wanted, regency=code)
+        ).select_related("village")
+    else:
+        people = Person.objects.none()
+    page = search.people_page(people, after=search.parse_cursor(request.GET.get("after")))
     states = selectors.enrollment_states(
         user=request.user, programme=context["programme"], people=page.people
     )
@@ -212,6 +266,7 @@ def regency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "query": request.GET.get("q", ""),
             "village": request.GET.get("village", ""),
             "state_filter": request.GET.get("state", ""),
+            "search_errors": [message for _code, message in search_errors.values()],
             "state_choices": EnrollmentState.choices,
             "villages": regency.villages.order_by("name").values_list("code", "name"),
         }
@@ -274,6 +329,7 @@ def public(request: HttpRequest) -> HttpResponse:
             "months": [(_month_label(month), count) for month, count in months],
             "totals": selectors.public_totals(programme=programme),
             "state": selectors.summary_state(),
+            "impact": public_impact(),
         },
     )
 
@@ -285,10 +341,16 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     programme = _programme(request)
     if programme is None:
         raise Http404
+    months = months_between(Month.of(programme.coverage_start), Month.of(programme.coverage_end))
     try:
-        month = Month.parse(request.GET.get("month") or str(Month.of(timezone.localdate())))
+        month = Month.parse(request.GET["month"]) if request.GET.get("month") else None
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
+    if month not in months:
+        # Open on the newest month with figures (the selector then shows the month displayed).
+        latest = selectors.latest_month_with_data(programme)
+        today = Month.of(local_today())
+        month = Month.of(latest) if latest else (today if today in months else months[0])
     report = build_monthly_report(user=request.user, programme=programme, month=month)
     output = request.GET.get("format", "")
     name = f"laporan-bulanan-{programme.pk}-{month}"
@@ -305,7 +367,6 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
         return FileResponse(
             spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE
         )
-    months = months_between(Month.of(programme.coverage_start), Month.of(programme.coverage_end))
     return render(
         request,
         "reports/monthly.html",

@@ -1,3 +1,4 @@
+from lindungi.web.hooks import attention_for
 from lindungi.web.navigation import modules_for
 
 
@@ -18,5 +19,12 @@ def navigation(request):
     match = getattr(request, "resolver_match", None)
     namespace = None
     if match is not None:
-        namespace = match.namespace or ("home" if match.url_name == "home" else None)
-    return {"nav_items": modules_for(user, namespace), "user_regency_name": _regency_name(user)}
+        namespace = match.namespace or (
+            match.url_name if match.url_name in {"home", "attention"} else None
+        )
+    return {
+        "nav_items": modules_for(user, namespace),
+        "user_regency_name": _regency_name(user),
+        # The menu shows how much work waits (counted at most once a minute per user).
+        "attention_count": sum(item.count for item in attention_for(user)),
+    }

@@ -6,5 +6,6 @@ from lindungi.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("perlu-perhatian/", views.attention, name="attention"),
     path("", include("lindungi.accounts.urls")),
 ]

@@ -1,12 +1,29 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from lindungi.web.hooks import attention_for, home_panels
 from lindungi.web.navigation import modules_for
 
 
 def home(request):
-    """Strangers land on the login page; signed-in users see cards for the modules they may use."""
+    """Strangers land on the login page; signed-in users see the work waiting for them, their
+    key figures and deadlines, and cards for the modules they may use."""
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
-    cards = [item for item in modules_for(request.user) if item.key != "home"]
-    return render(request, "web/home.html", {"cards": cards})
+    cards = [item for item in modules_for(request.user) if item.key not in {"home", "attention"}]
+    return render(
+        request,
+        "web/home.html",
+        {
+            "cards": cards,
+            "attention": attention_for(request.user),
+            "panels": home_panels(request),
+        },
+    )
+
+
+@login_required
+def attention(request):
+    """Everything waiting for this user, each with the page to act on it."""
+    return render(request, "web/attention.html", {"attention": attention_for(request.user)})

@@ -79,6 +79,13 @@ def enroll(cohort, *, village=ALOR_VILLAGE, start=START, end=None, state=None, *
 
 def end_enrollment(enrollment, on):
     """A past-dated exit, written the way the enrollment app records one."""
-    Enrollment.objects.filter(pk=enrollment.pk).update(
-        state=EnrollmentState.ENDED, end_date=on, ended_on=on, end_reason=ExitReason.DEATH
+    from django.utils import timezone
+
+    from lindungi.enrollment.services import end_places
+
+    end_places(
+        Enrollment.objects.filter(pk=enrollment.pk),
+        reason=ExitReason.DEATH,
+        ended_on=on,
+        updated_at=timezone.now(),
     )

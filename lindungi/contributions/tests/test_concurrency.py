@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connection, connections
 
+from lindungi.accounts.testing import acting_officer
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.coverage import table
 from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
@@ -107,7 +108,7 @@ def test_two_concurrent_runs_yield_one_invoice(db, monkeypatch):
         def worker() -> tuple[int, int, int]:
             programme = Programme.objects.get(pk=programme_id)
             barrier.wait()
-            result = bill_month(programme=programme, month=Month(2025, 7))
+            result = bill_month(user=acting_officer(), programme=programme, month=Month(2025, 7))
             invoice = (result.created or result.existing)[0]
             return len(result.created), len(result.existing), invoice.pk
 
@@ -129,3 +130,72 @@ def test_two_concurrent_runs_yield_one_invoice(db, monkeypatch):
         assert counts == (1, 50)
     finally:
         in_thread(lambda: _cleanup(programme_id) or True)
+
+
+@pytest.mark.postgres
+def test_two_concurrent_statement_imports_yield_one_result(db, monkeypatch):
+    """The same statement uploaded twice at once (two workers): one reconciliation, and the
+    other import is refused as a repeat, not doubled."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    import io
+
+    from lindungi.accounts.models import User
+    from lindungi.contributions.models import StatementImport, StatementLine
+    from lindungi.contributions.reconciliation import import_statement, read_statement
+    from lindungi.core.errors import InvalidInput
+
+    monkeypatch.setattr("lindungi.contributions.reconciliation.record_event", lambda **kw: None)
+    programme_id = in_thread(_setup)
+    user_id = in_thread(lambda: User.objects.create(username="stmt_race", is_superuser=True).pk)
+    try:
+        kpjs = in_thread(
+            lambda: list(
+                Enrollment.objects.filter(programme_id=programme_id).values_list("kpj", flat=True)
+            )
+        )
+        content = ("KPJ,Iuran\n" + "".join(f"{kpj},16800\n" for kpj in kpjs)).encode()
+        barrier = threading.Barrier(2)
+        outcomes: list = []
+
+        def worker() -> str:
+            programme = Programme.objects.get(pk=programme_id)
+            statement_file = read_statement(io.BytesIO(content), month=Month(2025, 8))
+            barrier.wait()
+            try:
+                import_statement(
+                    programme=programme,
+                    month=Month(2025, 8),
+                    statement_file=statement_file,
+                    file_name="race.csv",
+                    user=User.objects.get(pk=user_id),
+                )
+            except InvalidInput as error:
+                return error.code
+            return "imported"
+
+        threads = [
+            threading.Thread(target=lambda: outcomes.append(in_thread(worker))) for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["imported", "statement_already_imported"]
+        counts = in_thread(
+            lambda: (
+                StatementImport.objects.filter(programme_id=programme_id).count(),
+                StatementLine.objects.filter(statement__programme_id=programme_id).count(),
+            )
+        )
+        assert counts == (1, 50)
+    finally:
+
+        def cleanup() -> bool:
+            StatementLine.objects.filter(statement__programme_id=programme_id).delete()
+            StatementImport.objects.filter(programme_id=programme_id).delete()
+            User.objects.filter(pk=user_id).delete()
+            _cleanup(programme_id)
+            return True
+
+        in_thread(cleanup)

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindungi.contributions.models import StatementLine
-from lindungi.contributions.reconciliation import import_statement, read_statement
+from lindungi.contributions.models import StatementLine, StatementRejectedRow
+from lindungi.contributions.reconciliation import import_statement
+from lindungi.contributions.statement_file import read_statement
 from lindungi.contributions.tests.conftest import enroll
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
@@ -26,24 +27,25 @@ STATEMENT = {
 
 @FUZZ
 @given(content=csv_file(STATEMENT))
-def test_statement_import_never_crashes_and_keeps_every_row(
+def test_statement_import_never_crashes_and_accounts_for_every_row(
     programme, cohort, province_officer, content
 ):
     if not StatementLine.objects.exists():
         enroll(cohort)
     before = fingerprint()
     try:
-        rows, _month = read_statement(io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig"))
         statement = import_statement(
-            programme=programme, month=Month(2025, 8), rows=rows, file_name="tagihan.csv",
-            user=province_officer,
+            programme=programme, month=Month(2025, 8),
+            statement_file=read_statement(io.BytesIO(content)),
+            file_name=f"tagihan-{len(content)}.csv", user=province_officer,
         )  # fmt: skip
-    except (InvalidInput, UnicodeDecodeError):
+    except InvalidInput:
         assert fingerprint() == before
         return
-    # Every row of the file is a line (lines without a row number are our billed people the
-    # statement left out).
+    # rows_read = lines from the file + rows rejected (lines without a row number are our billed
+    # people the statement left out).
     from_file = StatementLine.objects.filter(statement=statement, row_number__isnull=False)
-    assert sorted(from_file.values_list("row_number", flat=True)) == sorted(
-        row.row_number for row in rows
+    assert statement.rows_read == from_file.count() + statement.rows_rejected
+    assert StatementRejectedRow.objects.filter(statement=statement).count() == (
+        statement.rows_rejected
     )

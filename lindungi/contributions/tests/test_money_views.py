@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from lindungi.accounts.testing import acting_officer
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.budget import add_appropriation
 from lindungi.contributions.models import (
@@ -22,6 +23,8 @@ from lindungi.contributions.models import (
 from lindungi.contributions.payments import record_payment
 from lindungi.contributions.tests.conftest import TTU_VILLAGE, enroll
 from lindungi.core.dates import Month
+from lindungi.jobs.models import Job
+from lindungi.jobs.services import execute_job
 
 JULY = Month(2025, 7)
 
@@ -32,7 +35,7 @@ def invoice(cohort):
     enroll(cohort)
     enroll(cohort)
     enroll(cohort, village=TTU_VILLAGE)
-    return bill_month(programme=cohort.programme, month=JULY).created[0]
+    return bill_month(user=acting_officer(), programme=cohort.programme, month=JULY).created[0]
 
 
 def pay(client, invoice, **fields):
@@ -84,7 +87,11 @@ def test_payment_list_shows_each_regency_only_its_share(
     client, province_officer, regency_officer, outsider, invoice
 ):
     record_payment(
-        invoice=invoice, paid_on=datetime.date(2025, 7, 14), amount=50_400, bank_reference="A"
+        user=acting_officer(),
+        invoice=invoice,
+        paid_on=datetime.date(2025, 7, 14),
+        amount=50_400,
+        bank_reference="A",
     )
     url = reverse("contributions:payments")
     client.force_login(province_officer)
@@ -100,9 +107,13 @@ def test_regency_officer_sees_no_payments_of_invoices_without_their_lines(client
     from lindungi.core.roles import Role
 
     enroll(cohort)  # Alor only
-    invoice = bill_month(programme=cohort.programme, month=JULY).created[0]
+    invoice = bill_month(user=acting_officer(), programme=cohort.programme, month=JULY).created[0]
     record_payment(
-        invoice=invoice, paid_on=datetime.date(2025, 7, 14), amount=16_800, bank_reference="A"
+        user=acting_officer(),
+        invoice=invoice,
+        paid_on=datetime.date(2025, 7, 14),
+        amount=16_800,
+        bank_reference="A",
     )
     sikka = User.objects.create(username="sikka", role=Role.REGENCY_OFFICER, regency_id="53.10")
     client.force_login(sikka)
@@ -116,7 +127,11 @@ def test_arrears_aging_per_payer_and_regency_share(
     client, province_officer, regency_officer, outsider, invoice
 ):
     record_payment(
-        invoice=invoice, paid_on=datetime.date(2025, 7, 14), amount=10_000, bank_reference="A"
+        user=acting_officer(),
+        invoice=invoice,
+        paid_on=datetime.date(2025, 7, 14),
+        amount=10_000,
+        bank_reference="A",
     )
     url = reverse("contributions:arrears") + "?as_of=2025-09-01"  # 48 days past 15 July
     client.force_login(province_officer)
@@ -151,35 +166,69 @@ def test_arrears_refused_to_insurer_liaison(client, insurer_liaison, invoice):
 
 def statement_file(invoice, *, bad_kpj="=HYPERLINK(1)"):
     enrollments = list(invoice.details.order_by("enrollment_id").values_list("enrollment__kpj"))
-    rows = "".join(f"{kpj};;16800;2025-07\n" for (kpj,) in enrollments[:2])
+    # A formula in the NIK cell of a matched row: kept as read, neutralised in exports.
+    rows = "".join(
+        f"{kpj};{'=HYPERLINK(2)' if i == 0 else ''};16800;2025-07\n"
+        for i, (kpj,) in enumerate(enrollments[:2])
+    )
     content = f"KPJ;NIK;Iuran;Periode\n{rows}{bad_kpj};;16800;2025-07\n"
     return SimpleUploadedFile("juli.csv", content.encode(), content_type="text/csv")
+
+
+class Uploaded:
+    """What the upload answered, and where the statement ended up once the job ran."""
+
+    def __init__(self, response, location):
+        self.status_code = response.status_code
+        self.response = response
+        self.location = location
+
+    def __getitem__(self, name):
+        return self.location if name == "Location" else self.response[name]
 
 
 def upload(client, invoice):
     data = {"programme": invoice.programme_id, "month": "2025-07"}
     data["file"] = statement_file(invoice)
-    return client.post(reverse("contributions:statement_upload"), data)
+    response = client.post(reverse("contributions:statement_upload"), data)
+    if response.status_code != 302:
+        return Uploaded(response, None)
+    # The upload queues a job; run it here as the worker would.
+    job = Job.objects.latest("pk")
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    execute_job(job_id=job.pk)
+    job.refresh_from_db()
+    return Uploaded(response, job.result["result_url"] if job.result else None)
 
 
 def test_upload_statement_and_read_the_report(client, province_officer, invoice):
     client.force_login(province_officer)
-    response = upload(client, invoice)
-    statement = StatementImport.objects.get()
+    response = client.post(
+        reverse("contributions:statement_upload"),
+        {"programme": invoice.programme_id, "month": "2025-07", "file": statement_file(invoice)},
+    )
+    job = Job.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("contributions:statement", args=[statement.pk])
-    page = client.get(response["Location"])
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert StatementImport.objects.count() == 0  # nothing until the worker runs it
+    assert execute_job(job_id=job.pk) == "succeeded"
+    job.refresh_from_db()
+    statement = StatementImport.objects.get()
+    assert job.result["result_url"] == reverse("contributions:statement", args=[statement.pk])
+    assert (job.result["rows_read"], job.result["rows_rejected"]) == (3, 1)
+    page = client.get(job.result["result_url"])
     summary = {
         row["category"]: (row["count"], row["insurer"], row["expected"])
         for row in page.context["summary"]
     }
     assert summary == {
         "matched": (2, 33_600, 33_600),
-        "not_active_here": (1, 16_800, 0),
+        "not_active_here": (0, 0, 0),
         "not_billed": (1, 0, 16_800),
         "amount_mismatch": (0, 0, 0),
-        "": (4, 50_400, 50_400),
+        "": (3, 33_600, 50_400),
     }
+    assert [row.code for row in page.context["rejected"]] == ["unknown_person"]
 
 
 def test_upload_refused_for_auditor_and_bad_month(client, auditor, province_officer, invoice):
@@ -211,7 +260,7 @@ def test_regency_officer_sees_only_their_lines(
 def test_resolve_a_line_with_a_note_and_auditor_cannot(client, province_officer, auditor, invoice):
     client.force_login(province_officer)
     assert upload(client, invoice).status_code == 302
-    line = StatementLine.objects.get(category="not_active_here")
+    line = StatementLine.objects.get(category="not_billed")
     url = reverse("contributions:resolve_line", args=[line.statement_id, line.pk])
     client.force_login(auditor)
     assert client.post(url, {"note": "dicek"}).status_code == 403
@@ -233,11 +282,15 @@ def test_resolve_a_line_with_a_note_and_auditor_cannot(client, province_officer,
 def test_exports_are_formula_safe(client, province_officer, invoice):
     client.force_login(province_officer)
     statement_url = upload(client, invoice)["Location"]
+    page = client.get(statement_url)
+    # The formula is kept as read in the rejected row and shown escaped on the page.
+    assert page.context["rejected"][0].kpj == "=HYPERLINK(1)"
     rows = list(csv.reader(io.StringIO(client.get(statement_url + "ekspor.csv").content.decode())))
-    assert "'=HYPERLINK(1)" in [row[1] for row in rows]
-    workbook = load_workbook(io.BytesIO(client.get(statement_url + "ekspor.xlsx").content))
-    kpjs = [row[1] for row in workbook.active.iter_rows(values_only=True)]
-    assert "'=HYPERLINK(1)" in kpjs
+    assert "'=HYPERLINK(2)" in [row[2] for row in rows]
+    response = client.get(statement_url + "ekspor.xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    niks = [row[2] for row in workbook.active.iter_rows(values_only=True)]
+    assert "'=HYPERLINK(2)" in niks
     assert client.get(statement_url + "ekspor.exe").status_code == 404
 
 
@@ -246,7 +299,9 @@ def test_exports_are_formula_safe(client, province_officer, invoice):
 
 def test_budget_page_with_forecast(client, province_officer, invoice):
     payer = invoice.payer
-    add_appropriation(payer=payer, fiscal_year=2025, account_code="5.1.02", amount=151_200)
+    add_appropriation(
+        user=acting_officer(), payer=payer, fiscal_year=2025, account_code="5.1.02", amount=151_200
+    )
     client.force_login(province_officer)
     page = client.get(reverse("contributions:budgets") + "?year=2025")
     ((overview, chart, _chart_id),) = page.context["overviews"]
@@ -257,8 +312,9 @@ def test_budget_page_with_forecast(client, province_officer, invoice):
     )
     # Rp50,400 a month: August and September are paid for, October is not.
     assert str(overview.forecast.guaranteed_until) == "2025-09"
-    assert chart["remaining"][6:10] == [100_800, 50_400, 0, -50_400]
-    assert chart["forecast"][6:8] == [False, True]
+    (line,) = chart["datasets"]
+    assert line["data"][6:10] == [100_800, 50_400, 0, -50_400]
+    assert line["dashed"][6:8] == [False, True]
 
 
 def test_record_budget_and_amendment(client, province_officer, invoice):
@@ -291,8 +347,12 @@ def test_auditor_cannot_post_a_budget(client, auditor, invoice):
 def test_regency_officer_sees_only_their_regency_budget(client, regency_officer, outsider, db):
     alor = Payer.objects.create(payer_type="regency", name="Pemkab Alor", regency_id="53.05")
     province = Payer.objects.create(payer_type="province", name="Pemprov NTT")
-    add_appropriation(payer=alor, fiscal_year=2026, account_code="A", amount=5)
-    add_appropriation(payer=province, fiscal_year=2026, account_code="P", amount=7)
+    add_appropriation(
+        user=acting_officer(), payer=alor, fiscal_year=2026, account_code="A", amount=5
+    )
+    add_appropriation(
+        user=acting_officer(), payer=province, fiscal_year=2026, account_code="P", amount=7
+    )
     url = reverse("contributions:budgets") + "?year=2026"
     client.force_login(regency_officer)
     page = client.get(url)

@@ -2,17 +2,26 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from lindungi.audit.models import AuditEvent
+from lindungi.contributions.billing import bill_month
 from lindungi.contributions.choices import ReconciliationCategory as Category
-from lindungi.contributions.models import StatementImport, StatementLine
+from lindungi.contributions.choices import StatementRejection as Rejection
+from lindungi.contributions.models import (
+    Payer,
+    StatementImport,
+    StatementLine,
+    StatementRejectedRow,
+)
 from lindungi.contributions.reconciliation import (
     import_statement,
     read_statement,
     resolve_line,
     summarise,
 )
-from lindungi.contributions.tests.conftest import enroll
+from lindungi.contributions.statement_file import parse_amount
+from lindungi.contributions.tests.conftest import enroll, shared_cohort
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 
@@ -31,7 +40,7 @@ def people(cohort):
 
 
 def statement_csv(people):
-    return io.StringIO(
+    text = (
         "KPJ;NIK;Iuran;Periode\n"
         f"{people['matched'].kpj};;16800;2025-08\n"
         f";{people['by_nik'].person.nik};16.800;2025-08\n"
@@ -39,15 +48,16 @@ def statement_csv(people):
         f"{people['ended'].kpj};;16800;2025-08\n"
         "99999999999;;16800;2025-08\n"
     )
+    return io.BytesIO(text.encode())
 
 
 def test_every_reconciliation_category(cohort, people, province_officer):
-    rows, month = read_statement(statement_csv(people))
-    assert month == "2025-08"
+    statement_file = read_statement(statement_csv(people))
+    assert statement_file.named_month == AUGUST
     statement = import_statement(
         programme=cohort.programme,
         month=AUGUST,
-        rows=rows,
+        statement_file=statement_file,
         file_name="agustus.csv",
         user=province_officer,
     )
@@ -60,27 +70,44 @@ def test_every_reconciliation_category(cohort, people, province_officer):
         (people["by_nik"].pk, Category.MATCHED, 16_800, 16_800),
         (people["mismatch"].pk, Category.AMOUNT_MISMATCH, 8_400, 16_800),
         (people["ended"].pk, Category.NOT_ACTIVE_HERE, 16_800, 0),
-        (None, Category.NOT_ACTIVE_HERE, 16_800, 0),
         (people["missing"].pk, Category.NOT_BILLED, 0, 16_800),
     }
-    assert (statement.rows_read, statement.insurer_total, statement.expected_total) == (
-        5,
-        75_600,
-        4 * 16_800,
+    # The unknown KPJ is a rejected row with its cells, not a line.
+    rejected = StatementRejectedRow.objects.get(statement=statement)
+    assert (rejected.row_number, rejected.code, rejected.kpj) == (
+        6,
+        Rejection.UNKNOWN_PERSON,
+        "99999999999",
     )
+    assert rejected.original == {
+        "KPJ": "99999999999",
+        "NIK": "",
+        "Iuran": "16800",
+        "Periode": "2025-08",
+    }
+    assert (
+        statement.rows_read,
+        statement.rows_rejected,
+        statement.insurer_total,
+        statement.expected_total,
+    ) == (5, 1, 58_800, 4 * 16_800)
     assert summarise(statement)[Category.NOT_ACTIVE_HERE] == {
-        "count": 2,
-        "insurer": 33_600,
+        "count": 1,
+        "insurer": 16_800,
         "expected": 0,
     }
+    assert (statement.version, statement.is_current, statement.scope) == (1, True, "programme")
     by_nik = StatementLine.objects.get(enrollment=people["by_nik"])
     assert by_nik.regency_id == "53.03"
 
 
 def test_resolving_a_line_needs_a_note_and_is_audited(cohort, people, province_officer):
-    rows, _ = read_statement(statement_csv(people))
     statement = import_statement(
-        programme=cohort.programme, month=AUGUST, rows=rows, file_name="a.csv"
+        programme=cohort.programme,
+        month=AUGUST,
+        statement_file=read_statement(statement_csv(people)),
+        file_name="a.csv",
+        user=province_officer,
     )
     line = StatementLine.objects.get(statement=statement, category=Category.AMOUNT_MISMATCH)
     with pytest.raises(InvalidInput) as error:
@@ -104,12 +131,167 @@ def test_resolving_a_line_needs_a_note_and_is_audited(cohort, people, province_o
     [
         ("", "empty_file"),
         ("NIK;Nama\n123;X\n", "missing_columns"),
-        ("KPJ,Iuran\n1,enam belas ribu\n", "invalid_amount"),
-        ("KPJ,Iuran,Periode\n1,1,2025-08\n2,1,2025-09\n", "several_months"),
     ],
 )
-def test_bad_statement_files_are_refused(db, text, code):
+def test_files_that_are_no_statement_are_refused(db, text, code):
     with pytest.raises(InvalidInput) as error:
-        read_statement(io.StringIO(text))
+        read_statement(io.BytesIO(text.encode()))
     assert error.value.code == code
     assert StatementImport.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("16800", 16_800),
+        ("16.800", 16_800),
+        ("Rp 16.800", 16_800),
+        ("1,016,800", 1_016_800),
+        ("16800,00", 16_800),
+        ("16800.5", None),
+        ("16.800,50", None),
+        ("enam belas ribu", None),
+        ("-16800", None),
+        ("", None),
+    ],
+)
+def test_amounts_are_whole_rupiah_or_nothing(text, amount):
+    assert parse_amount(text) == amount
+
+
+def reconcile(cohort, text, user, *, month=AUGUST, payer=None, name="s.csv"):
+    return import_statement(
+        programme=cohort.programme,
+        month=month,
+        statement_file=read_statement(io.BytesIO(text.encode()), month=month),
+        file_name=name,
+        payer=payer,
+        user=user,
+    )
+
+
+def test_bad_rows_are_rejected_with_reasons_and_the_rest_reconciled(
+    cohort, people, province_officer
+):
+    text = (
+        "KPJ,NIK,Iuran,Periode\n"
+        f"{people['matched'].kpj},,16800,2025-08\n"
+        f'{people["mismatch"].kpj},,"16800,5",2025-08\n'  # not whole rupiah
+        f"{people['matched'].kpj},,16800,2025-08\n"  # the same line again
+        f",{people['matched'].person.nik},16800,2025-08\n"  # the same person by NIK
+        f"{people['by_nik'].kpj},,16800,2025-07\n"  # another month
+        ",,16800,2025-08\n"  # nobody
+        "12345678901,,16800,2025-08\n"  # unknown KPJ
+        ",3171010101010001,16800,2025-08\n"  # unknown NIK
+        "\n"
+    )
+    statement = reconcile(cohort, text, province_officer)
+    rejected = dict(
+        StatementRejectedRow.objects.filter(statement=statement).values_list("row_number", "code")
+    )
+    assert rejected == {
+        3: Rejection.INVALID_AMOUNT,
+        4: Rejection.DUPLICATE,
+        5: Rejection.DUPLICATE,
+        6: Rejection.OTHER_MONTH,
+        7: Rejection.NO_IDENTITY,
+        8: Rejection.UNKNOWN_PERSON,
+        9: Rejection.UNKNOWN_PERSON,
+    }
+    assert (
+        StatementRejectedRow.objects.get(statement=statement, row_number=3).original["Iuran"]
+        == "16800,5"
+    )
+    file_lines = StatementLine.objects.filter(statement=statement, row_number__isnull=False)
+    assert list(file_lines.values_list("row_number", "category")) == [(2, Category.MATCHED)]
+    # accepted + rejected = read
+    assert (statement.rows_read, statement.rows_rejected) == (8, 7)
+    # Everyone covered but not accepted from the file is "not billed".
+    not_billed = set(
+        StatementLine.objects.filter(statement=statement, category=Category.NOT_BILLED).values_list(
+            "enrollment_id", flat=True
+        )
+    )
+    assert not_billed == {people["by_nik"].pk, people["mismatch"].pk, people["missing"].pk}
+
+
+def test_unknown_month_and_unknown_payer_are_refused(cohort, people, province_officer):
+    text = f"KPJ,Iuran\n{people['matched'].kpj},16800\n"
+    with pytest.raises(InvalidInput) as error:
+        reconcile(cohort, text, province_officer, month=Month(2026, 3))
+    assert error.value.code == "month_outside_programme"
+    stranger = Payer.objects.create(payer_type="regency", name="Pemerintah Kabupaten Sikka")
+    with pytest.raises(InvalidInput) as error:
+        reconcile(cohort, text, province_officer, payer=stranger)
+    assert error.value.code == "unknown_payer"
+    assert StatementImport.objects.count() == 0
+    assert StatementLine.objects.count() == 0
+
+
+def test_only_billing_officers_import(cohort, people, auditor):
+    with pytest.raises(PermissionDenied):
+        reconcile(cohort, f"KPJ,Iuran\n{people['matched'].kpj},16800\n", auditor)
+    assert StatementImport.objects.count() == 0
+
+
+def test_the_same_file_twice_is_refused_and_nothing_doubles(cohort, people, province_officer):
+    text = f"KPJ,Iuran\n{people['matched'].kpj},16800\n"
+    first = reconcile(cohort, text, province_officer)
+    lines = StatementLine.objects.count()
+    with pytest.raises(InvalidInput) as error:
+        reconcile(cohort, text, province_officer, name="again.csv")
+    assert error.value.code == "statement_already_imported"
+    assert str(first.pk) in error.value.message
+    assert StatementImport.objects.count() == 1
+    assert StatementLine.objects.count() == lines
+
+
+def test_a_corrected_file_supersedes_the_current_version(cohort, people, province_officer):
+    first = reconcile(cohort, f"KPJ,Iuran\n{people['matched'].kpj},8400\n", province_officer)
+    second = reconcile(cohort, f"KPJ,Iuran\n{people['matched'].kpj},16800\n", province_officer)
+    first.refresh_from_db()
+    assert (first.version, first.is_current) == (1, False)
+    assert (second.version, second.is_current, second.supersedes) == (2, True, first)
+    assert StatementImport.objects.filter(is_current=True).get() == second
+    # Each version keeps its own lines; the current one is the corrected reconciliation.
+    assert StatementLine.objects.get(statement=second, row_number=2).category == Category.MATCHED
+    assert (
+        StatementLine.objects.get(statement=first, row_number=2).category
+        == Category.AMOUNT_MISMATCH
+    )
+
+
+def test_a_payer_statement_covers_that_payers_cohorts_only(cohort, people, province_officer):
+    alor_share = shared_cohort(cohort.programme, share_bp=0, name="Alor")
+    alor_share.payer_name = "Pemerintah Kabupaten Alor"
+    alor_share.payer_type = "regency"
+    alor_share.payer_regency_id = "53.05"
+    alor_share.save()
+    alor_person = enroll(alor_share)
+    bill_month(programme=cohort.programme, month=AUGUST)
+    province = Payer.objects.get(name="Pemerintah Provinsi NTT")
+    text = f"KPJ,Iuran\n{people['matched'].kpj},16800\n{alor_person.kpj},16800\n"
+    statement = reconcile(cohort, text, province_officer, payer=province)
+    assert statement.scope == f"payer:{province.pk}"
+    assert StatementRejectedRow.objects.get(statement=statement).code == Rejection.OTHER_PAYER
+    assert not StatementLine.objects.filter(statement=statement, enrollment=alor_person).exists()
+    # Another payer's statement of the same month is its own scope, not a new version.
+    alor = Payer.objects.get(name="Pemerintah Kabupaten Alor")
+    other = reconcile(cohort, text, province_officer, payer=alor)
+    assert (other.version, other.is_current) == (1, True)
+    statement.refresh_from_db()
+    assert statement.is_current
+
+
+def test_a_failure_in_the_middle_leaves_nothing(cohort, people, province_officer, monkeypatch):
+    import lindungi.contributions.reconciliation as reconciliation
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(reconciliation, "_write_lines", explode)
+    with pytest.raises(RuntimeError):
+        reconcile(cohort, f"KPJ,Iuran\n{people['matched'].kpj},16800\n", province_officer)
+    assert StatementImport.objects.count() == 0
+    assert StatementLine.objects.count() == 0
+    assert StatementRejectedRow.objects.count() == 0

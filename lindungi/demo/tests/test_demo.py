@@ -1,5 +1,7 @@
 """The demo tells the whole 2025 story through the real services, once."""
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -19,7 +21,8 @@ def demo(province_admin, settings, tmp_path):
 
 def test_demo_builds_the_2025_story(demo):
     from lindungi.contributions.models import Invoice
-    from lindungi.enrollment.choices import EnrollmentState
+    from lindungi.demo.payments import LAPSING_REGENCY
+    from lindungi.enrollment.choices import EnrollmentState, ExitReason
     from lindungi.enrollment.models import Enrollment
     from lindungi.programs.choices import RunStatus
     from lindungi.programs.models import Programme
@@ -34,14 +37,25 @@ def test_demo_builds_the_2025_story(demo):
     states = set(Enrollment.objects.filter(programme=programme).values_list("state", flat=True))
     assert {EnrollmentState.ACTIVE, EnrollmentState.ENDED} <= states
     invoices = Invoice.objects.filter(programme=programme)
-    # July to December, one payer: six invoices, all paid in full.
-    assert invoices.count() == 6
+    # July to December, two payers: the province and the kabupaten of the small cohort.
+    assert invoices.count() == 12
+    # The province paid everything (August and October after the due date); the kabupaten
+    # paid July only, lapsed on 16 December, and December took its unpaid months back.
     assert figures["billed"] == figures["paid"] == sum(invoice.total for invoice in invoices)
+    assert figures["late_payments"] == 2
+    lapsing = programme.cohorts.get(payer_regency_id=LAPSING_REGENCY)
+    assert figures["lapsed"] == lapsing.headcount == 10
+    ended = Enrollment.objects.filter(programme=programme, cohort=lapsing)
+    assert set(ended.values_list("state", "end_reason", "end_date")) == {
+        (EnrollmentState.ENDED, ExitReason.LAPSED, date(2025, 7, 31))
+    }
+    december = invoices.get(payer__regency_id=LAPSING_REGENCY, month=date(2025, 12, 1))
+    assert (december.headcount, december.adjustments) == (0, -4 * 10 * 16_800)
     # The province's 2025 APBD covers its places for July to December at Rp16,800 a month.
     from lindungi.contributions.models import Appropriation
 
-    budget_2025 = Appropriation.objects.get(fiscal_year=2025)
-    assert budget_2025.amount == 1_000 * 16_800 * 6
+    budget_2025 = Appropriation.objects.get(fiscal_year=2025, payer__regency__isnull=True)
+    assert budget_2025.amount == 990 * 16_800 * 6
     draft = Programme.objects.get(name=PROGRAMME_2026)
     assert draft.cohorts.count() == 3
     assert Appropriation.objects.filter(fiscal_year=2026).count() == 3
@@ -58,6 +72,36 @@ def test_demo_twice_changes_nothing(demo, province_admin):
     assert (Person.objects.count(), AuditEvent.objects.count()) == (people, events)
 
 
-def test_load_demo_needs_the_demo_administrator():
+def test_load_demo_needs_an_acting_user():
     with pytest.raises(CommandError):
         call_command("load_demo", "--candidates", "10", "--target", "5", "--no-progress")
+    with pytest.raises(CommandError):
+        call_command(
+            "load_demo", "--as", "admin", "--candidates", "10", "--target", "5", "--no-progress"
+        )
+
+
+def test_demo_claims_in_the_real_programmes_proportions(demo):
+    from django.db.models import Count, F, Sum
+
+    from lindungi.benefits.models import Claim, ClaimItem, RejectedClaimRow
+
+    paid = Claim.objects.filter(status="paid")
+    assert paid.count() == 40
+    total = ClaimItem.objects.filter(claim__status="paid").aggregate(total=Sum("paid_amount"))
+    # About Rp846 million (DOMAIN.md §1).
+    assert 800_000_000 <= total["total"] <= 900_000_000
+    kinds = dict(paid.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    assert kinds["jkm_death"] == max(kinds.values())
+    assert paid.filter(consequence="total_disability").exists()
+    assert ClaimItem.objects.filter(item="scholarship", paid_amount__gt=0).exists()
+    # The deliberate problems: an unpaid month, a paid amount off the regulation, a death
+    # after the exit, a person never enrolled, an amount with sen.
+    verdicts = set(Claim.objects.values_list("verdict", flat=True))
+    assert {"covered", "covered_in_grace", "not_covered"} <= verdicts
+    assert ClaimItem.objects.filter(
+        item="partial_disability", paid_amount__gt=F("computed_amount")
+    ).exists()
+    reasons = set(RejectedClaimRow.objects.values_list("reason", flat=True))
+    assert {"not_enrolled", "amount_invalid"} <= reasons
+    assert Claim.objects.filter(source="province_form").count() == 1

@@ -88,14 +88,12 @@ class TestCoverageOverlap:
 
     def test_empty_period_never_clashes(self, programme, second_programme, cohort):
         person = PersonFactory()
-        # Left before coverage began: the period is empty.
+        # Left before coverage began: no period at all.
         _enrollment(
             person,
             programme,
             cohort,
             state=EnrollmentState.ENDED,
-            start_date=D(2025, 10, 1),
-            end_date=D(2025, 9, 20),
             ended_on=D(2025, 9, 20),
             end_reason=ExitReason.DEATH,
         )
@@ -111,3 +109,41 @@ class TestCoverageOverlap:
         # A submitted place carries a requested start but no coverage yet.
         _enrollment(first, second_programme, cohort, state="submitted", start_date=D(2025, 10, 1))
         assert Enrollment.objects.count() == 3
+
+
+@pytest.mark.django_db
+class TestEndNeverBeforeStart:
+    """Issue 19, point 4: a coverage period never ends before it starts (a database check)."""
+
+    def test_the_database_refuses_an_end_before_the_start(self, programme, cohort):
+        place = _active(PersonFactory(), programme, cohort, D(2025, 10, 1), "10000000009")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Enrollment.objects.filter(pk=place.pk).update(
+                state=EnrollmentState.ENDED,
+                end_reason=ExitReason.DEATH,
+                ended_on=D(2025, 9, 1),
+                end_date=D(2025, 9, 1),
+            )
+        place.refresh_from_db()
+        assert (place.state, place.end_date) == (EnrollmentState.ACTIVE, None)
+
+    def test_an_exit_before_coverage_began_leaves_no_period(
+        self, programme, cohort, province_officer
+    ):
+        from lindungi.enrollment.services import record_exit
+
+        place = _active(PersonFactory(), programme, cohort, D(2025, 10, 1), "10000000008")
+        record_exit(
+            user=province_officer,
+            enrollment=place,
+            reason=ExitReason.DEATH,
+            ended_on=D(2025, 9, 1),
+            on=D(2025, 9, 2),
+        )
+        place.refresh_from_db()
+        assert (place.state, place.ended_on, place.start_date, place.end_date) == (
+            EnrollmentState.ENDED,
+            D(2025, 9, 1),
+            None,
+            None,
+        )

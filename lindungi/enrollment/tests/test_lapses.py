@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from lindungi.audit.models import AuditEvent
+from lindungi.contributions.lapses import lapsed_groups
 from lindungi.contributions.models import EnrollmentStanding
 from lindungi.enrollment.choices import EnrollmentState, ExitReason
 from lindungi.enrollment.models import Enrollment, EnrollmentEvent
-from lindungi.enrollment.services import apply_lapses
+from lindungi.enrollment.services import apply_lapses as apply_lapses_given
 from lindungi.registry.tests.factories import PersonFactory
 
 D = datetime.date
@@ -40,6 +41,13 @@ def _standing(enrollment, standing, unpaid_since, months=3, assessed_on=AS_OF):
         unpaid_months=months,
         unpaid_since=unpaid_since,
         assessed_on=assessed_on,
+    )
+
+
+def apply_lapses(*, programme, as_of, user):
+    """What contributions.lapses.run_lapses passes down after its assessment."""
+    return apply_lapses_given(
+        programme=programme, as_of=as_of, user=user, lapsed=lapsed_groups(programme, as_of)
     )
 
 
@@ -81,8 +89,10 @@ class TestApplyLapses:
         lapsed = (EnrollmentState.ENDED, ExitReason.LAPSED)
         assert _end(places["october"]) == (*lapsed, D(2025, 9, 30), D(2025, 9, 30))
         assert _end(places["september"]) == (*lapsed, D(2025, 8, 31), D(2025, 8, 31))
-        # Began after the last paid day: an empty coverage period, nothing paid for.
-        assert _end(places["fresh"]) == (*lapsed, D(2025, 9, 30), D(2025, 9, 30))
+        # Began after the last paid day: nothing was paid for, so no coverage period at all
+        # (never an end before the start: issue 19, point 4).
+        assert _end(places["fresh"]) == (*lapsed, D(2025, 9, 30), None)
+        assert places["fresh"].start_date is None
         for name in ("at_risk", "later", "untouched"):
             assert _end(places[name]) == (EnrollmentState.ACTIVE, "", None, None)
         events = EnrollmentEvent.objects.filter(to_state=EnrollmentState.ENDED).order_by(

@@ -1,4 +1,6 @@
 import pytest
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -203,10 +205,57 @@ def test_job_list_query_count_does_not_grow_with_jobs(
     client, jobs, province_officer, django_assert_num_queries
 ):
     client.force_login(province_officer)
-    # session, user, count, the page of jobs with their creators and regencies
-    with django_assert_num_queries(4):
+    # session, user, count, the page of jobs with their creators and regencies, the worker
+    # heartbeats and the queue's figures
+    with django_assert_num_queries(6):
         client.get(reverse("jobs:list"))
     for number in range(5):
         Job.objects.create(kind="jobs_test.count", label=f"x{number}", created_by=province_officer)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         assert len(client.get(reverse("jobs:list")).context["page"]) == 8
+
+
+def test_every_kind_of_job_reads_its_result_as_sentences():
+    """A finished job shows sentences and figures, not raw keys and JSON: every registered
+    kind brings its own result template."""
+    import django.apps  # noqa: F401  (handlers register when their apps load)
+
+    from lindungi.jobs.registry import registered_kinds
+    from lindungi.jobs.views import result_template_name
+
+    missing = []
+    for kind in registered_kinds():
+        if kind.startswith("jobs_test."):
+            continue  # the kinds these tests register
+        try:
+            get_template(result_template_name(kind))
+        except TemplateDoesNotExist:
+            missing.append(kind)
+    assert missing == []
+
+
+def test_a_selection_result_reads_as_a_sentence_with_labelled_reasons(client, province_officer):
+    job = Job.objects.create(
+        kind="programs.selection", label="Seleksi", created_by=province_officer
+    )
+    job = _finish(
+        job,
+        status=JobStatus.SUCCEEDED,
+        result={
+            "run_id": 3,
+            "candidates": 1500,
+            "eligible": 1200,
+            "selected": 1000,
+            "waitlisted": 200,
+            "target": 1000,
+            "ineligible_by_reason": {"desil_above_limit": 250, "deceased": 50, "wage_earner": 0},
+            "dry_run": False,
+            "result_url": "/programs/1/",
+        },
+    )
+    client.force_login(province_officer)
+    body = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Dari 1.500 calon, 1.200 memenuhi syarat." in body
+    assert "Meninggal" in body and "desil_above_limit" not in body
+    assert "<code>" not in body
+    assert 'href="/programs/1/"' in body

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from lindungi.core.errors import InvalidInput
 from lindungi.core.tests.fuzzing import FUZZ, csv_file, fingerprint
-from lindungi.programs.services import import_active_participants
+from lindungi.programs.active_list import import_active_participants
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,10 @@ def test_active_participant_import_never_crashes_and_accounts_for_every_row(
 ):
     before = fingerprint()
     try:
-        counts = import_active_participants(
+        result = import_active_participants(
             user=province_officer, file_name="aktif.csv", content=content
         )
     except InvalidInput:
         assert fingerprint() == before
         return
-    assert counts["read"] == counts["accepted"] + counts["duplicates"] + counts["rejected"]
+    assert result.rows_read == result.rows_accepted + result.rows_repeated + result.rows_rejected

@@ -5,11 +5,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from lindungi.audit.models import AuditEvent
+from lindungi.core.intake import upload_path
 from lindungi.jobs.models import Job
 from lindungi.jobs.services import execute_job
 from lindungi.registry.importing import import_candidates
 from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
-from lindungi.registry.tests.helpers import candidate, write_csv
+from lindungi.registry.tests.helpers import candidate, importer, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def imported(tmp_path):
         candidate(4, NAMA="=1+1"),
     ]
     path = write_csv(tmp_path / "calon.csv", rows)
-    return import_candidates(file=path, file_name="calon.csv")
+    return import_candidates(file=path, file_name="calon.csv", user=importer())
 
 
 def test_people_list_is_scoped_to_the_officers_regency(
@@ -119,7 +120,10 @@ def test_upload_starts_a_job_limited_to_the_officers_regency(client, regency_off
     assert response["Location"] == reverse("jobs:detail", args=[job.pk])
     assert job.params["regency"] == "53.05"
     assert Person.objects.count() == 0  # nothing until the worker runs it
+    stored = upload_path(job.params["path"])
+    assert stored.is_file()
     execute_job(job_id=job.pk)
+    assert not stored.exists()  # the retention rule: the upload lives as long as its job
     job.refresh_from_db()
     assert job.status == "succeeded"
     result = CandidateImport.objects.get()
@@ -151,6 +155,18 @@ def test_auditor_cannot_upload_or_review(client, imported, auditor):
     assert client.post(url, {"status": "confirmed"}).status_code == 403
     pair.refresh_from_db()
     assert pair.status == "open"
+
+
+def test_page_writes_keep_the_request_id_of_the_audit_middleware(
+    client, imported, province_officer
+):
+    pair = DuplicateCandidate.objects.get()
+    client.force_login(province_officer)
+    url = reverse("registry:review_duplicate", args=[pair.pk])
+    response = client.post(url, {"status": "confirmed"}, headers={"X-Request-ID": "req-7f3a"})
+    assert response["X-Request-ID"] == "req-7f3a"
+    event = AuditEvent.objects.get(action="registry.review_duplicate")
+    assert (event.source, event.source_reference) == ("request", "req-7f3a")
 
 
 def test_review_duplicate_is_audited_and_only_once(client, imported, province_officer):

@@ -25,8 +25,17 @@ await build({
   logLevel: "warning",
 });
 
+// The favicon is served as it is.
+cpSync(join(here, "src", "favicon.svg"), join(dist, "favicon.svg"));
+
 // Leaflet's default marker icon and shadow are looked up at run time next to the CSS images,
 // so they must be copied even though no stylesheet references them.
 cpSync(join(root, "node_modules", "leaflet", "dist", "images"), join(dist, "images"), {
   recursive: true,
 });
+
+// The API reference page (api/docs) renders the OpenAPI document with Swagger UI, from npm.
+mkdirSync(join(dist, "swagger-ui"), { recursive: true });
+for (const file of ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"]) {
+  cpSync(join(root, "node_modules", "swagger-ui-dist", file), join(dist, "swagger-ui", file));
+}

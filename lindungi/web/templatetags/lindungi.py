@@ -90,3 +90,30 @@ def nik_for(nik: str, full: bool) -> str:
     from lindungi.core.permissions import mask_nik
 
     return nik if full else mask_nik(nik or "")
+
+
+@register.filter
+def may(user, action: str) -> bool:
+    """`{% if user|may:"record_payment" %}`: show a link or button only to who may use it."""
+    from lindungi.core.permissions import Action, can
+
+    return can(user, Action(action))
+
+
+@register.filter
+def labelled(counts, choices_path: str) -> list[tuple[str, object]]:
+    """`{{ result.reasons|labelled:"lindungi.enrollment.choices.ExitRejectReason" }}`: the
+    counts of a job result keyed by reason code, as (label, count) in the user's language.
+
+    Keys may be a choice's value or its lower-case name; unknown keys are shown as they are.
+    """
+    from django.utils.module_loading import import_string
+
+    if not counts:
+        return []
+    choices = import_string(choices_path)
+    labels = {}
+    for member in choices:
+        labels[str(member.value)] = member.label
+        labels[member.name.lower()] = member.label
+    return [(labels.get(str(key), key), count) for key, count in counts.items() if count]

@@ -1,49 +1,72 @@
-"""lindungi import_statement FILE: compare the insurer's monthly statement with coverage."""
+"""lindungi import_statement FILE --as USER: reconcile the insurer's monthly statement."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from lindungi.audit.context import audit_context
-from lindungi.contributions.management.commands._common import find_programme, find_user
+from lindungi.audit.commands import WritingCommand
+from lindungi.contributions.management.commands._common import find_programme
+from lindungi.contributions.models import Payer
 from lindungi.contributions.reconciliation import import_statement, read_statement, summarise
 from lindungi.core.dates import Month
 from lindungi.core.errors import LindungiError
+from lindungi.core.progress import TerminalProgress
 
 
-class Command(BaseCommand):
-    help = "Import the insurer's statement (CSV: KPJ or NIK, amount[, periode]) and reconcile."
+class Command(WritingCommand):
+    help = (
+        "Import the insurer's statement (CSV or XLSX: KPJ or NIK, amount[, periode]) and "
+        "reconcile it."
+    )
 
-    def add_arguments(self, parser):
+    def add_command_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--programme", help="id or exact name (default: the active one)")
         parser.add_argument("--month", help="YYYY-MM (default: the file's periode column)")
-        parser.add_argument("--user", default="admin")
+        parser.add_argument("--payer", help="payer id or exact name (default: every payer)")
 
-    def handle(self, *args, file, programme, month, user, **options):
+    def act(self, *args, file, programme, month, payer, user, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no file {file}")
-        actor = find_user(user)
         try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                rows, file_month = read_statement(handle)
-            text = month or file_month
-            if not text:
+            statement_month = Month.parse(month) if month else None
+            with path.open("rb") as handle:
+                statement_file = read_statement(handle, month=statement_month)
+            statement_month = statement_month or statement_file.named_month
+            if statement_month is None:
                 raise CommandError("the file names no month; pass --month YYYY-MM")
-            with audit_context(source="command", reference="import_statement", user_id=actor.pk):
-                statement = import_statement(
-                    programme=find_programme(programme),
-                    month=Month.parse(text),
-                    rows=rows,
-                    file_name=path.name,
-                    user=actor,
-                )
+            statement = import_statement(
+                programme=find_programme(programme),
+                month=statement_month,
+                statement_file=statement_file,
+                file_name=path.name,
+                payer=_find_payer(payer),
+                user=user,
+                progress=TerminalProgress(),
+            )
         except (LindungiError, ValueError) as error:
             raise CommandError(getattr(error, "message", str(error))) from None
         self.stdout.write(
-            f"statement {statement.pk}: {statement.rows_read} rows, insurer total "
-            f"{statement.insurer_total}, expected {statement.expected_total}"
+            f"statement {statement.pk} (version {statement.version}"
+            + (f", supersedes {statement.supersedes_id}" if statement.supersedes_id else "")
+            + f"): {statement.rows_read} rows read, {statement.rows_rejected} rejected,"
+            f" insurer total {statement.insurer_total}, expected {statement.expected_total}"
         )
-        for category, figures in sorted(summarise(statement).items()):
+        summary = summarise(statement)
+        rejected = summary.pop("rejected")
+        for category, figures in sorted(summary.items()):
             self.stdout.write(f"  {category}: {figures['count']}")
+        for code, count in sorted(rejected.items()):
+            self.stdout.write(f"  rejected, {code}: {count}")
+
+
+def _find_payer(text: str | None) -> Payer | None:
+    if text is None:
+        return None
+    found = Payer.objects.filter(pk=int(text) if text.isdigit() else None) | Payer.objects.filter(
+        name=text
+    )
+    if found.count() != 1:
+        raise CommandError(f"no payer {text!r}")
+    return found.get()

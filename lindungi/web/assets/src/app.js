@@ -3,7 +3,7 @@ import htmx from "htmx.org";
 import Chart from "chart.js/auto";
 import L from "leaflet";
 
-import { setupPages } from "./pages.js";
+import { setupCharts, setupForms, setupMaps } from "./visuals.js";
 
 window.htmx = htmx;
 window.Chart = Chart;
@@ -56,12 +56,14 @@ export function refreshProgressBars(scope = document) {
   });
 }
 
-window.Lindungi = { refreshProgressBars };
+window.Lindungi = { refreshProgressBars, setupCharts, setupMaps };
 
 document.addEventListener("DOMContentLoaded", () => {
   setupNavigation();
   setupRequestIndicator();
   refreshProgressBars();
-  setupPages();
+  setupForms();
+  setupMaps();
+  setupCharts();
   document.body.addEventListener("htmx:afterSwap", (event) => refreshProgressBars(event.target));
 });

@@ -1,0 +1,118 @@
+"""Query parameters of the API's lists: each endpoint names the ones it takes and their type.
+
+A parameter the endpoint does not take, or a value of the wrong type, is refused with 400 and
+a stable code (never ignored, never a 500 from the database). People are searched through
+`registry.search`, the one people search of pages, exports and APIs.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.request import Request
+
+from lindungi.api.errors import BadParameter
+
+# Parameters of paging and content negotiation, accepted by every list.
+PAGING = frozenset({"limit", "offset", "cursor", "format"})
+
+
+@dataclass(frozen=True)
+class Param:
+    lookup: str  # ORM lookup the value filters on
+    parse: Callable[[str], object]  # raises ValueError(code, message)
+    description: str
+    kind: type = str
+    enum: tuple[str, ...] | None = None
+    pattern: str | None = None
+
+
+def _identifier(text: str) -> int:
+    if not re.fullmatch(r"\d{1,9}", text) or int(text) < 1:
+        raise ValueError("bad_id", "Give an id: a positive whole number.")
+    return int(text)
+
+
+def _pattern(regex: str, example: str) -> Callable[[str], str]:
+    compiled = re.compile(regex)
+
+    def parse(text: str) -> str:
+        if not compiled.fullmatch(text):
+            raise ValueError("bad_format", f"Give a value like {example}.")
+        return text
+
+    return parse
+
+
+def _choice(values: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in values:
+            raise ValueError("unknown_value", "Choose one of: " + ", ".join(values) + ".")
+        return text
+
+    return parse
+
+
+def identifier(lookup: str, description: str) -> Param:
+    return Param(lookup, _identifier, description, kind=int)
+
+
+def choice(lookup: str, values, description: str) -> Param:
+    values = tuple(str(value) for value in values)
+    return Param(lookup, _choice(values), description, enum=values)
+
+
+REGENCY_PATTERN = r"\d{2}\.\d{2}"
+NIK_PATTERN = r"\d{16}"
+MONTH_PATTERN = r"\d{4}-(0[1-9]|1[0-2])-01"
+
+
+def regency(lookup: str = "regency_id") -> Param:
+    return Param(lookup, _pattern(REGENCY_PATTERN, "53.05"), "Regency code, e.g. 53.05",
+                 pattern=REGENCY_PATTERN)  # fmt: skip
+
+
+def nik(lookup: str = "nik") -> Param:
+    return Param(lookup, _pattern(NIK_PATTERN, "16 digits"), "NIK (16 digits)",
+                 pattern=NIK_PATTERN)  # fmt: skip
+
+
+def month(lookup: str) -> Param:
+    return Param(lookup, _pattern(MONTH_PATTERN, "2025-03-01"), "First day of a month",
+                 pattern=MONTH_PATTERN)  # fmt: skip
+
+
+def refuse_unknown(request: Request, known) -> None:
+    for name in request.query_params:
+        if name not in known and name not in PAGING:
+            raise BadParameter(name, "unknown_parameter", "This list takes no such parameter.")
+
+
+def apply(queryset, request: Request, spec: dict[str, Param]):
+    """`queryset` filtered by the parameters of `spec` the request gives; 400 on a bad one."""
+    refuse_unknown(request, spec)
+    for name, param in spec.items():
+        text = request.query_params.get(name)
+        if text is None or text == "":
+            continue
+        try:
+            value = param.parse(text)
+        except ValueError as error:
+            code, message = error.args
+            raise BadParameter(name, code, message) from None
+        queryset = queryset.filter(**{param.lookup: value})
+    return queryset
+
+
+def openapi_parameters(spec: dict[str, Param]) -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter(
+            name,
+            param.kind,
+            description=param.description,
+            enum=param.enum,
+            pattern=param.pattern,
+        )
+        for name, param in spec.items()
+    ]

@@ -1,0 +1,124 @@
+"""Issue 16.2: subscribe/unsubscribe and notify callbacks on join, enrollment and exit,
+delivered by a job with retries and a delivery log. Messages validated against the YAML."""
+
+import datetime
+
+import pytest
+
+from lindungi.api.choices import DeliveryStatus
+from lindungi.api.dci import notify, tasks
+from lindungi.api.models import DciTransaction, NotifyDelivery, Subscription
+from lindungi.api.tests.dci_schema import callback_errors
+from lindungi.api.tests.test_dci import NOW, envelope, post
+from lindungi.registry.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def subscribe(token, base, captured, *, event="REGISTER", query=None):
+    message = {
+        "transaction_id": "sub-1",
+        "subscribe_request": [
+            {
+                "reference_id": "s-1",
+                "timestamp": NOW,
+                "subscribe_criteria": {
+                    "reg_event_type": event,
+                    "filter_type": "expression",
+                    "filter": query or {"expression": {"query": {"desil": {"$lte": 2}}}},
+                    "notify_record_type": "person",
+                },
+            }
+        ],
+    }
+    body = envelope("subscribe", message, sender_uri=base, total_count=1)
+    with captured(execute=True):
+        _status, ack = post(token, "/registry/subscribe", body)
+    assert ack["message"]["ack_status"] == "ACK"
+    tasks.answer(DciTransaction.objects.order_by("-pk").first().pk)
+
+
+def test_subscribers_are_told_who_joined_within_their_scope(
+    alor_token,
+    receiver,
+    django_capture_on_commit_callbacks,
+):
+    base, received = receiver
+    PersonFactory(desil=1)  # before the subscription: not news
+    notify.dispatch()
+    subscribe(alor_token, base, django_capture_on_commit_callbacks)
+    path, on_subscribe = received[-1]
+    assert path == "/spmis/registry/on-subscribe"
+    assert callback_errors("/registry/on-subscribe", on_subscribe) == []
+    code = on_subscribe["message"]["subscribe_response"][0]["subscriptions"][0]["code"]
+    assert Subscription.objects.get().code == code
+
+    joined = [PersonFactory(desil=1 + index % 3) for index in range(6)]
+    PersonFactory(village_code="53.03.01.2005", desil=1)  # another regency
+    result = tasks.run_notifications()
+    expected = sorted(p.nik for p in joined if p.desil <= 2)
+    assert result["written"] == len(expected) == result["delivered"]
+    notified = [body for path, body in received if path == "/spmis/registry/notify"]
+    for body in notified:
+        assert callback_errors("/registry/notify", body) == []
+    niks = sorted(
+        body["message"]["notify_event"][0]["data"]["reg_records"]["identifier"][0][
+            "identifier_value"
+        ]
+        for body in notified
+    )
+    assert niks == expected
+    # Nothing new: nothing sent again.
+    assert tasks.run_notifications()["written"] == 0
+
+    message = {"transaction_id": "u-1", "timestamp": NOW, "subscription_codes": [code]}
+    body = envelope("unsubscribe", message, sender_uri=base, total_count=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(alor_token, "/registry/unsubscribe", body)
+    tasks.answer(DciTransaction.objects.order_by("-pk").first().pk)
+    path, on_unsubscribe = received[-1]
+    assert path == "/spmis/registry/on-unsubscribe"
+    assert callback_errors("/registry/on-unsubscribe", on_unsubscribe) == []
+    assert on_unsubscribe["message"]["subscription_status"] == [
+        {"code": code, "status": "unsubscribe"}
+    ]
+    PersonFactory(desil=1)
+    assert tasks.run_notifications()["written"] == 0
+
+
+def test_a_failing_subscriber_is_retried_then_given_up(
+    province_token,
+    receiver,
+    django_capture_on_commit_callbacks,
+):
+    base, _received = receiver
+    subscribe(province_token, base, django_capture_on_commit_callbacks)
+    Subscription.objects.update(notify_uri="http://127.0.0.1:9/gone")
+    PersonFactory(desil=1)
+    assert tasks.run_notifications()["retry"] == 1
+    delivery = NotifyDelivery.objects.get()
+    assert delivery.attempts == 1 and delivery.status == DeliveryStatus.PENDING
+    for _ in range(notify.MAX_ATTEMPTS):
+        NotifyDelivery.objects.update(
+            next_attempt_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+        )
+        notify.deliver_due()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == notify.MAX_ATTEMPTS and delivery.last_error
+
+
+def test_bad_subscriptions_are_rejected_with_the_standard_reason(
+    province_token,
+    receiver,
+    django_capture_on_commit_callbacks,
+):
+    base, received = receiver
+    subscribe(province_token, base, django_capture_on_commit_callbacks, event="LiveBirth")
+    answer = received[-1][1]["message"]["subscribe_response"][0]
+    assert answer["status_reason_code"] == "rjct.notify_types.invalid"
+    subscribe(province_token, base, django_capture_on_commit_callbacks,
+              query={"expression": {"query": {"colour": "red"}}})  # fmt: skip
+    answer = received[-1][1]["message"]["subscribe_response"][0]
+    assert answer["status_reason_code"] == "rjct.notify_details.invalid"
+    assert Subscription.objects.count() == 0

@@ -1,0 +1,134 @@
+"""A second process for the fault tests (test_faults.py): run as
+
+    python lindungi/contributions/tests/fault_process.py MODE
+
+against DATABASE_URL (an SQLite file copied from the test database). Modes:
+- setup: a programme with 30 covered people and a user; queue a statement import job;
+- hang-in-write: run the worker; the import stops inside its write transaction (prints INSIDE)
+  and waits to be killed;
+- hang-in-read: run the worker; the import stops while reading the file (prints READING);
+- login: POST /login/ with a 2 s busy timeout, print the status code;
+- sweep: mark abandoned jobs failed, print what the database holds as JSON.
+"""
+
+import datetime
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+
+import django
+
+django.setup()
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+
+def setup() -> None:
+    from lindungi.accounts.models import User
+    from lindungi.contributions.reconciliation import start_statement_import
+    from lindungi.contributions.tests.conftest import enroll
+    from lindungi.core.dates import Month
+    from lindungi.programs.choices import FundingSource, PayerType
+    from lindungi.programs.models import Cohort, Programme
+
+    programme = Programme.objects.create(
+        name="Fault",
+        province_id="53",
+        year=2025,
+        coverage_start=datetime.date(2025, 7, 18),
+        coverage_end=datetime.date(2025, 12, 31),
+        target_headcount=30,
+    )
+    cohort = Cohort.objects.create(
+        programme=programme,
+        name="APBD",
+        payer_type=PayerType.PROVINCE,
+        payer_name="Pemprov NTT",
+        funding_source=FundingSource.APBD,
+        headcount=30,
+    )
+    kpjs = [enroll(cohort).kpj for _ in range(30)]
+    user = User(username="officer", role="province_officer")
+    user.set_password("test-password-123")
+    user.save()
+    content = "KPJ,Iuran\n" + "".join(f"{kpj},16800\n" for kpj in kpjs)
+    job = start_statement_import(
+        user=user,
+        uploaded_file=SimpleUploadedFile("agustus.csv", content.encode()),
+        programme=programme,
+        month=Month(2025, 8),
+    )
+    print(json.dumps({"job": job.pk}), flush=True)
+
+
+def hang(marker: str, target: str) -> None:
+    import lindungi.contributions.jobs as jobs
+    import lindungi.contributions.reconciliation as reconciliation
+
+    module = reconciliation if target == "_write_lines" else jobs
+    original = getattr(module, target)
+
+    def stop_here(*args, **kwargs):
+        result = original(*args, **kwargs)
+        print(marker, flush=True)
+        time.sleep(600)
+        return result
+
+    setattr(module, target, stop_here)
+    call_command(
+        "db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0", verbosity=0
+    )
+
+
+def login() -> None:
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's host name is allowed
+    connection.settings_dict["OPTIONS"]["timeout"] = 2
+    response = Client(raise_request_exception=False).post(
+        "/login/", {"username": "officer", "password": "test-password-123"}
+    )
+    print(json.dumps({"status": response.status_code}), flush=True)
+
+
+def sweep() -> None:
+    from lindungi.contributions.models import StatementImport, StatementLine
+    from lindungi.jobs.models import Job
+    from lindungi.jobs.worker import fail_abandoned_jobs
+
+    failed = fail_abandoned_jobs()
+    print(
+        json.dumps(
+            {
+                "failed": failed,
+                "jobs": list(Job.objects.values_list("status", "error_message")),
+                "statements": StatementImport.objects.count(),
+                "lines": StatementLine.objects.count(),
+            }
+        ),
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1]
+    if mode == "setup":
+        setup()
+    elif mode == "hang-in-write":
+        hang("INSIDE", "_write_lines")
+    elif mode == "hang-in-read":
+        hang("READING", "read_statement")
+    elif mode == "login":
+        login()
+    elif mode == "sweep":
+        sweep()
+    else:
+        raise SystemExit(f"unknown mode {mode}")

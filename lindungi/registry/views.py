@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindungi.audit.services import record_export
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require
 from lindungi.registry import exports, search, selectors, services
@@ -51,7 +52,13 @@ def people(request):
     return render(
         request,
         "registry/people.html",
-        {"form": form, "page": page, "query": query.urlencode(), "invalid": wanted is None},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "invalid": wanted is None,
+            "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
+        },
     )
 
 
@@ -62,11 +69,14 @@ def person(request, pk: int):
         found = selectors.get_person(user=request.user, pk=pk)
     except Person.DoesNotExist:
         raise Http404 from None
+    services.record_person_viewed(user=request.user, person=found)
     return render(
         request,
         "registry/person.html",
         {
             "person": found,
+            "show_contact": can(request.user, Action.VIEW_CONTACT_DETAILS),
+            "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
             "versions": selectors.list_person_versions(person=found),
             "duplicates": selectors.person_duplicates(person=found),
             # The file that brought the person in may be another regency's import.
@@ -122,6 +132,10 @@ def import_detail(request, pk: int):
 def import_rejects(request, pk: int, kind: str):
     candidate_import = _import_or_404(request, pk)
     name = f"ditolak-{candidate_import.pk}"
+    if kind in ("csv", "xlsx"):
+        record_export(
+            user=request.user, kind="registry_rejects", target=candidate_import, file_format=kind
+        )
     if kind == "csv":
         response = StreamingHttpResponse(
             exports.rejects_csv(candidate_import), content_type="text/csv; charset=utf-8"

@@ -9,9 +9,10 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from lindungi.audit.commands import find_acting_user
 from lindungi.audit.context import audit_context
 from lindungi.contributions.lapses import run_daily_lapses
-from lindungi.contributions.management.commands._common import find_programme, find_user
+from lindungi.contributions.management.commands._common import find_programme
 from lindungi.core.errors import LindungiError
 from lindungi.core.progress import TerminalProgress
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             day = date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError:
             raise CommandError(f"not a date: {as_of!r}") from None
-        actor = find_user(username)
+        actor = find_acting_user(username)
         programmes = None if programme is None else [find_programme(programme)]
         try:
             with audit_context(source="command", reference="apply_lapses", user_id=actor.pk):

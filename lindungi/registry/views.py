@@ -20,6 +20,7 @@ from lindungi.registry import exports, search, selectors, services
 from lindungi.registry.forms import PEOPLE_PAGE_FILTERS, PeopleFilterForm, ReviewForm, UploadForm
 from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
 from lindungi.registry.reading import HEADER_ALIASES
+from lindungi.web.hooks import person_panels
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -79,6 +80,8 @@ def person(request, pk: int):
             "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
             "versions": selectors.list_person_versions(person=found),
             "duplicates": selectors.person_duplicates(person=found),
+            # Decisions, coverage, contributions, claims and audit, from the apps above.
+            "panels": person_panels(request, found),
             # The file that brought the person in may be another regency's import.
             "source_import_visible": found.source_import_id is not None
             and selectors.list_imports(user=request.user)

@@ -58,3 +58,11 @@ class RejectReason(models.TextChoices):
     DUPLICATE_CONFLICT = "duplicate_conflict", _("Same NIK with different identity in the file")
     DUPLICATE_IN_FILE = "duplicate_in_file", _("Same NIK repeated with other details")
     REGISTRY_CONFLICT = "registry_conflict", _("NIK registered with a different identity")
+
+
+class DeathSource(models.TextChoices):
+    """Where a recorded death came from. Stable codes: stored with the person."""
+
+    EXIT = "exit", _("Exit recorded by the programme")
+    CLAIM = "claim", _("JKM death benefit claim")
+    CIVIL_REGISTRY = "civil_registry", _("Civil registry death list")

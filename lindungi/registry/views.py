@@ -67,6 +67,8 @@ def person(request, pk: int):
             "person": found,
             "versions": selectors.list_person_versions(person=found),
             "duplicates": selectors.person_duplicates(person=found),
+            "district_unknown": not selectors.nik_district_known(found.nik),
+            "household": selectors.household(user=request.user, person=found)[:50],
         },
     )
 

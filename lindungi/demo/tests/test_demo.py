@@ -14,7 +14,7 @@ SMALL = DemoScale(candidates=1_500, target=1_000, seed=7)
 
 
 @pytest.fixture
-def demo(province_admin, settings, tmp_path):
+def demo(province_admin, province_officer, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     return load_demo(user=province_admin, scale=SMALL)
 
@@ -33,7 +33,11 @@ def test_demo_builds_the_2025_story(demo):
     assert figures["accepted"] + figures["rejected"] <= figures["read"]
     assert figures["selected"] == 1_000
     programme = Programme.objects.get(name=PROGRAMME_2025)
-    assert programme.runs.get().status == RunStatus.APPROVED
+    run = programme.runs.get()
+    assert run.status == RunStatus.APPROVED
+    # Maker-checker: prepared by one person, approved by another.
+    assert run.created_by.role == "province_officer"
+    assert run.approved_by_id != run.created_by_id
     states = set(Enrollment.objects.filter(programme=programme).values_list("state", flat=True))
     assert {EnrollmentState.ACTIVE, EnrollmentState.ENDED} <= states
     invoices = Invoice.objects.filter(programme=programme)
@@ -43,6 +47,9 @@ def test_demo_builds_the_2025_story(demo):
     # paid July only, lapsed on 16 December, and December took its unpaid months back.
     assert figures["billed"] == figures["paid"] == sum(invoice.total for invoice in invoices)
     assert figures["late_payments"] == 2
+    # Places refused by the insurer and places freed by exits before the cut-off are refilled.
+    assert figures["refilled_refusals"] > 0
+    assert figures["exit_replacements"] > 0
     lapsing = programme.cohorts.get(payer_regency_id=LAPSING_REGENCY)
     assert figures["lapsed"] == lapsing.headcount == 10
     ended = Enrollment.objects.filter(programme=programme, cohort=lapsing)
@@ -75,3 +82,19 @@ def test_demo_twice_changes_nothing(demo, province_admin):
 def test_load_demo_needs_the_demo_administrator():
     with pytest.raises(CommandError):
         call_command("load_demo", "--candidates", "10", "--target", "5", "--no-progress")
+
+
+def test_the_demo_passes_every_integrity_check(demo, province_admin):
+    """Issue 19: deceased, duplicates, households and self-approvals are all zero."""
+    from lindungi.registry.models import DuplicateCandidate, Person
+    from lindungi.reports.integrity import checks
+
+    assert {check.key: check.count for check in checks(province_admin)} == {
+        "deceased": 0,
+        "duplicates": 0,
+        "households": 0,
+        "self_approved": 0,
+    }
+    # The deaths among the demo's exits reached the registry.
+    assert Person.objects.filter(died_on__isnull=False, death_source="exit").exists()
+    assert DuplicateCandidate.objects.exists()

@@ -40,7 +40,7 @@ regions: migrate
 
 demo: regions
 	$(LINDUNGI) create_demo_users
-	$(LINDUNGI) load_demo
+	$(LINDUNGI) load_demo --as admin
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
 browser-deps:

@@ -121,12 +121,15 @@ def main() -> None:
         )
         load_enrollments(programme.pk, cohort.pk)
 
+    from lindungi.accounts.testing import acting_officer
+
+    user = acting_officer()
     with measure() as billing:
-        result = bill_month(programme=programme, month=Month(2025, 7))
+        result = bill_month(user=user, programme=programme, month=Month(2025, 7))
     invoice = result.created[0]
     # The next month also looks back at July for adjustments (none here: nobody left).
     with measure() as second:
-        august = bill_month(programme=programme, month=Month(2025, 8)).created[0]
+        august = bill_month(user=user, programme=programme, month=Month(2025, 8)).created[0]
 
     # The baseline writes into a throwaway invoice for another month, then is rolled back.
     with measure() as baseline:

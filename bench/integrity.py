@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import measure, parse_args, print_table, settle, setup_django
 from bench.selection import load_people
 
-NO_PAIRS = "SELECT NULL AS person_id, NULL AS level WHERE 1 = 0"
+NO_PAIRS = "SELECT CAST(NULL AS bigint) AS person_id, CAST(NULL AS integer) AS level WHERE 1 = 0"
 
 
 def add_pairs() -> int:

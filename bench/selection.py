@@ -90,9 +90,9 @@ def load_people(rows: int) -> None:
         # 2% are already active at the insurer, a tenth of them as wage earners.
         cursor.execute(
             "INSERT INTO programs_activeinsurerparticipant (nik, kpj, is_wage_earner,"
-            " source_file, imported_at) SELECT nik, '', (id %% 500 = 0), 'bench',"
-            " created_at FROM registry_person WHERE id %% 50 = 0",
-            [],
+            " source_file, imported_at, is_current) SELECT nik, '', (id %% 500 = 0), 'bench',"
+            " created_at, %s FROM registry_person WHERE id %% 50 = 0",
+            [True],
         )
         cursor.execute("ANALYZE")
 

@@ -1,8 +1,10 @@
 """Lindungi settings: one module, every deployment-specific value read from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +18,35 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key" if DEBUG else None)
-if not DEBUG and SECRET_KEY.startswith("insecure"):
-    raise ImproperlyConfigured("SECRET_KEY must be a real secret when DEBUG is false.")
+# Django's own deploy check asks for 50 characters of which at least 5 differ (issue 12.6).
+MINIMUM_SECRET_KEY_LENGTH = 50
+if not DEBUG and (
+    SECRET_KEY.startswith(("insecure", "change-me", "django-insecure"))
+    or len(SECRET_KEY) < MINIMUM_SECRET_KEY_LENGTH
+    or len(set(SECRET_KEY)) < 5
+):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be a real secret of at least {MINIMUM_SECRET_KEY_LENGTH} characters "
+        "when DEBUG is false, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
+# The key of the audit trail's hash chain and checkpoints: kept outside the database (issue
+# 12.7), from AUDIT_CHAIN_KEY or the file AUDIT_CHAIN_KEY_FILE names. Changing it makes every
+# earlier row fail verification, so it is set once per installation and kept with the backups.
+_audit_key_file = env_str("AUDIT_CHAIN_KEY_FILE", "-")
+AUDIT_CHAIN_KEY = (
+    Path(_audit_key_file).read_text(encoding="utf-8").strip()
+    if _audit_key_file != "-"
+    else env_str("AUDIT_CHAIN_KEY", "insecure-development-audit-key" if DEBUG else None)
+)
+MINIMUM_AUDIT_KEY_LENGTH = 32
+if not DEBUG and (
+    AUDIT_CHAIN_KEY.startswith(("insecure", "change-me"))
+    or len(AUDIT_CHAIN_KEY) < MINIMUM_AUDIT_KEY_LENGTH
+):
+    raise ImproperlyConfigured(
+        f"AUDIT_CHAIN_KEY must be a random secret of at least {MINIMUM_AUDIT_KEY_LENGTH} "
+        "characters when DEBUG is false (or name a file holding it in AUDIT_CHAIN_KEY_FILE)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -34,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "lindungi.core",
     "lindungi.regions",
     "lindungi.accounts",
@@ -44,6 +74,8 @@ INSTALLED_APPS = [
     "lindungi.programs",
     "lindungi.enrollment",
     "lindungi.contributions",
+    "lindungi.benefits",
+    "lindungi.awards",
     "lindungi.reports",
     "lindungi.api",
     "lindungi.demo",
@@ -51,16 +83,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lindungi.web.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lindungi.accounts.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lindungi.audit.middleware.AuditContextMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login (page or API) into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -144,9 +180,60 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 first (argon2-cffi): new and re-saved passwords use it; older hashes still verify
+# and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes throttles logins (pages and API basic auth alike): after AXES_FAILURE_LIMIT
+# failures an account is locked wherever the attempts come from, and an address is locked
+# whichever accounts it tries, for LOGIN_LOCKOUT_MINUTES. A successful login resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# Sessions end after SESSION_IDLE_MINUTES without a request (accounts.middleware renews an
+# active one at most once a minute) and when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+
+# --- Transport security: secure by default whenever DEBUG is false (issue 12.6) -------------
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", not DEBUG)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Every page script and stylesheet is a file of ours (lindungi/web/assets): no inline script,
+# no CDN. Styles allow inline attributes for the SVG bars and Leaflet's positioned tiles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -188,6 +275,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Lindungi -------------------------------------------------------------------------------
+# Signed checkpoints of the audit chain's head (`lindungi audit_checkpoint`, run on a schedule)
+# are appended here and logged; `lindungi verify_audit` compares the chain with them. Keep the
+# file where the database's administrators cannot rewrite it (another host, a log collector).
+AUDIT_CHECKPOINT_FILE = Path(
+    env_str("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit" / "checkpoints.jsonl"))
+)
 # The region this installation serves: residents outside it are rejected on import.
 LINDUNGI_SERVED_REGION = env_str("LINDUNGI_SERVED_REGION", "53")
 LINDUNGI_DEMO_PASSWORD = env_str("LINDUNGI_DEMO_PASSWORD", "lindungi-demo-2025")
@@ -198,3 +291,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+# Paritrana Award evidence (PDF, PNG, JPEG): the largest file a participant may upload.
+LINDUNGI_AWARD_EVIDENCE_MAX_BYTES = env_int("LINDUNGI_AWARD_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)

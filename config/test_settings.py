@@ -9,3 +9,10 @@ from config.settings import *  # noqa: F403
 
 # Persona fixtures create several users per test; the real hasher would dominate the suite's time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A checkpoint file of this test process only; tests that write checkpoints use their own.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="lindungi-audit-")) / "checkpoints.jsonl"
+AUDIT_CHAIN_KEY = "test-audit-chain-key-0123456789abcdef"

@@ -12,6 +12,8 @@ urlpatterns = [
     path("programs/", include("lindungi.programs.urls")),
     path("enrollment/", include("lindungi.enrollment.urls")),
     path("contributions/", include("lindungi.contributions.urls")),
+    path("benefits/", include("lindungi.benefits.urls")),
     path("reports/", include("lindungi.reports.urls")),
+    path("awards/", include("lindungi.awards.urls")),
     path("", include("lindungi.web.urls")),
 ]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from lindungi.accounts.models import User
@@ -23,6 +24,7 @@ DEMO_LOGINS = [
     DemoLogin("ttu", Role.REGENCY_OFFICER, "53.03"),
     DemoLogin("bpjs", Role.INSURER_LIAISON, None),
     DemoLogin("auditor", Role.AUDITOR, None),
+    DemoLogin("panel", Role.PANEL_MEMBER, None),
 ]
 
 
@@ -48,8 +50,9 @@ def create_user(
             first_name=first_name,
             last_name=last_name,
         )
-        user.set_password(password)
         user.full_clean(exclude=["password"])
+        validate_password(password, user)
+        user.set_password(password)
         user.save()
         record_event(
             action="accounts.create_user",

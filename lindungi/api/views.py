@@ -150,9 +150,18 @@ class PublicRegencyView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses=serializers.PublicRegencySerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year", int, description="Programme year (default: the newest published)"
+            )
+        ],
+        responses=serializers.PublicRegencySerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
-        programme = report_selectors.default_programme(None)
+        # Only approved programmes are published; a draft selection never shows here.
+        year = request.query_params.get("year", "")
+        programme = report_selectors.public_programme(year=report_selectors.parse_year(year))
         rows = report_selectors.public_regencies(programme=programme)
         return Response(serializers.PublicRegencySerializer(rows, many=True).data)
 

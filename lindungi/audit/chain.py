@@ -1,10 +1,15 @@
-"""The hash chain: each row's hash covers its content and the previous row's hash."""
+"""The keyed hash chain: each row's hash is an HMAC-SHA256, under a key kept outside the
+database (settings.AUDIT_CHAIN_KEY, from the environment or a file), of its content and the
+previous row's hash. Someone who can write to the database but does not hold the key cannot
+recompute the chain after changing a row (issue 12.7)."""
 
 import hashlib
+import hmac
 import json
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
 GENESIS_HASH = "0" * 64
@@ -47,7 +52,18 @@ def compute_hash(
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hmac.new(chain_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def chain_key() -> bytes:
+    return settings.AUDIT_CHAIN_KEY.encode("utf-8")
+
+
+def sign(text: str) -> str:
+    """The signature of a checkpoint: an HMAC under a key derived from the chain key, so a
+    checkpoint signature can never be replayed as a row hash."""
+    key = hmac.new(chain_key(), b"lindungi.audit.checkpoint", hashlib.sha256).digest()
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def hash_of(event) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.contributions.choices import InvoiceKind, LineKind
-from lindungi.contributions.coverage import ENROLLMENT, covered_in, table
+from lindungi.contributions.coverage import ENROLLMENT, table
 from lindungi.contributions.due_dates import due_date
 from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
 from lindungi.contributions.policy import Share, cohort_shares, policy_for
@@ -23,7 +23,9 @@ from lindungi.core.changes import notify
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 from lindungi.core.money import largest_remainder
+from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.enrollment.coverage import covered_in_sql
 from lindungi.enrollment.deaths import end_places_of_the_deceased
 from lindungi.programs.choices import Sector
 from lindungi.programs.models import Programme
@@ -111,7 +113,7 @@ def _rates(programme: Programme, month: Month, shares: list[Share]) -> dict[int,
 def _insert_regular(
     invoice: Invoice, month: Month, rule: str, share: Share, rate, groups: Groups | None
 ) -> None:
-    coverage = covered_in(month, rule)
+    coverage = covered_in_sql(month, rule)
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
         f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, %s, %s, %s"
@@ -148,7 +150,7 @@ def insert_removals(
     scanning the month's million billed rows instead took seconds. An enrollment's cohort is
     set when it is created and never changes (enrollment app), so coverage alone decides.
     """
-    coverage = covered_in(service_month, rule)
+    coverage = covered_in_sql(service_month, rule)
     cohorts = ", ".join(["%s"] * len(cohort_ids))
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
@@ -177,7 +179,7 @@ def _insert_additions(
     groups: Groups | None,
 ) -> None:
     """Rows for people covered in `service_month` whom the payer never billed for it."""
-    coverage = covered_in(service_month, rule)
+    coverage = covered_in_sql(service_month, rule)
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
         f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, %s, %s, %s"
@@ -408,9 +410,10 @@ class _NothingToBill(Exception):
 
 
 def bill_month(
-    *, programme: Programme, month: Month, user=None, progress: Progress = NULL_PROGRESS
+    *, programme: Programme, month: Month, user, progress: Progress = NULL_PROGRESS
 ) -> BillingResult:
     """Issue the month's invoices for every payer of the programme (idempotent)."""
+    require(user, Action.MANAGE_BILLING)
     first, last = Month.of(programme.coverage_start), Month.of(programme.coverage_end)
     if not first <= month <= last:
         raise InvalidInput(

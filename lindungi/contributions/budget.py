@@ -14,6 +14,7 @@ from lindungi.contributions.policy import WHOLE
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 from lindungi.core.money import largest_remainder
+from lindungi.core.permissions import Action, require
 
 
 def add_appropriation(
@@ -23,8 +24,9 @@ def add_appropriation(
     account_code: str,
     amount: int,
     document_reference: str = "",
-    user=None,
+    user,
 ) -> Appropriation:
+    require(user, Action.MANAGE_BUDGET)
     account_code = account_code.strip()
     if not account_code:
         raise InvalidInput(_("The APBD account code is required."), code="account_required")
@@ -60,9 +62,10 @@ def add_appropriation(
 
 
 def amend_appropriation(
-    *, appropriation: Appropriation, change: int, document_reference: str, user=None
+    *, appropriation: Appropriation, change: int, document_reference: str, user
 ) -> Appropriation:
     """An amendment (APBD perubahan) is a new row; the original stays as it was passed."""
+    require(user, Action.MANAGE_BUDGET)
     if change == 0:
         raise InvalidInput(_("An amendment must change the amount."), code="zero_change")
     if not document_reference.strip():

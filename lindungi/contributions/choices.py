@@ -3,16 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class MonthRule(models.TextChoices):
-    """Which enrollments a month bills."""
-
-    # The insurer bills whole months: covered on any day of the month bills the month.
-    ANY_DAY = "any_day", _("Covered on any day of the month")
-    # Only enrollments already covered on the first day of the month.
-    FIRST_DAY = "first_day", _("Covered on the first day of the month")
-    # Only enrollments covered on every day of the month.
-    WHOLE_MONTH = "whole_month", _("Covered for the whole month")
+# The month rule is a coverage rule: enrollment owns it (enrollment.coverage).
+from lindungi.enrollment.choices import MonthRule  # noqa: F401 (kept importable from here)
 
 
 class InvoiceKind(models.TextChoices):

@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.contributions.models import Appropriation, Payer
+from lindungi.core.forms import TodayDateField
 from lindungi.programs.models import Programme
 
 
 class PaymentForm(forms.Form):
-    paid_on = forms.DateField(label=_("Date paid"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = TodayDateField(label=_("Date paid"))
     amount = forms.IntegerField(label=_("Amount (rupiah)"), min_value=1)
     bank_reference = forms.CharField(label=_("Bank reference"), max_length=100)
 

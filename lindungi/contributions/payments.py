@@ -83,10 +83,11 @@ def _lock_payer(payer: Payer) -> None:
 
 
 def record_payment(
-    *, invoice: Invoice, paid_on: date, amount: int, bank_reference: str, user=None
+    *, invoice: Invoice, paid_on: date, amount: int, bank_reference: str, user
 ) -> Payment:
     """Record money received. Partial payments leave the rest outstanding; over-payments
     become the payer's credit."""
+    require(user, Action.RECORD_PAYMENT)
     if invoice.kind != InvoiceKind.INVOICE:
         raise InvalidInput(
             _("Payments are recorded against invoices, not credit notes."), code="not_an_invoice"
@@ -194,10 +195,11 @@ class StandingResult:
     lapsed: int
 
 
-def assess_standing(*, programme: Programme, as_of: date, user=None) -> StandingResult:
+def assess_standing(*, programme: Programme, as_of: date, user) -> StandingResult:
     """Flag the enrollments whose payer is behind: at risk once the unpaid run reaches the
     policy's limit (the last month arrears may still be paid), lapsed beyond it. Nobody is
     flagged when the insurer accepted that the government payer pays late."""
+    require(user, Action.MANAGE_BILLING)
     policy = policy_for(programme)
     limit = policy.lapse_after_months
     with transaction.atomic():

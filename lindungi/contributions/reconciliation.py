@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from lindungi.audit.services import record_event
 from lindungi.contributions.billing import BILLING_SECTOR
 from lindungi.contributions.choices import ReconciliationCategory as Category
-from lindungi.contributions.coverage import ENROLLMENT, PERSON, covered_in, table
+from lindungi.contributions.coverage import ENROLLMENT, PERSON, table
 from lindungi.contributions.models import StatementImport, StatementLine
 from lindungi.contributions.policy import policy_for
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
+from lindungi.core.permissions import Action, require
+from lindungi.enrollment.coverage import covered_in_sql
 from lindungi.programs.models import Cohort, Programme
 from lindungi.programs.rates import ContributionKey, contributions_for_groups
 
@@ -99,10 +101,11 @@ def import_statement(
     month: Month,
     rows: Iterable[StatementRow],
     file_name: str,
-    user=None,
+    user,
 ) -> StatementImport:
+    require(user, Action.MANAGE_BILLING)
     rule = policy_for(programme).month_rule
-    coverage = covered_in(month, rule)
+    coverage = covered_in_sql(month, rule)
     cohorts = list(Cohort.objects.filter(programme=programme))
     keys = {
         cohort.pk: ContributionKey(
@@ -216,7 +219,8 @@ def summarise(statement: StatementImport) -> dict:
     }
 
 
-def resolve_line(*, line: StatementLine, note: str, user=None) -> StatementLine:
+def resolve_line(*, line: StatementLine, note: str, user) -> StatementLine:
+    require(user, Action.MANAGE_BILLING)
     note = note.strip()
     if not note:
         raise InvalidInput(_("A resolution needs a note."), code="note_required")

@@ -28,6 +28,7 @@ from lindungi.contributions.payments import Balance, balances
 from lindungi.core.dates import Month
 from lindungi.core.money import largest_remainder
 from lindungi.core.permissions import Action, regency_scope, require, scoped
+from lindungi.programs.choices import PayerType
 
 
 def list_invoices(user) -> QuerySet[Invoice]:
@@ -238,3 +239,29 @@ def list_standings(programme, *, standing: str | None = None) -> QuerySet[Enroll
     for services such as enrollment's `apply_lapses`, which scope nothing)."""
     rows = EnrollmentStanding.objects.filter(enrollment__programme=programme)
     return rows if standing is None else rows.filter(standing=standing)
+
+
+def count_invoices_on_time(*, year: int) -> dict[str, tuple[int, int]]:
+    """Regency code -> (invoices issued to that regency's government for months of the year,
+    those paid in full by their due date). Aggregates only: the caller decides who sees them."""
+    invoices = (
+        Invoice.objects.filter(
+            kind=InvoiceKind.INVOICE,
+            payer__payer_type=PayerType.REGENCY,
+            payer__regency__isnull=False,
+            month__year=year,
+        )
+        .annotate(
+            paid_by_due=Coalesce(
+                Sum("payments__amount", filter=Q(payments__paid_on__lte=F("due_date"))), 0
+            )
+        )
+        .values_list("payer__regency_id", "total", "paid_by_due")
+        .order_by()
+    )
+    figures: dict[str, tuple[int, int]] = {}
+    # A regency government has at most a dozen invoices a year per programme.
+    for regency, total, paid_by_due in invoices:
+        issued, on_time = figures.get(regency, (0, 0))
+        figures[regency] = (issued + 1, on_time + (1 if paid_by_due >= total else 0))
+    return figures

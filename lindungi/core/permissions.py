@@ -25,19 +25,43 @@ class Action(StrEnum):
     PROPOSE_EXCLUSION = "propose_exclusion"
     DECIDE_EXCLUSION = "decide_exclusion"
     EXCHANGE_INSURER_FILES = "exchange_insurer_files"
+    # Reading the insurer's files (responses with every regency's rejected rows): the province,
+    # the insurer's liaison and auditors; regency officers see their people's outcome instead.
+    VIEW_INSURER_FILES = "view_insurer_files"
     RECORD_EXIT = "record_exit"
     MANAGE_BILLING = "manage_billing"
     RECORD_PAYMENT = "record_payment"
     MANAGE_BUDGET = "manage_budget"
     MANAGE_USERS = "manage_users"
+    # Claims, their heirs and the benefit checks (personal data: never public).
+    VIEW_CLAIMS = "view_claims"
+    MANAGE_CLAIMS = "manage_claims"
+    # Paritrana Award (awards app).
+    VIEW_AWARDS = "view_awards"
+    MANAGE_AWARDS = "manage_awards"
+    SUBMIT_SELF_ASSESSMENT = "submit_self_assessment"
+    SCORE_AWARDS = "score_awards"
+    # Rows of a regency's import about another regency's person: only the province decides.
+    REVIEW_REGENCY_MOVES = "review_regency_moves"
 
 
-READ_ACTIONS = frozenset({Action.VIEW_PEOPLE, Action.VIEW_MONEY, Action.VIEW_AUDIT})
+READ_ACTIONS = frozenset(
+    {
+        Action.VIEW_PEOPLE,
+        Action.VIEW_MONEY,
+        Action.VIEW_AUDIT,
+        Action.VIEW_INSURER_FILES,
+        Action.VIEW_CLAIMS,
+        Action.VIEW_AWARDS,
+    }
+)
+# Only panel members score and only a regency fills in its own self-assessment.
+AWARD_ROLE_ONLY = frozenset({Action.SCORE_AWARDS, Action.SUBMIT_SELF_ASSESSMENT})
 ALL_ACTIONS = frozenset(Action)
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.PROVINCE_ADMIN: ALL_ACTIONS,
-    Role.PROVINCE_OFFICER: ALL_ACTIONS - {Action.MANAGE_USERS},
+    Role.PROVINCE_ADMIN: ALL_ACTIONS - AWARD_ROLE_ONLY,
+    Role.PROVINCE_OFFICER: ALL_ACTIONS - {Action.MANAGE_USERS} - AWARD_ROLE_ONLY,
     Role.REGENCY_OFFICER: frozenset(
         {
             Action.VIEW_PEOPLE,
@@ -45,13 +69,24 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.IMPORT_CANDIDATES,
             Action.PROPOSE_EXCLUSION,
             Action.RECORD_EXIT,
+            Action.VIEW_CLAIMS,
+            Action.VIEW_AWARDS,
+            Action.SUBMIT_SELF_ASSESSMENT,
         }
     ),
     Role.INSURER_LIAISON: frozenset(
-        {Action.VIEW_PEOPLE, Action.EXCHANGE_INSURER_FILES, Action.RECORD_EXIT}
+        {
+            Action.VIEW_PEOPLE,
+            Action.VIEW_INSURER_FILES,
+            Action.EXCHANGE_INSURER_FILES,
+            Action.RECORD_EXIT,
+            Action.VIEW_CLAIMS,
+        }
     ),
     # Auditors read everything and change nothing.
     Role.AUDITOR: READ_ACTIONS,
+    # The Paritrana Award panel sees the assessment, never people or money.
+    Role.PANEL_MEMBER: frozenset({Action.VIEW_AWARDS, Action.SCORE_AWARDS}),
 }
 
 M = TypeVar("M", bound=Model)

@@ -10,3 +10,5 @@ class Role(models.TextChoices):
     REGENCY_OFFICER = "regency_officer", _("Regency officer")
     INSURER_LIAISON = "insurer_liaison", _("Insurer liaison")
     AUDITOR = "auditor", _("Auditor")
+    # Paritrana Award assessors (awards app): score the regencies, see no people or money.
+    PANEL_MEMBER = "panel_member", _("Panel member")

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 
 from lindungi.core.dates import Month
+from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 
 PROGRAMME_2025 = "Perlindungan Pekerja Rentan NTT 2025"
@@ -49,7 +50,9 @@ def demo_exists() -> bool:
 def load_demo(
     *, user, scale: DemoScale = DemoScale(), progress: Progress = NULL_PROGRESS
 ) -> DemoResult:
-    """Build the 2025 story once; a second call changes nothing and says so."""
+    """Build the 2025 story once; a second call changes nothing and says so. Every step is a
+    service that checks `user`'s permission; building the demo needs them all."""
+    require(user, Action.MANAGE_USERS)
     if demo_exists():
         return DemoResult(created=False)
     steps = _Steps(user=user, scale=scale, progress=progress)
@@ -67,6 +70,7 @@ class _Steps:
         "Menagih iuran Juli-Desember",
         "Menyiapkan program 2026",
         "Merangkum dasbor",
+        "Menyiapkan Paritrana Award",
     )
 
     def __init__(self, *, user, scale: DemoScale, progress: Progress) -> None:
@@ -88,28 +92,31 @@ class _Steps:
         self._bill_and_pay(programme)
         self._programme_2026()
         self._summarise()
+        self._awards()
         self.progress.finish()
         return self.figures
 
     def _preparer(self):
         """The province officer who prepares what the administrator approves (a second
-        person: issue 19, point 3). The demo logins include one (create_demo_users)."""
+        person: issue 19, point 3): the demo login "provinsi", made if it is missing."""
+        from django.conf import settings as django_settings
+
         from lindungi.accounts.models import User
-        from lindungi.core.errors import InvalidTransition
+        from lindungi.accounts.services import DEMO_LOGINS, create_user
         from lindungi.core.roles import Role
 
-        preparer = (
-            User.objects.filter(role=Role.PROVINCE_OFFICER, is_active=True)
-            .exclude(pk=self.user.pk)
-            .order_by("pk")
-            .first()
+        officers = User.objects.filter(role=Role.PROVINCE_OFFICER, is_active=True).exclude(
+            pk=self.user.pk
         )
-        if preparer is None:
-            raise InvalidTransition(
-                "Create the demo logins first: lindungi create_demo_users",
-                code="no_preparer",
+        if not officers.exists():
+            login = next(item for item in DEMO_LOGINS if item.role == Role.PROVINCE_OFFICER)
+            create_user(
+                username=login.username,
+                password=django_settings.LINDUNGI_DEMO_PASSWORD,
+                role=login.role,
+                regency_code=None,
             )
-        return preparer
+        return officers.order_by("pk").first()
 
     def _step(self) -> None:
         self.progress.advance()
@@ -358,6 +365,12 @@ class _Steps:
             cohorts=cohorts,
         )
         self._budget(programme, months=12, document="Rancangan APBD 2026")
+        self._step()
+
+    def _awards(self) -> None:
+        from lindungi.demo.awards import build_awards
+
+        self.figures.update(build_awards(user=self.user))
         self._step()
 
     def _summarise(self) -> None:

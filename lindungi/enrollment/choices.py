@@ -37,6 +37,17 @@ COVERAGE_STATES = (EnrollmentState.ACTIVE, EnrollmentState.ENDED)
 OPEN_STATES = (EnrollmentState.SELECTED, EnrollmentState.SUBMITTED, EnrollmentState.ACTIVE)
 
 
+class MonthRule(models.TextChoices):
+    """Which enrollments count as covered in a month (and so are billed for it)."""
+
+    # The insurer bills whole months: covered on any day of the month bills the month.
+    ANY_DAY = "any_day", _("Covered on any day of the month")
+    # Only enrollments already covered on the first day of the month.
+    FIRST_DAY = "first_day", _("Covered on the first day of the month")
+    # Only enrollments covered on every day of the month.
+    WHOLE_MONTH = "whole_month", _("Covered for the whole month")
+
+
 class ExitReason(models.TextChoices):
     DEATH = "death", _("Died")
     WAGE_EARNER = "wage_earner", _("Became a wage earner")
@@ -80,6 +91,10 @@ class ResponseRejectReason(models.TextChoices):
     DATE_OUTSIDE_PROGRAMME = "date_outside_programme", _("Effective date is outside the programme")
     CONFLICTS_WITH_RECORD = "conflicts_with_record", _("Contradicts what is already recorded")
     COVERAGE_OVERLAP = "coverage_overlap", _("Overlaps another coverage period of the person")
+    # The shared intake's reasons (lindungi.core.intake.IntakeReason), same values everywhere.
+    NUL_BYTE = "nul_byte", _("The row contains a NUL byte (damaged text)")
+    CELL_TOO_LONG = "cell_too_long", _("A cell of the row is far too long")
+    ROW_UNREADABLE = "row_unreadable", _("The row cannot be read as CSV")
 
 
 class ExitRejectReason(models.TextChoices):
@@ -93,6 +108,10 @@ class ExitRejectReason(models.TextChoices):
     OUTSIDE_USER_REGENCY = "outside_user_regency", _("Person is outside the uploader's regency")
     NIK_UNKNOWN = "nik_unknown", _("NIK is not in the registry")
     DEATH_CONFLICT = "death_conflict", _("A different date of death is already recorded")
+    # The shared intake's reasons (lindungi.core.intake.IntakeReason), same values everywhere.
+    NUL_BYTE = "nul_byte", _("The row contains a NUL byte (damaged text)")
+    CELL_TOO_LONG = "cell_too_long", _("A cell of the row is far too long")
+    ROW_UNREADABLE = "row_unreadable", _("The row cannot be read as CSV")
 
 
 class ReplacementMode(models.TextChoices):

@@ -120,9 +120,12 @@ def import_death_list(
     today = today or timezone.localdate()
     limit = regency_scope(user)
     table = read_table(content, file_name, aliases=ALIASES, required=("NIK", "TANGGAL"))
-    progress.start(len(table.rows), _("Recording deaths"))
+    progress.start(table.rows_read, _("Recording deaths"))
     nik_at, date_at = table.position("NIK"), table.position("TANGGAL")
-    rejected: dict[int, tuple[str, str]] = {}
+    # Rows the shared intake refused (a NUL byte, a cell far too long) keep their reason.
+    rejected: dict[int, tuple[str, str]] = {
+        n: (problem.reason, "") for n, problem in table.problems.items()
+    }
     valid: dict[int, tuple[str, date]] = {}
     seen: dict[str, int] = {}
     for number, cells in table.rows:
@@ -167,13 +170,14 @@ def import_death_list(
         ended = end_places_of_the_deceased(user=user, on=today)
         labels = dict(ExitRejectReason.choices)
         cells_by_row = dict(table.rows)
+        cells_by_row.update((n, problem.cells) for n, problem in table.problems.items())
         death_import = ExitImport.objects.create(
             kind=ExitImport.Kind.DEATHS,
             file_name=file_name[:255],
             file_sha256=hashlib.sha256(content).hexdigest(),
             regency_id=limit,
             created_by=user,
-            rows_read=len(table.rows),
+            rows_read=table.rows_read,
             rows_ended=result.recorded,
             rows_unchanged=unchanged,
             rows_rejected=len(rejected),
@@ -203,6 +207,6 @@ def import_death_list(
             },
             user=user,
         )
-    progress.advance(len(table.rows))
+    progress.advance(table.rows_read)
     progress.finish()
     return death_import

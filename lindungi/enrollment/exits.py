@@ -96,8 +96,10 @@ def import_exits(
     today = today or timezone.localdate()
     limit = regency_scope(user)
     table = read_table(content, file_name, aliases=ALIASES, required=("NIK", "ALASAN", "TANGGAL"))
-    progress.start(len(table.rows), _("Recording exits"))
-    rejected: dict[int, tuple[str, str]] = {}
+    progress.start(table.rows_read, _("Recording exits"))
+    rejected: dict[int, tuple[str, str]] = {
+        n: (problem.reason, "") for n, problem in table.problems.items()
+    }
     valid: dict[int, tuple[str, str, date]] = {}
     nik_rows: dict[str, list[int]] = defaultdict(list)
     nik_at, reason_at, date_at = (table.position(name) for name in ("NIK", "ALASAN", "TANGGAL"))
@@ -175,12 +177,13 @@ def import_exits(
         replacements = replace_freed_places(user=user, vacated_ids=ended_ids, on=today)
         labels = dict(ExitRejectReason.choices)
         cells_by_row = dict(table.rows)
+        cells_by_row.update((n, problem.cells) for n, problem in table.problems.items())
         exit_import = ExitImport.objects.create(
             file_name=file_name[:255],
             file_sha256=hashlib.sha256(content).hexdigest(),
             regency_id=limit,
             created_by=user,
-            rows_read=len(table.rows),
+            rows_read=table.rows_read,
             rows_ended=len(ended_ids),
             rows_unchanged=unchanged,
             rows_rejected=len(rejected),
@@ -206,7 +209,7 @@ def import_exits(
             summary=counts(exit_import),
             user=user,
         )
-    progress.advance(len(table.rows))
+    progress.advance(table.rows_read)
     progress.finish()
     return exit_import
 

@@ -1,11 +1,9 @@
 """Background handlers: the pages' insurer-response and exit uploads run here, with the job
 page's progress bar. The commands call the same services inline."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.urls import reverse
 
+from lindungi.core.intake import remove_upload, upload_path
 from lindungi.enrollment import deaths, exits, responses
 from lindungi.enrollment.models import SubmissionBatch
 from lindungi.jobs.registry import job_handler
@@ -16,7 +14,12 @@ DEATHS_JOB_KIND = "enrollment.deaths"
 
 
 def _content(path: str) -> bytes:
-    return (Path(settings.MEDIA_ROOT) / path).read_bytes()
+    """The upload's bytes; the upload itself is removed at once (the retention rule in
+    lindungi/core/intake.py: an upload lives as long as its job, whatever the outcome)."""
+    try:
+        return upload_path(path).read_bytes()
+    finally:
+        remove_upload(path)
 
 
 @job_handler(RESPONSE_JOB_KIND)

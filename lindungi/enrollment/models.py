@@ -24,6 +24,7 @@ from lindungi.enrollment.choices import (
     ResponseRejectReason,
     RowResult,
 )
+from lindungi.enrollment.querysets import EnrollmentQuerySet
 
 KPJ_VALIDATOR = RegexValidator(r"^\d{11}$", _("A KPJ number has 11 digits."))
 
@@ -73,6 +74,8 @@ class Enrollment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["regency", "person__nik"]

@@ -22,6 +22,7 @@ from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.core.sql import bulk_insert
 from lindungi.enrollment.choices import (
     COVERAGE_STATES,
     BatchStatus,
@@ -41,7 +42,7 @@ from lindungi.enrollment.models import (
     SubmissionBatch,
 )
 from lindungi.enrollment.replacement import replace_freed_places
-from lindungi.enrollment.sql import gc_paused, insert_rows
+from lindungi.enrollment.sql import gc_paused
 
 ALIASES = {
     "NIK": ("no_nik", "nomor_induk_kependudukan"),
@@ -216,7 +217,7 @@ def _import_response(
     table = read_table(content, file_name, aliases=ALIASES, required=REQUIRED)
     batch = _resolve_batch(table, batch)
     programme = batch.programme
-    progress.start(len(table.rows), _("Checking the response"))
+    progress.start(table.rows_read, _("Checking the response"))
     with transaction.atomic():
         SubmissionBatch.objects.select_for_update().get(pk=batch.pk)
         entries = {
@@ -226,6 +227,7 @@ def _import_response(
             )
         }
         parsed, rejected = _check_rows(table, entries, programme)
+        rejected.update((n, (problem.reason, "")) for n, problem in table.problems.items())
         known = _known_kpjs()
         activating: dict[int, tuple] = {}
         # (row number, enrollment, nik, outcome, kpj, reason, effective date, result): plain
@@ -271,13 +273,13 @@ def _import_response(
                 rejected[row[0]] = (ResponseRejectReason.COVERAGE_OVERLAP, row[2])
                 results[RowResult.ACTIVATED] -= 1
             rows = [row for row in rows if row[0] not in overlapping]
-        progress.advance(len(table.rows))
+        progress.advance(table.rows_read)
         response = ResponseImport.objects.create(
             batch=batch,
             file_name=file_name[:255],
             file_sha256=hashlib.sha256(content).hexdigest(),
             created_by=user,
-            rows_read=len(table.rows),
+            rows_read=table.rows_read,
             rows_activated=results[RowResult.ACTIVATED],
             rows_refused=results[RowResult.REFUSED],
             rows_unchanged=results[RowResult.UNCHANGED],
@@ -285,7 +287,7 @@ def _import_response(
             reason_counts=dict(sorted(Counter(r for r, _n in rejected.values()).items())),
         )
         adapt_date = connection.ops.adapt_datefield_value
-        insert_rows(
+        bulk_insert(
             ResponseRow._meta.db_table,
             (
                 "response_id",
@@ -345,6 +347,7 @@ def _store_rejected(response: ResponseImport, table, rejected: dict[int, tuple])
     """Every rejected row with its original cells and reason (nothing lost)."""
     labels = dict(ResponseRejectReason.choices)
     cells = dict(table.rows)
+    cells.update((n, problem.cells) for n, problem in table.problems.items())
     RejectedResponseRow.objects.bulk_create(
         (
             RejectedResponseRow(

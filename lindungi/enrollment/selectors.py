@@ -1,10 +1,10 @@
 """Reads for the enrollment app. Every people queryset passes through `scoped`."""
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from lindungi.core.permissions import Action, require, scoped
-from lindungi.enrollment.choices import OPEN_STATES, ReplacementStatus
+from lindungi.enrollment.choices import COVERAGE_STATES, OPEN_STATES, ReplacementStatus
 from lindungi.enrollment.models import (
     Enrollment,
     EnrollmentEvent,
@@ -91,7 +91,8 @@ def get_batch(*, user, pk: int) -> SubmissionBatch:
 
 
 def list_responses(*, user) -> QuerySet[ResponseImport]:
-    require(user, Action.VIEW_PEOPLE)
+    # A response file holds every regency's people: not for regency officers.
+    require(user, Action.VIEW_INSURER_FILES)
     return ResponseImport.objects.select_related("batch")
 
 
@@ -104,3 +105,49 @@ def list_replacements(*, user, status: str | None = None) -> QuerySet[Replacemen
     require(user, Action.VIEW_PEOPLE)
     queryset = scoped(user, Replacement.objects.select_related("vacated__person", "decision"))
     return queryset.filter(status=status) if status else queryset
+
+
+def _covered_between(first_day, last_day) -> QuerySet[Enrollment]:
+    """Enrollments covered on at least one day of [first_day, last_day], any programme.
+
+    An ended enrollment whose end is before its start never had coverage.
+    """
+    return Enrollment.objects.filter(
+        Q(state__in=COVERAGE_STATES, start_date__lte=last_day)
+        & (Q(end_date__isnull=True) | Q(end_date__gte=first_day))
+        & (Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")))
+    )
+
+
+def count_covered_by_regency(*, first_day, last_day) -> dict[str, int]:
+    """Regency code -> people covered on at least one day of the span (aggregates only: the
+    caller decides who may see them, as for the public page)."""
+    rows = (
+        _covered_between(first_day, last_day)
+        .values("regency_id")
+        .annotate(people=Count("person_id", distinct=True))
+        .order_by()
+    )
+    return {row["regency_id"]: row["people"] for row in rows}
+
+
+def count_covered_by_payer_regency(*, first_day, last_day) -> dict[str, dict[str, int]]:
+    """Payer regency code -> {"funded": people whose cohort the regency pays alone,
+    "co_funded": people whose cohort it pays a share of}, covered during the span."""
+    from lindungi.programs.choices import PayerType
+
+    covered = _covered_between(first_day, last_day)
+    figures: dict[str, dict[str, int]] = {}
+    for key, payer_type, regency in (
+        ("funded", "cohort__payer_type", "cohort__payer_regency_id"),
+        ("co_funded", "cohort__second_payer_type", "cohort__second_payer_regency_id"),
+    ):
+        rows = (
+            covered.filter(**{payer_type: PayerType.REGENCY, f"{regency}__isnull": False})
+            .values(regency)
+            .annotate(people=Count("person_id", distinct=True))
+            .order_by()
+        )
+        for row in rows:
+            figures.setdefault(row[regency], {"funded": 0, "co_funded": 0})[key] = row["people"]
+    return figures

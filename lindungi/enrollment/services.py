@@ -154,6 +154,7 @@ def record_exit(
     """
     from lindungi.enrollment.replacement import replace_freed_places
 
+    require(user, Action.RECORD_EXIT)
     with transaction.atomic():
         ended = change_state(
             user=user,

@@ -1,7 +1,7 @@
 """Small set-based helpers shared by the enrollment services."""
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
@@ -48,28 +48,6 @@ def record_transitions(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
-
-
-def insert_rows(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-    """Insert many plain tuples with the driver's fastest path (COPY on PostgreSQL).
-
-    For staging rows that grow with the number of people, where building model instances for
-    bulk_create would cost more than the database work. Values must already be database-ready.
-    """
-    if not rows:
-        return
-    names = ", ".join(columns)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        while hasattr(raw, "cursor"):  # unwrap Django's debug/cursor wrappers
-            raw = raw.cursor
-        if connection.vendor == "postgresql":
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in columns)
-            raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 @contextmanager

@@ -150,7 +150,10 @@ def batch_action(request, pk: int, action: str):
 
 @login_required
 def response_upload(request):
-    require(request.user, Action.EXCHANGE_INSURER_FILES)
+    require(request.user, Action.VIEW_INSURER_FILES)
+    may_upload = can(request.user, Action.EXCHANGE_INSURER_FILES)
+    if request.method == "POST":
+        require(request.user, Action.EXCHANGE_INSURER_FILES)
     form = ResponseUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -167,7 +170,10 @@ def response_upload(request):
     return render(
         request,
         "enrollment/responses.html",
-        {"form": form, "responses": selectors.list_responses(user=request.user)[:200]},
+        {
+            "form": form if may_upload else None,
+            "responses": selectors.list_responses(user=request.user)[:200],
+        },
     )
 
 
@@ -183,7 +189,10 @@ def response_detail(request, pk: int):
 
 @login_required
 def exits(request):
-    require(request.user, Action.RECORD_EXIT)
+    require(request.user, Action.VIEW_PEOPLE)
+    may_upload = can(request.user, Action.RECORD_EXIT)
+    if request.method == "POST":
+        require(request.user, Action.RECORD_EXIT)
     form = ExitUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -201,7 +210,10 @@ def exits(request):
     return render(
         request,
         "enrollment/exits.html",
-        {"form": form, "imports": selectors.list_exit_imports(user=request.user)[:100]},
+        {
+            "form": form if may_upload else None,
+            "imports": selectors.list_exit_imports(user=request.user)[:100],
+        },
     )
 
 

@@ -144,3 +144,14 @@ class PendingDuplicates(models.TextChoices):
 
 def decode_reasons(mask: int) -> list[Reason]:
     return [reason for reason in Reason if mask & reason.value]
+
+
+class ActiveListRejectReason(models.TextChoices):
+    """Why a row of the insurer's active-participant list was not taken."""
+
+    NIK_INVALID = "nik_invalid", _("NIK is not 16 digits")
+    NIK_REPEATED = "nik_repeated", _("NIK appears again with other details")
+    # The shared intake's reasons (lindungi.core.intake.IntakeReason), same values everywhere.
+    NUL_BYTE = "nul_byte", _("The row contains a NUL byte (damaged text)")
+    CELL_TOO_LONG = "cell_too_long", _("A cell of the row is far too long")
+    ROW_UNREADABLE = "row_unreadable", _("The row cannot be read as CSV")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.core.forms import DateInput
 from lindungi.programs.choices import Package, QuotaMethod
 from lindungi.regions.models import Province, Regency
 
@@ -14,12 +15,8 @@ class ProgrammeForm(forms.Form):
     regency = forms.ModelChoiceField(
         label=_("Or one regency/city"), queryset=Regency.objects.all(), required=False
     )
-    coverage_start = forms.DateField(
-        label=_("Coverage start"), widget=forms.DateInput({"type": "date"})
-    )
-    coverage_end = forms.DateField(
-        label=_("Coverage end"), widget=forms.DateInput({"type": "date"})
-    )
+    coverage_start = forms.DateField(label=_("Coverage start"), widget=DateInput())
+    coverage_end = forms.DateField(label=_("Coverage end"), widget=DateInput())
     package = forms.ChoiceField(label=_("Package"), choices=Package.choices)
     income_basis = forms.IntegerField(label=_("Declared income basis (Rp)"), initial=1_000_000)
     target_headcount = forms.IntegerField(label=_("Target headcount"), min_value=1)

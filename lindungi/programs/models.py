@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindungi.programs.choices import (
     DEFAULT_CRITERIA,
+    ActiveListRejectReason,
     Component,
     ExclusionStatus,
     FundingSource,
@@ -198,24 +199,104 @@ class Quota(models.Model):
         return f"{self.cohort} {self.regency_id}: {self.headcount}"
 
 
+class ActiveParticipantImport(models.Model):
+    """One list of active participants from the insurer and what became of its rows.
+
+    Every list is kept: its rows stay (no longer current) when a newer list arrives, so
+    what selection excluded at any time can still be shown.
+    """
+
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_accepted = models.PositiveIntegerField(default=0)
+    # A NIK repeated with the same details: counted once, the repeat is not an error.
+    rows_repeated = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    wage_earners = models.PositiveIntegerField(default=0)
+    # How many participants the previous current list had (replaced as the current one).
+    replaced = models.PositiveIntegerField(default=0)
+    reason_counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_read=F("rows_accepted") + F("rows_repeated") + F("rows_rejected")),
+                name="programs_active_list_counts_add_up",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
 class ActiveInsurerParticipant(models.Model):
-    """A NIK the insurer reports as already active, from the latest imported list.
+    """A NIK the insurer reports as active. Selection reads the current list only; the rows of
+    earlier lists stay, no longer current (history).
 
     The insurer's list carries the membership segment, so "wage earner" (PU, covered by an
     employer) is a flag of this list rather than a registry attribute we would have to guess.
     """
 
-    nik = models.CharField(max_length=16, unique=True)
+    # Indexed on its own too: selection joins every person to the list by NIK.
+    nik = models.CharField(max_length=16, db_index=True)
     kpj = models.CharField(max_length=20, blank=True)
     is_wage_earner = models.BooleanField(default=False)
     source_file = models.CharField(max_length=255)
     imported_at = models.DateTimeField()
+    list_import = models.ForeignKey(
+        ActiveParticipantImport,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participants",
+    )
+    is_current = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["nik"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik"],
+                condition=Q(is_current=True),
+                name="programs_active_participant_current_once",
+            ),
+            models.UniqueConstraint(
+                fields=["list_import", "nik"], name="programs_active_participant_once_per_list"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.nik
+
+
+class RejectedActiveParticipantRow(models.Model):
+    """A row of an active-participant list that was not taken, with its values as read."""
+
+    list_import = models.ForeignKey(
+        ActiveParticipantImport, on_delete=models.CASCADE, related_name="rejected_rows"
+    )
+    row_number = models.PositiveIntegerField()  # as a spreadsheet shows it: header is row 1
+    original = models.JSONField()
+    reason = models.CharField(max_length=30, choices=ActiveListRejectReason.choices)
+    message = models.CharField(max_length=300)
+    nik = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["list_import", "row_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["list_import", "row_number"], name="programs_rejected_active_row_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.list_import_id}:{self.row_number} {self.reason}"
 
 
 class SelectionRun(models.Model):

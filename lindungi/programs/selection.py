@@ -21,10 +21,9 @@ split nearly every page the first had filled. Why not rank inside the INSERT: th
 left the window sorts in rank order and had to be sorted back by person. See README.md, "Speed".
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
@@ -32,6 +31,15 @@ from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidTransition
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.core.sql import (
+    analyze,
+    bytes_collation,
+    execute,
+    fetch,
+    is_postgres,
+    sqlite_cache,
+    table,
+)
 from lindungi.programs.choices import (
     Criterion,
     Outcome,
@@ -39,10 +47,16 @@ from lindungi.programs.choices import (
     Reason,
     RunStatus,
 )
-from lindungi.programs.models import Programme, RunQuota, SelectionRun
+from lindungi.programs.models import (
+    ActiveInsurerParticipant,
+    Decision,
+    Programme,
+    RunQuota,
+    SelectionRun,
+)
 from lindungi.programs.quotas import plan_quotas
 from lindungi.registry.choices import DuplicateStatus
-from lindungi.registry.models import DuplicateCandidate
+from lindungi.registry.models import DuplicateCandidate, Person
 
 # The tie-break hash: a few rounds of multiply-and-reduce modulo the prime 2^31 - 1. Every
 # intermediate stays below 2^63, so SQLite and PostgreSQL compute the same integers.
@@ -78,7 +92,7 @@ def _age_sql() -> str:
     the same number. Parameters: %(start_year)s, %(start_month_day)s ('07-18') and
     %(start_month_day_number)s (718).
     """
-    if connection.vendor == "postgresql":
+    if is_postgres():
         return (
             "(%(start_year)s - CAST(date_part('year', p.birth_date) AS integer)"
             " - CASE WHEN date_part('month', p.birth_date) * 100"
@@ -91,18 +105,13 @@ def _age_sql() -> str:
     )
 
 
-def _bytes() -> str:
-    """Text compared as bytes: PostgreSQL's collation otherwise (SQLite compares bytes anyway)."""
-    return ' COLLATE "C"' if connection.vendor == "postgresql" else ""
-
-
 def _person_order_fence() -> str:
     """PostgreSQL: stage in person order, each row's age and hash computed once.
 
     OFFSET 0 keeps the planner from folding `base` into the outer SELECT, which computed the
     age three times and the hash three times per row. SQLite keeps its plan (rowid order).
     """
-    return "ORDER BY p.id OFFSET 0" if connection.vendor == "postgresql" else ""
+    return "ORDER BY p.id OFFSET 0" if is_postgres() else ""
 
 
 def _order_sql(criteria: list[str], *, with_household: bool) -> str:
@@ -121,46 +130,28 @@ def _order_sql(criteria: list[str], *, with_household: bool) -> str:
         for item in criteria
         if with_household or item != Criterion.HOUSEHOLD_FIRST
     ]
-    return ", ".join([*parts, "tie_break ASC", f"nik{_bytes()} ASC"])
+    return ", ".join([*parts, "tie_break ASC", f"nik{bytes_collation()} ASC"])
 
 
-def _execute(sql: str, params: dict | None = None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall() if cursor.description else []
-
-
-@contextmanager
-def _sqlite_cache_for_a_run():
-    """A larger SQLite page cache for this run, restored afterwards (a worker keeps its connection).
-
-    Straight on the driver: Django refuses queries on a connection whose transaction is marked
-    for rollback, which a dry run is by the time this restores the setting.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    (previous,) = raw.execute("PRAGMA cache_size").fetchone()
-    raw.execute(f"PRAGMA cache_size = -{SQLITE_RUN_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA cache_size = {int(previous)}")
+PERSON = table(Person)
+DECISION = table(Decision)
+RUN = table(SelectionRun)
+PROGRAMME = table(Programme)
+RUN_QUOTA = table(RunQuota)
+ACTIVE_PARTICIPANT = table(ActiveInsurerParticipant)
 
 
 def _stage_candidates(programme: Programme) -> None:
     """Every registry person with their reasons, age, household flag and tie-break, staged."""
-    overlapping = """
-        SELECT d.person_id, d.kk_number FROM programs_decision d
-        JOIN programs_selectionrun r ON r.id = d.run_id
-        JOIN programs_programme g ON g.id = r.programme_id
+    overlapping = f"""
+        SELECT d.person_id, d.kk_number FROM {DECISION} d
+        JOIN {RUN} r ON r.id = d.run_id
+        JOIN {PROGRAMME} g ON g.id = r.programme_id
         WHERE r.status = %(approved)s AND d.outcome = %(selected)s AND g.id <> %(programme)s
           -- Always true of the selected; lets the partial rank index find them.
           AND d.rank IS NOT NULL
           AND g.coverage_start <= %(end)s AND g.coverage_end >= %(start)s
-    """
+    """  # noqa: S608
     region = "p.regency_id = %(region)s" if programme.regency_id else "p.regency_id LIKE %(region)s"
     # Only constants and code-built fragments are interpolated; every value is a parameter.
     sql = f"""
@@ -187,8 +178,8 @@ def _stage_candidates(programme: Programme) -> None:
                 (CAST(substr(p.nik, 1, 8) AS BIGINT) * 48271
                  + CAST(substr(p.nik, 9, 8) AS BIGINT) * 69621
                  + %(seed)s * 40692) %% {HASH_PRIME} AS hash_x
-            FROM registry_person p
-            LEFT JOIN programs_activeinsurerparticipant a ON a.nik = p.nik
+            FROM {PERSON} p
+            LEFT JOIN {ACTIVE_PARTICIPANT} a ON a.nik = p.nik AND a.is_current = %(true)s
             LEFT JOIN (SELECT DISTINCT person_id FROM covered) cp ON cp.person_id = p.id
             LEFT JOIN (SELECT DISTINCT kk_number FROM covered) ck ON ck.kk_number = p.kk_number
             LEFT JOIN ({_SECOND_OF_A_PAIR}) dup ON dup.person_id = p.id
@@ -203,8 +194,8 @@ def _stage_candidates(programme: Programme) -> None:
              %% {HASH_PRIME}) AS tie_break
         FROM base
     """  # noqa: S608
-    _execute(f"DROP TABLE IF EXISTS {STAGE}")
-    _execute(
+    fetch(f"DROP TABLE IF EXISTS {STAGE}")
+    fetch(
         sql,
         {
             "programme": programme.pk,
@@ -241,7 +232,7 @@ def _stage_candidates(programme: Programme) -> None:
 _SECOND_OF_A_PAIR = f"""
     SELECT second_person_id AS person_id,
         MAX(CASE WHEN status = %(confirmed)s THEN 2 ELSE 1 END) AS level
-    FROM {DuplicateCandidate._meta.db_table}
+    FROM {table(DuplicateCandidate)}
     WHERE status IN (%(open)s, %(confirmed)s)
     GROUP BY second_person_id
 """  # noqa: S608 (a table name from the model)
@@ -253,13 +244,13 @@ def _limit_households(programme: Programme) -> None:
     In each household the eligible are ranked by the programme's own criteria; those past the
     limit get Reason.HOUSEHOLD_LIMIT, so they never enter the ranking and the "why" says so.
     """
-    _execute(
+    execute(
         f"""
         UPDATE {STAGE} SET reasons = reasons + {Reason.HOUSEHOLD_LIMIT}
         WHERE person_id IN (
             SELECT person_id FROM (
                 SELECT person_id, ROW_NUMBER() OVER (
-                    PARTITION BY kk_number{_bytes()}
+                    PARTITION BY kk_number{bytes_collation()}
                     ORDER BY {_order_sql(programme.criteria, with_household=False)}
                 ) AS place
                 FROM {STAGE} WHERE reasons = 0
@@ -272,7 +263,7 @@ def _limit_households(programme: Programme) -> None:
 
 def _count_staged() -> dict[tuple[str, int], int]:
     """Staged people by (regency, reason mask); mask 0 are the eligible."""
-    rows = _execute(
+    rows = fetch(
         f"SELECT regency_id, reasons, COUNT(*) FROM {STAGE} GROUP BY regency_id, reasons"  # noqa: S608
     )
     return {(regency, reasons): count for regency, reasons, count in rows}
@@ -312,14 +303,14 @@ def _rank_eligible(run: SelectionRun, criteria: list[str]) -> None:
     cohort. Sort keys compare as bytes (COLLATE "C" on PostgreSQL, SQLite's own default), the
     NIK and KK number being digits: the same order as any collation, without the locale's cost.
     """
-    _execute(f"DROP TABLE IF EXISTS {RANKED}")
-    _execute(
+    fetch(f"DROP TABLE IF EXISTS {RANKED}")
+    fetch(
         f"""
         CREATE TEMPORARY TABLE {RANKED} AS
         WITH household AS (
             SELECT s.person_id, s.regency_id, s.nik, s.desil, s.poverty_label, s.birth_date,
                 s.tie_break, (s.household_free = 1 AND ROW_NUMBER() OVER (
-                    PARTITION BY s.kk_number{_bytes()}
+                    PARTITION BY s.kk_number{bytes_collation()}
                     ORDER BY {_order_sql(criteria, with_household=False)}
                 ) = 1) AS household_first
             FROM {STAGE} s WHERE s.reasons = 0
@@ -327,7 +318,7 @@ def _rank_eligible(run: SelectionRun, criteria: list[str]) -> None:
         ranked AS (
             SELECT household.person_id, household.regency_id, household.household_first,
                 ROW_NUMBER() OVER (
-                    PARTITION BY regency_id{_bytes()}
+                    PARTITION BY regency_id{bytes_collation()}
                     ORDER BY {_order_sql(criteria, with_household=True)}
                 ) AS rank
             FROM household
@@ -336,7 +327,7 @@ def _rank_eligible(run: SelectionRun, criteria: list[str]) -> None:
             CASE WHEN q.cohort_id IS NULL THEN %(waitlisted)s ELSE %(selected)s END AS outcome,
             q.cohort_id
         FROM ranked c
-        LEFT JOIN programs_runquota q ON q.run_id = %(run)s AND q.regency_id = c.regency_id
+        LEFT JOIN {RUN_QUOTA} q ON q.run_id = %(run)s AND q.regency_id = c.regency_id
             AND c.rank > q.rank_from AND c.rank <= q.rank_to
         """,  # noqa: S608
         {"run": run.pk, "selected": Outcome.SELECTED, "waitlisted": Outcome.WAITLISTED},
@@ -344,15 +335,14 @@ def _rank_eligible(run: SelectionRun, criteria: list[str]) -> None:
     _analyze(RANKED)
 
 
-def _analyze(table: str) -> None:
+def _analyze(table_name: str) -> None:
     """Statistics for a new temporary table, which PostgreSQL does not gather by itself.
 
     Without them it took the ranked table's person ids for duplicates and merge-joined the
     million staged rows after sorting both sides; knowing they are unique, it hashes the ranked
     rows and streams the stage through in its own order. The stage itself needs none (0.14 s).
     """
-    if connection.vendor == "postgresql":
-        _execute(f"ANALYZE {table}")
+    analyze(table_name)
 
 
 def _insert_decisions(run: SelectionRun) -> None:
@@ -364,9 +354,9 @@ def _insert_decisions(run: SelectionRun) -> None:
     person order and a hash join keeps its outer side's order, so no sort of a million rows is
     needed (were the order lost, the rows would still be right, only slower to index).
     """
-    _execute(
+    fetch(
         f"""
-        INSERT INTO programs_decision ({DECISION_COLUMNS})
+        INSERT INTO {DECISION} ({DECISION_COLUMNS})
         SELECT %(run)s, s.person_id, s.nik, s.kk_number, s.regency_id, s.desil,
             s.poverty_label, s.birth_date, s.age, s.reasons,
             CASE WHEN r.person_id IS NULL THEN s.household_free = 1 ELSE r.household_first END,
@@ -376,16 +366,16 @@ def _insert_decisions(run: SelectionRun) -> None:
         {"run": run.pk, "ineligible": Outcome.INELIGIBLE},
     )
     # Where each quota was filled: the desil of its last selected rank (one indexed probe each).
-    _execute(
-        """
-        UPDATE programs_runquota SET last_desil = (
-            SELECT d.desil FROM programs_decision d
-            WHERE d.run_id = programs_runquota.run_id
-              AND d.regency_id = programs_runquota.regency_id
-              AND d.rank = programs_runquota.rank_from + programs_runquota.filled
+    fetch(
+        f"""
+        UPDATE {RUN_QUOTA} SET last_desil = (
+            SELECT d.desil FROM {DECISION} d
+            WHERE d.run_id = {RUN_QUOTA}.run_id
+              AND d.regency_id = {RUN_QUOTA}.regency_id
+              AND d.rank = {RUN_QUOTA}.rank_from + {RUN_QUOTA}.filled
         )
         WHERE run_id = %(run)s AND filled > 0
-        """,
+        """,  # noqa: S608
         {"run": run.pk},
     )
 
@@ -435,10 +425,10 @@ def run_selection(
     """Make a new draft selection run (superseding earlier drafts), or only count with dry_run."""
     require(user, Action.RUN_SELECTION)
     progress.start(5, _("Selection"))
-    with _sqlite_cache_for_a_run(), transaction.atomic():
-        if connection.vendor == "postgresql":
+    with sqlite_cache(SQLITE_RUN_CACHE_KIB), transaction.atomic():
+        if is_postgres():
             # Ends with the transaction (the caller's, if it holds one).
-            _execute(f"SET LOCAL work_mem = '{POSTGRES_RUN_WORK_MEM}'")
+            fetch(f"SET LOCAL work_mem = '{POSTGRES_RUN_WORK_MEM}'")
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         if programme.runs.filter(status=RunStatus.APPROVED).exists():
             raise InvalidTransition(
@@ -479,8 +469,8 @@ def run_selection(
         progress.advance()
         _insert_decisions(run)
         # On failure the rollback drops the staged tables with everything else.
-        _execute(f"DROP TABLE {RANKED}")
-        _execute(f"DROP TABLE {STAGE}")
+        fetch(f"DROP TABLE {RANKED}")
+        fetch(f"DROP TABLE {STAGE}")
         progress.advance()
         summary = _summary(run, programme, counts, quotas, dry_run=dry_run)
         run.candidates, run.eligible, run.selected = (

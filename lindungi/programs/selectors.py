@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lindungi.core.errors import InvalidInput
+from lindungi.core.money import format_number
 from lindungi.core.permissions import Action, require, scoped
 from lindungi.programs.choices import ExclusionStatus, Outcome, RunStatus
 from lindungi.programs.models import (
@@ -63,6 +64,8 @@ def quota_map(run: SelectionRun) -> dict:
                     "name": regency.name,
                     "quota": totals[regency.code]["quota"],
                     "filled": totals[regency.code]["filled"],
+                    "tooltip": f"{regency.name}: {format_number(totals[regency.code]['filled'])}"
+                    f" / {format_number(totals[regency.code]['quota'])}",
                 },
             }
             for regency in regencies

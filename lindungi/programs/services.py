@@ -1,11 +1,10 @@
-"""Writes for programmes, cohorts, quotas and the insurer's active-participant list.
+"""Writes for programmes, cohorts and quotas; the insurer's active-participant list is
+imported by active_list.py (re-exported here).
 
 Every function takes the acting user, runs in one transaction and records its audit event there.
 Selection runs, approval and exclusions live in `selection.py` and `approval.py`.
 """
 
-import csv
-import io
 import re
 from datetime import date
 from typing import Any
@@ -13,12 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.forms.models import model_to_dict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require
+from lindungi.programs.active_list import import_active_participants
 from lindungi.programs.choices import (
     Criterion,
     FundingSource,
@@ -26,7 +25,7 @@ from lindungi.programs.choices import (
     PayerType,
     QuotaMethod,
 )
-from lindungi.programs.models import ActiveInsurerParticipant, Cohort, Programme, Quota
+from lindungi.programs.models import Cohort, Programme, Quota
 from lindungi.regions.models import Province, Regency
 
 # The declared income a BPU may report (DOMAIN.md §2); settings may move the bounds.
@@ -275,57 +274,6 @@ def set_quotas(*, user, cohort: Cohort, headcounts: dict[str, int]) -> list[Quot
     return quotas
 
 
-def import_active_participants(*, user, file_name: str, content: bytes) -> dict[str, int]:
-    """Replace the insurer's list of active participants from a CSV (nik[,kpj][,segment]).
-
-    `segment` PU marks a wage earner (covered by an employer), anything else a BPU participant.
-    The list is a snapshot from the insurer, so each import replaces the previous one.
-    """
-    require(user, Action.EXCHANGE_INSURER_FILES)
-    text = content.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    fields = {name.strip().lower() for name in reader.fieldnames or []}
-    if "nik" not in fields:
-        raise InvalidInput(_("The file has no NIK column."), code="missing_column")
-    now = timezone.now()
-    rows: dict[str, ActiveInsurerParticipant] = {}
-    read = rejected = 0
-    for raw in reader:
-        read += 1
-        row = {(key or "").strip().lower(): (value or "").strip() for key, value in raw.items()}
-        nik = row.get("nik", "")
-        if not NIK_PATTERN.match(nik):
-            rejected += 1
-            continue
-        rows[nik] = ActiveInsurerParticipant(
-            nik=nik,
-            kpj=row.get("kpj", "")[:20],
-            is_wage_earner=row.get("segment", "").upper() == "PU",
-            source_file=file_name[:255],
-            imported_at=now,
-        )
-    with transaction.atomic():
-        replaced = ActiveInsurerParticipant.objects.count()
-        ActiveInsurerParticipant.objects.all().delete()
-        ActiveInsurerParticipant.objects.bulk_create(rows.values(), batch_size=5_000)
-        counts = {
-            "read": read,
-            "accepted": len(rows),
-            "duplicates": read - rejected - len(rows),
-            "rejected": rejected,
-            "replaced": replaced,
-            "wage_earners": sum(row.is_wage_earner for row in rows.values()),
-        }
-        record_event(
-            action="programs.active_participants_imported",
-            object_type="programs.activeinsurerparticipant",
-            object_repr=file_name[:200],
-            summary=counts,
-            user=user,
-        )
-    return counts
-
-
 def create_ntt_2025_programme(*, user) -> Programme:
     """The NTT 2025 programme (DOMAIN.md §1): 100,000 workers, JKK + JKM, paid by the province."""
     with transaction.atomic():
@@ -350,3 +298,13 @@ def create_ntt_2025_programme(*, user) -> Programme:
             headcount=100_000,
         )
     return programme
+
+
+__all__ = [
+    "add_cohort",
+    "create_ntt_2025_programme",
+    "create_programme",
+    "import_active_participants",
+    "set_quotas",
+    "update_programme",
+]

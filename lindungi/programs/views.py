@@ -11,12 +11,11 @@ from django.views.decorators.http import require_POST
 
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require
-from lindungi.jobs.services import start_job
 from lindungi.programs import selectors
 from lindungi.programs.approval import approve_run, decide_exclusion, propose_exclusion
 from lindungi.programs.choices import Outcome
 from lindungi.programs.forms import DecideExclusionForm, ExclusionForm, ProgrammeForm
-from lindungi.programs.jobs import SELECTION_JOB_KIND
+from lindungi.programs.jobs import start_selection_job
 from lindungi.programs.models import Decision, ExclusionProposal, Programme, SelectionRun
 from lindungi.programs.services import create_programme
 
@@ -100,15 +99,9 @@ def rate_table(request):
 @require_POST
 def start_selection(request, pk: int):
     """Start the selection as a job (a million candidates take seconds) and show its progress."""
-    require(request.user, Action.RUN_SELECTION)
     programme = get_object_or_404(Programme, pk=pk)
     try:
-        job = start_job(
-            kind=SELECTION_JOB_KIND,
-            params={"programme_id": programme.pk},
-            user=request.user,
-            label=_("Selection: %(programme)s") % {"programme": programme.name},
-        )
+        job = start_selection_job(user=request.user, programme=programme)
     except LindungiError as error:
         messages.error(request, error.message)
         return redirect("programs:detail", pk=pk)

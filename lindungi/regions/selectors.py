@@ -142,3 +142,16 @@ def poor_population(*, region: str | None = None) -> dict[str, int]:
     """Regency code → poor population (persons); regencies without the figure are absent."""
     figures = latest_statistic(indicator=POOR_POPULATION, region=region)
     return {code: int(value) for code, value in figures.items()}
+
+
+def latest_statistic_rows(*, indicator: str, region: str | None = None) -> dict[str, dict]:
+    """Regency code -> the latest row of an indicator (value, year, reference period, source),
+    for pages that must cite the figure they use."""
+    rows = (
+        RegencyStatistic.objects.filter(
+            indicator=indicator, regency__in=list_regencies(region=region)
+        )
+        .order_by("regency_id", "year")
+        .values("regency_id", "value", "year", "reference_period", "source")
+    )
+    return {row["regency_id"]: row for row in rows}  # ordered by year: the last one wins

@@ -35,7 +35,12 @@ def regency_list(request):
             {
                 "type": "Feature",
                 "geometry": regency.boundary,
-                "properties": {"code": regency.code, "name": regency.name},
+                "properties": {
+                    "code": regency.code,
+                    "name": regency.name,
+                    "poor": poor.get(regency.code),
+                    "url": f"{regency.code}/",
+                },
             }
             for regency in regencies
             if regency.boundary

@@ -58,6 +58,16 @@ class RejectReason(models.TextChoices):
     DUPLICATE_CONFLICT = "duplicate_conflict", _("Same NIK with different identity in the file")
     DUPLICATE_IN_FILE = "duplicate_in_file", _("Same NIK repeated with other details")
     REGISTRY_CONFLICT = "registry_conflict", _("NIK registered with a different identity")
+    # The shared intake's reasons (lindungi.core.intake.IntakeReason), same values everywhere.
+    NUL_BYTE = "nul_byte", _("The row contains a NUL byte (damaged text)")
+    CELL_TOO_LONG = "cell_too_long", _("A cell of the row is far too long")
+    ROW_UNREADABLE = "row_unreadable", _("The row cannot be read as CSV")
+    # A regency officer's row about a person registered elsewhere: the province decides moves.
+    # The message never says where the person is registered.
+    PERSON_OF_OTHER_REGENCY = (
+        "person_of_other_regency",
+        _("This import may not change this person; the province reviews the row"),
+    )
 
 
 class DeathSource(models.TextChoices):

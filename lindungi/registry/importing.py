@@ -14,18 +14,28 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.errors import InvalidInput
+from lindungi.core.intake import original_json
+from lindungi.core.permissions import Action, regency_scope, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.core.sql import bulk_insert, execute, fetch, is_postgres, table
 from lindungi.regions.models import Regency
 from lindungi.regions.selectors import known_district_prefixes, village_regencies
 from lindungi.registry.choices import DuplicateRule, ImportStatus, RejectReason
-from lindungi.registry.loading import REJECT_COLUMNS, load, original_json
-from lindungi.registry.models import CandidateImport, Person, RejectedRow
+from lindungi.registry.loading import REJECT_COLUMNS, load
+from lindungi.registry.models import (
+    CandidateImport,
+    DuplicateCandidate,
+    Person,
+    PersonVersion,
+    RejectedRow,
+)
 from lindungi.registry.poverty import desil_poverty_labels
 from lindungi.registry.reading import (
     inspect_file,
@@ -37,7 +47,6 @@ from lindungi.registry.staging import (
     RAW_SEPARATOR,
     STAGE,
     bulk_settings,
-    copy_rows,
     create_stage,
     index_stage,
     indexes_rebuilt_after,
@@ -82,7 +91,7 @@ def import_candidates(
     *,
     file: IO[bytes] | str | Path,
     file_name: str,
-    user=None,
+    user,
     source: str = "",
     edition: str = "",
     mapping: dict[str, str] | None = None,
@@ -96,8 +105,16 @@ def import_candidates(
     `edition` (YYYY-MM) is the source data's edition: a registered person's changeable fields
     are only overwritten by a strictly newer edition; a file without an edition only adds
     people. `regency` limits the import to residents of that regency (a regency officer's
-    upload). Raises InvalidInput when the file as a whole cannot be read; nothing is written.
+    upload; a regency officer's import is always limited to their own regency). Raises
+    InvalidInput when the file as a whole cannot be read, PermissionDenied when `user` may not
+    import; nothing is written then.
     """
+    require(user, Action.IMPORT_CANDIDATES)
+    own_regency = regency_scope(user)
+    if own_regency is not None:
+        if regency not in (None, own_regency):
+            raise PermissionDenied
+        regency = own_regency
     edition = _check_edition(edition)
     if regency and not Regency.objects.filter(pk=regency).exists():
         raise InvalidInput(_("Regency %(value)s does not exist") % {"value": regency})
@@ -133,7 +150,7 @@ def import_candidates(
             index_stage()
             progress.start(None, _("Applying to the registry"))
             _serialise_imports()
-            outcomes = _decide_outcomes(edition=edition)
+            outcomes = _decide_outcomes(edition=edition, regency=regency or "")
             reasons.update(_reject_from_stage(candidate_import))
             _write_versions_and_updates(candidate_import, edition=edition)
             with indexes_rebuilt_after(
@@ -165,22 +182,13 @@ def _serialise_imports() -> None:
     """Two imports deciding against the registry at once could both insert one new NIK and
     one would fail on the unique index; the second waits instead. (SQLite writers are already
     serialised by BEGIN IMMEDIATE.) Validation and staging above still run in parallel."""
-    if connection.vendor == "postgresql":
-        _execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_KEY])
+    if is_postgres():
+        execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_KEY])
 
 
-def _execute(sql: str, params: list | tuple = ()) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def _fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
+PERSON = table(Person)
+PERSON_VERSION = table(PersonVersion)
+DUPLICATE = table(DuplicateCandidate)
 _IDENTITY_DIFFERS = (
     "p.name_normalised <> s.name_normalised OR p.birth_date <> s.birth_date OR p.sex <> s.sex"
 )
@@ -191,7 +199,7 @@ _CHANGEABLE_DIFFER = (
 )
 
 
-def _decide_outcomes(*, edition: str) -> Counter:
+def _decide_outcomes(*, edition: str, regency: str = "") -> Counter:
     """Give every staged row one outcome, in SQL:
 
     conflict   one NIK with differing identity (name, birth date, sex) within the file: all
@@ -199,18 +207,22 @@ def _decide_outcomes(*, edition: str) -> Counter:
     repeat     an identical earlier repeat of the NIK's last row: counted once, as unchanged;
     superseded an earlier row of the NIK with other details: rejected, the last row counts;
     registry_conflict  the NIK is registered with another identity: rejected for review;
+    other_regency  a regency's import (`regency` set) names a person registered in another
+               regency: rejected whatever the row says (same, newer or different identity),
+               so a regency never moves, changes or learns about another's people; the
+               province reviews these rows (selectors.list_regency_move_requests);
     update / unchanged  against the registry; rows left with outcome '' are new people.
     """
     # Only NIKs staged more than once can conflict or repeat: a few thousand in a million.
     # Their rows are copied into a small table (two passes over the stage: grouping, then
     # fetching), settled there, and the outcomes written back in a third pass.
-    _execute(f"DROP TABLE IF EXISTS {REPEATED}")
-    _execute(
+    execute(f"DROP TABLE IF EXISTS {REPEATED}")
+    execute(
         f"""CREATE TEMPORARY TABLE {REPEATED} AS SELECT * FROM {STAGE} WHERE nik IN (
               SELECT nik FROM {STAGE} GROUP BY nik HAVING COUNT(*) > 1)"""  # noqa: S608
     )
-    _execute(f"CREATE INDEX {REPEATED}_nik ON {REPEATED} (nik, row_number)")
-    _execute(
+    execute(f"CREATE INDEX {REPEATED}_nik ON {REPEATED} (nik, row_number)")
+    execute(
         f"""UPDATE {REPEATED} SET outcome = 'conflict' WHERE nik IN (
               SELECT nik FROM {REPEATED} GROUP BY nik
               HAVING COUNT(DISTINCT name_normalised) > 1 OR COUNT(DISTINCT birth_date) > 1
@@ -224,7 +236,7 @@ def _decide_outcomes(*, edition: str) -> Counter:
         else f"r.{name} = last.{name}"
         for name in _CLEAN_COLUMNS
     )
-    _execute(
+    execute(
         f"""UPDATE {REPEATED} SET related_row = settled.last_row, outcome = settled.outcome
             FROM (SELECT r.row_number, last.row_number AS last_row,
                          CASE WHEN {same_values} THEN 'repeat' ELSE 'superseded' END AS outcome
@@ -234,32 +246,33 @@ def _decide_outcomes(*, edition: str) -> Counter:
                     AND r.row_number < last.row_number) settled
             WHERE {REPEATED}.row_number = settled.row_number"""  # noqa: S608
     )
-    _execute(
+    execute(
         f"""UPDATE {STAGE} SET outcome = r.outcome, related_row = r.related_row
             FROM {REPEATED} r
             WHERE {STAGE}.nik = r.nik AND {STAGE}.row_number = r.row_number
               AND r.outcome <> ''"""  # noqa: S608
     )
-    _execute(f"DROP TABLE {REPEATED}")
+    execute(f"DROP TABLE {REPEATED}")
     # An edition that is blank is never newer: a file of unknown date only adds people.
     newer = "(%s <> '' AND p.source_edition < %s)"
     # Identical repeats are compared too (they are equal to their NIK's last row): they stay
     # repeats, unless the registry holds another identity, when they are rejected with it.
-    _execute(
+    execute(
         f"""UPDATE {STAGE} SET person_id = p.id,
-              outcome = CASE WHEN {_IDENTITY_DIFFERS.replace("s.", STAGE + ".")}
+              outcome = CASE WHEN %s <> '' AND p.regency_id <> %s THEN 'other_regency'
+                             WHEN {_IDENTITY_DIFFERS.replace("s.", STAGE + ".")}
                                THEN 'registry_conflict'
                              WHEN {STAGE}.outcome = 'repeat' THEN 'repeat'
                              WHEN ({_CHANGEABLE_DIFFER.replace("s.", STAGE + ".")})
                                   AND {newer} THEN 'update'
                              ELSE 'unchanged' END
-            FROM registry_person p
+            FROM {PERSON} p
             WHERE p.nik = {STAGE}.nik AND {STAGE}.outcome IN ('', 'repeat')""",  # noqa: S608
-        [edition, edition],
+        [regency, regency, edition, edition],
     )
     # Rows still without an outcome are new people; they keep '' rather than being rewritten
     # to 'insert' (an UPDATE of every staged row costs seconds at a million rows).
-    counted = _fetch(f"SELECT outcome, COUNT(*) FROM {STAGE} GROUP BY outcome")  # noqa: S608
+    counted = fetch(f"SELECT outcome, COUNT(*) FROM {STAGE} GROUP BY outcome")  # noqa: S608
     outcomes = Counter(dict(counted))
     outcomes["insert"] = outcomes.pop("", 0)
     return outcomes
@@ -267,9 +280,9 @@ def _decide_outcomes(*, edition: str) -> Counter:
 
 def _reject_from_stage(candidate_import: CandidateImport) -> Counter:
     """Write RejectedRow for the rows SQL refused (few: conflicts and repeats)."""
-    rows = _fetch(
+    rows = fetch(
         f"""SELECT row_number, nik, outcome, related_row, raw FROM {STAGE}
-            WHERE outcome IN ('conflict', 'superseded', 'registry_conflict')
+            WHERE outcome IN ('conflict', 'superseded', 'registry_conflict', 'other_regency')
             ORDER BY nik, row_number"""  # noqa: S608
     )
     rows_of_nik: dict[str, list[int]] = {}
@@ -293,6 +306,14 @@ def _reject_from_stage(candidate_import: CandidateImport) -> Counter:
                 "NIK %(nik)s appears again in row %(row)s with other details; that row is used"
             ) % {"nik": nik, "row": related_row}
             related_rows, related_nik = [related_row], ""
+        elif outcome == "other_regency":
+            reason = RejectReason.PERSON_OF_OTHER_REGENCY
+            # Says neither where the person is registered nor whether the details match.
+            message = _(
+                "NIK %(nik)s belongs to a person this import may not change; the row was "
+                "sent to the province for review"
+            ) % {"nik": nik}
+            related_rows, related_nik = [], nik
         else:
             reason = RejectReason.REGISTRY_CONFLICT
             message = _(
@@ -314,7 +335,7 @@ def _reject_from_stage(candidate_import: CandidateImport) -> Counter:
             )
         )
     if rejected:
-        copy_rows(RejectedRow._meta.db_table, REJECT_COLUMNS, rejected)
+        bulk_insert(RejectedRow._meta.db_table, REJECT_COLUMNS, rejected)
     return reasons
 
 
@@ -334,21 +355,21 @@ def _write_versions_and_updates(candidate_import: CandidateImport, *, edition: s
     """Keep the values being replaced as a PersonVersion, then update, both set-based."""
     now = timezone.now()
     kept = ", ".join(_PERSON_CHANGEABLE)
-    _execute(
-        f"""INSERT INTO registry_personversion
+    execute(
+        f"""INSERT INTO {PERSON_VERSION}
               (person_id, {kept}, source_import_id, source_row, source_edition, valid_from,
                replaced_by_import_id, replaced_at)
             SELECT p.id, {", ".join("p." + name for name in _PERSON_CHANGEABLE)},
                    p.source_import_id, p.source_row, p.source_edition, p.updated_at, %s, %s
-            FROM registry_person p JOIN {STAGE} s ON s.person_id = p.id
+            FROM {PERSON} p JOIN {STAGE} s ON s.person_id = p.id
             WHERE s.outcome = 'update'""",  # noqa: S608
         [candidate_import.pk, now],
     )
     assignments = ", ".join(f"{name} = s.{name}" for name in _PERSON_CHANGEABLE)
-    _execute(
-        f"""UPDATE registry_person SET {assignments}, source_import_id = %s,
+    execute(
+        f"""UPDATE {PERSON} SET {assignments}, source_import_id = %s,
               source_row = s.row_number, source_edition = %s, updated_at = %s
-            FROM {STAGE} s WHERE s.person_id = registry_person.id AND s.outcome = 'update'""",  # noqa: S608
+            FROM {STAGE} s WHERE s.person_id = {PERSON}.id AND s.outcome = 'update'""",  # noqa: S608
         [candidate_import.pk, edition, now],
     )
 
@@ -364,8 +385,8 @@ def _insert_people(candidate_import: CandidateImport, *, edition: str, in_nik_or
     now = timezone.now()
     names = ", ".join(_PERSON_NEW)
     order = "ORDER BY nik" if in_nik_order else ""
-    _execute(
-        f"""INSERT INTO registry_person
+    execute(
+        f"""INSERT INTO {PERSON}
               ({names}, source_import_id, source_row, source_edition, created_at, updated_at)
             SELECT {names}, %s, row_number, %s, %s, %s FROM {STAGE}
             WHERE outcome = '' {order}""",  # noqa: S608
@@ -393,12 +414,12 @@ def _flag_duplicates(candidate_import: CandidateImport, *, touched: int) -> int:
     """
     if not touched:
         return 0
-    if connection.vendor == "postgresql":
+    if is_postgres():
         # The planner still believes the table's size from before this import: without fresh
         # statistics it joins the new rows by scanning the whole table for each of them.
         # (Also the statistics of indexes rebuilt after a first import.)
-        _execute("ANALYZE registry_person")
-    (registry_size,) = _fetch("SELECT COALESCE(MAX(id), 0) FROM registry_person")[0]
+        execute(f"ANALYZE {PERSON}")
+    (registry_size,) = fetch(f"SELECT COALESCE(MAX(id), 0) FROM {PERSON}")[0]  # noqa: S608
     groupwise = touched * GROUPWISE_SHARE >= registry_size
     flagged = 0
     now = timezone.now()
@@ -410,13 +431,13 @@ def _flag_duplicates(candidate_import: CandidateImport, *, touched: int) -> int:
             in_group = " AND ".join(f"t.{column} = g.{column}" for column in columns)
             # Grouping reads the rule's columns only (SQLite: its index alone); groups without
             # anyone from this import drop out at the WHERE below.
-            source = f"""(SELECT {keys} FROM registry_person GROUP BY {keys}
+            source = f"""(SELECT {keys} FROM {PERSON} GROUP BY {keys}
                           HAVING COUNT(*) > 1) g
-                         JOIN registry_person t ON {in_group}"""  # noqa: S608
+                         JOIN {PERSON} t ON {in_group}"""  # noqa: S608
         else:
-            source = "registry_person t"
-        flagged += _execute(
-            f"""INSERT INTO registry_duplicatecandidate
+            source = f"{PERSON} t"
+        flagged += execute(
+            f"""INSERT INTO {DUPLICATE}
                   (first_person_id, second_person_id, first_nik, second_nik, rule, status, note,
                    found_by_import_id, created_at)
                 SELECT DISTINCT
@@ -425,7 +446,7 @@ def _flag_duplicates(candidate_import: CandidateImport, *, touched: int) -> int:
                   CASE WHEN t.id < o.id THEN t.nik ELSE o.nik END,
                   CASE WHEN t.id < o.id THEN o.nik ELSE t.nik END,
                   %s, 'open', '', %s, %s
-                FROM {source} JOIN registry_person o ON {same} AND o.id <> t.id
+                FROM {source} JOIN {PERSON} o ON {same} AND o.id <> t.id
                 WHERE t.source_import_id = %s
                 ON CONFLICT DO NOTHING""",  # noqa: S608
             params,

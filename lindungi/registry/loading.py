@@ -7,15 +7,14 @@ file, and pickling the chunks through the pipe costs what the second core saves.
 """
 
 import gc
-import json
 from collections import Counter
 from itertools import islice
-from typing import Any
 
+from lindungi.core.intake import RowProblem, Table, cell_text, original_json
 from lindungi.core.progress import Progress
+from lindungi.core.sql import bulk_insert
 from lindungi.registry.models import RejectedRow
-from lindungi.registry.reading import Table, cell_text
-from lindungi.registry.staging import LOADED_COLUMNS, RAW_SEPARATOR, STAGE, copy_rows
+from lindungi.registry.staging import LOADED_COLUMNS, RAW_SEPARATOR, STAGE
 from lindungi.registry.validation import Rejection, ValidationContext, make_validator
 
 CHUNK_ROWS = 20_000
@@ -74,6 +73,23 @@ def _load_rows(
         staged: list[tuple] = []
         rejected: list[tuple] = []
         for row_number, cells in chunk:
+            if type(cells) is RowProblem:
+                # The intake refused the row (a NUL byte, a cell far too long): the file goes on.
+                read += 1
+                reasons[cells.reason] += 1
+                rejected.append(
+                    (
+                        import_id,
+                        row_number,
+                        original_json(headers, cells.cells),
+                        cells.reason,
+                        cells.message[:300],
+                        "",
+                        "[]",
+                        "",
+                    )
+                )
+                continue
             if not any(cells):
                 continue  # a blank line is not a row
             read += 1
@@ -95,17 +111,8 @@ def _load_rows(
                     )
                 )
         if staged:
-            copy_rows(STAGE, LOADED_COLUMNS, staged)
+            bulk_insert(STAGE, LOADED_COLUMNS, staged)
         if rejected:
-            copy_rows(RejectedRow._meta.db_table, REJECT_COLUMNS, rejected)
+            bulk_insert(RejectedRow._meta.db_table, REJECT_COLUMNS, rejected)
         progress.advance(len(chunk))
     return read, reasons
-
-
-def original_json(headers: list[str], cells: list[Any]) -> str:
-    values = [cell_text(cell) for cell in cells]
-    original = {}
-    for index, value in enumerate(values):
-        key = headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
-        original[key] = value
-    return json.dumps(original, ensure_ascii=False)

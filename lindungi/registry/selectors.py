@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from lindungi.core.ages import AgeBand, band_limits
-from lindungi.core.permissions import scoped
-from lindungi.registry.choices import DuplicateStatus
+from lindungi.core.permissions import Action, require, scoped
+from lindungi.registry.choices import DuplicateStatus, RejectReason
 from lindungi.registry.models import (
     CandidateImport,
     DuplicateCandidate,
@@ -148,3 +148,19 @@ def nik_district_known(nik: str) -> bool:
 
     found = lookup_nik_prefix(nik)
     return found is not None and found.district_known
+
+
+def list_regency_move_requests(*, user) -> QuerySet[RejectedRow]:
+    """Rows of regency imports about a person registered in another regency, newest first,
+    for the province to decide; each carries `registered_regency` (the person's regency now)."""
+    require(user, Action.REVIEW_REGENCY_MOVES)
+    registered = Person.objects.filter(nik=OuterRef("related_nik"))
+    return (
+        RejectedRow.objects.filter(reason=RejectReason.PERSON_OF_OTHER_REGENCY)
+        .select_related("candidate_import__regency", "candidate_import__created_by")
+        .annotate(
+            registered_person=Subquery(registered.values("pk")[:1]),
+            registered_regency=Subquery(registered.values("regency__name")[:1]),
+        )
+        .order_by("-candidate_import_id", "row_number")
+    )

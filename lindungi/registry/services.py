@@ -1,13 +1,10 @@
 """Writes to the registry. The import itself lives in importing.py (re-exported here)."""
 
-import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -16,28 +13,14 @@ from django.utils.translation import gettext as _
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidInput, InvalidTransition
+from lindungi.core.intake import store_upload
 from lindungi.core.permissions import Action, regency_scope, require
 from lindungi.registry.choices import DeathSource, DuplicateStatus
 from lindungi.registry.importing import import_candidates
 from lindungi.registry.models import DuplicateCandidate, Person
 
-UPLOAD_DIR = "registry/uploads"
-ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
+UPLOAD_AREA = "registry"
 IMPORT_JOB_KIND = "registry.import"
-
-
-def store_upload(*, uploaded_file: UploadedFile) -> str:
-    """Keep an uploaded candidate file under MEDIA_ROOT; return its path relative to it."""
-    suffix = Path(uploaded_file.name or "").suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise InvalidInput(_("Upload a CSV or XLSX file"), code="file_type")
-    relative = f"{UPLOAD_DIR}/{timezone.now():%Y%m}/{uuid.uuid4().hex}{suffix}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as handle:
-        for chunk in uploaded_file.chunks():
-            handle.write(chunk)
-    return relative
 
 
 def start_import_job(
@@ -52,7 +35,7 @@ def start_import_job(
     from lindungi.jobs.services import start_job
 
     require(user, Action.IMPORT_CANDIDATES)
-    relative = store_upload(uploaded_file=uploaded_file)
+    relative = store_upload(uploaded_file=uploaded_file, area=UPLOAD_AREA)
     return start_job(
         kind=IMPORT_JOB_KIND,
         params={
@@ -193,5 +176,4 @@ __all__ = [
     "record_deaths",
     "review_duplicate",
     "start_import_job",
-    "store_upload",
 ]

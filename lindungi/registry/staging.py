@@ -6,9 +6,11 @@ column names); every value goes through parameters, hence the S608 suppressions.
 """
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 
 from django.db import connection
+
+from lindungi.core.sql import foreign_keys_unchecked, is_postgres, sqlite_cache
 
 # PostgreSQL drops it at the commit. SQLite keeps it until the connection closes (after the
 # request, job or command) or the next import replaces it: dropping a million staged rows
@@ -39,10 +41,6 @@ LOADED_COLUMNS = tuple(name for name, _pg, _lite in STAGE_COLUMNS)
 RAW_SEPARATOR = "\x1f"
 
 
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 # The main database's page cache during a bulk write (KiB, SQLite's negative form). A million
 # new people put keys at random places in six indexes; once those outgrow the cache every
 # insert rereads pages. 192 MB keeps a million-person registry's indexes in memory and the
@@ -61,20 +59,8 @@ def bulk_settings() -> Iterator[None]:
     import's own row), so a million look-ups would only confirm it. SQLite ignores the
     switch inside a transaction, so a caller's outer transaction keeps its checks.
     """
-    if is_postgres():
+    with sqlite_cache(SQLITE_BULK_CACHE_KIB), foreign_keys_unchecked():
         yield
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    (previous,) = raw.execute("PRAGMA main.cache_size").fetchone()
-    raw.execute(f"PRAGMA main.cache_size = -{SQLITE_BULK_CACHE_KIB}")
-    unchecked = connection.disable_constraint_checking()
-    try:
-        yield
-    finally:
-        if unchecked:
-            connection.enable_constraint_checking()
-        raw.execute(f"PRAGMA main.cache_size = {int(previous)}")
 
 
 @contextlib.contextmanager
@@ -193,24 +179,3 @@ def index_stage() -> None:
         else:
             cursor.execute(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik, row_number)")
             cursor.execute(f"CREATE INDEX {STAGE}_outcome ON {STAGE} (outcome)")
-
-
-def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Bulk-write rows: COPY on PostgreSQL, one executemany on SQLite."""
-    connection.ensure_connection()
-    if is_postgres():
-        with connection.cursor() as cursor:
-            statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            with cursor.cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
-    else:
-        placeholders = ", ".join("?" for _ in columns)
-        raw = connection.connection.cursor()  # the sqlite3 cursor: no per-row Django overhead
-        try:
-            raw.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608
-                rows,
-            )
-        finally:
-            raw.close()

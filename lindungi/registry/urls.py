@@ -12,5 +12,6 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("template.<str:kind>", views.template, name="template"),
     path("duplicates/", views.duplicates, name="duplicates"),
+    path("regency-moves/", views.regency_moves, name="regency_moves"),
     path("duplicates/<int:pk>/review/", views.review_duplicate, name="review_duplicate"),
 ]

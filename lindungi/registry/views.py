@@ -69,6 +69,11 @@ def person(request, pk: int):
             "duplicates": selectors.person_duplicates(person=found),
             "district_unknown": not selectors.nik_district_known(found.nik),
             "household": selectors.household(user=request.user, person=found)[:50],
+            # The file that brought the person in may be another regency's import.
+            "source_import_visible": found.source_import_id is not None
+            and selectors.list_imports(user=request.user)
+            .filter(pk=found.source_import_id)
+            .exists(),
         },
     )
 
@@ -181,6 +186,7 @@ def duplicates(request):
             "status": status,
             "form": ReviewForm(),
             "can_review": can(request.user, Action.REVIEW_DUPLICATES),
+            "can_review_moves": can(request.user, Action.REVIEW_REGENCY_MOVES),
         },
     )
 
@@ -210,3 +216,12 @@ def review_duplicate(request, pk: int):
     else:
         messages.success(request, _("Review saved"))
     return redirect("registry:duplicates")
+
+
+@login_required
+def regency_moves(request):
+    """Rows of regency imports about another regency's person: the province decides moves."""
+    page = Paginator(selectors.list_regency_move_requests(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "registry/regency_moves.html", {"page": page})

@@ -3,10 +3,11 @@
 Kept apart from services.py because it is the one place that reads the enrollment tables.
 """
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
+from lindungi.contributions.policy import policy_for
 from lindungi.core.dates import Month, months_between
-from lindungi.enrollment.choices import COVERAGE_STATES, EnrollmentState
+from lindungi.enrollment.choices import EnrollmentState
 from lindungi.enrollment.models import Enrollment
 from lindungi.programs.models import Programme
 
@@ -23,32 +24,24 @@ def enrollment_counts() -> list[dict]:
     )
 
 
-def covered_in(month: Month) -> Q:
-    """Covered on at least one day of the month (the insurer bills whole months).
-
-    An ended enrollment whose end is before its start never had coverage.
-    """
-    return (
-        Q(state__in=COVERAGE_STATES, start_date__lte=month.last_day)
-        & (Q(end_date__isnull=True) | Q(end_date__gte=month.first_day))
-        & (Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")))
-    )
-
-
 def monthly_headcounts() -> list[dict]:
     """Per programme, regency and month of its coverage window: people covered that month.
 
-    One grouped query per programme month (a dozen a year), each using the
-    (programme, state, regency) index.
+    Covered as the programme's month rule counts it (enrollment.coverage), so the headcount
+    of the dashboards and the monthly report is the headcount the invoice bills. One grouped
+    query per programme month (a dozen a year), each using the (programme, state, regency)
+    index.
     """
     rows = []
     for programme in Programme.objects.only("id", "coverage_start", "coverage_end"):
+        rule = policy_for(programme).month_rule
         months = months_between(
             Month.of(programme.coverage_start), Month.of(programme.coverage_end)
         )
         for month in months:
             counts = (
-                Enrollment.objects.filter(covered_in(month), programme=programme)
+                Enrollment.objects.covered_in(month, rule)
+                .filter(programme=programme)
                 .values("regency_id")
                 .annotate(covered=Count("id"))
                 .order_by()

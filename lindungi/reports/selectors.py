@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from lindungi.core.ages import AgeBand
 from lindungi.core.permissions import Action, require, scoped
 from lindungi.enrollment.models import Enrollment
-from lindungi.programs.models import Programme
+from lindungi.programs.choices import RunStatus
+from lindungi.programs.models import Programme, SelectionRun
 from lindungi.regions.models import Regency
 from lindungi.regions.selectors import list_regencies, poor_population
 from lindungi.registry.choices import ImportStatus, RejectReason, Sex
@@ -241,6 +242,24 @@ def monthly_headcount(
     return [(row["month"], row["covered"]) for row in rows]
 
 
+def latest_month_with_data(programme: Programme) -> date | None:
+    """The newest month of the programme with a headcount or an invoice, if any."""
+    from lindungi.contributions.models import Invoice
+
+    months = [
+        MonthlyHeadcount.objects.filter(programme=programme, covered__gt=0)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first(),
+        Invoice.objects.filter(programme=programme)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first(),
+    ]
+    found = [month for month in months if month is not None]
+    return max(found) if found else None
+
+
 def regency_boundaries(*, user, regency: str | None = None) -> dict:
     """The regencies as a GeoJSON FeatureCollection (read only for the map's data endpoint)."""
     require(user, Action.VIEW_PEOPLE)
@@ -329,6 +348,40 @@ def enrollment_states(*, user, programme: Programme | None, people) -> dict[int,
 
 
 # --- Public figures: no user, no person, nothing under PUBLIC_MINIMUM_COUNT -----------------
+# Only approved, covered facts are published (issue 12.4): a programme appears once one of its
+# selection runs is approved, "protected" counts only active coverage (never selected people of
+# a draft), and a year is chosen explicitly or is the newest year with an approved programme.
+
+
+def public_programmes() -> QuerySet[Programme]:
+    """Programmes the public may see figures of: those with an approved selection run."""
+    approved = SelectionRun.objects.filter(status=RunStatus.APPROVED).values("programme_id")
+    return list_programmes().filter(pk__in=approved)
+
+
+def public_years() -> list[int]:
+    return sorted(set(public_programmes().values_list("year", flat=True)), reverse=True)
+
+
+def _published(programme: Programme | None) -> Programme | None:
+    """The programme if its figures may be published, else None (a draft never is)."""
+    if programme is None or not public_programmes().filter(pk=programme.pk).exists():
+        return None
+    return programme
+
+
+def parse_year(raw: str) -> int | None:
+    """A four-digit year from a query string, else None (the newest published year)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) == 4 else None
+
+
+def public_programme(*, year: int | None = None) -> Programme | None:
+    """The programme whose figures are published for `year` (the newest year by default)."""
+    programmes = public_programmes()
+    if year is not None:
+        programmes = programmes.filter(year=year)
+    return programmes.first()
 
 
 def suppress(count: int | None) -> int | None:
@@ -373,9 +426,10 @@ def public_regencies(*, programme: Programme | None) -> list[PublicRegency]:
         .values_list("regency_id", "people")
     )
     covered: dict[str, int] = {}
+    programme = _published(programme)
     if programme is not None:
         for row in ProgrammeRegencySummary.objects.filter(programme=programme):
-            covered[row.regency_id] = row.active or row.selected
+            covered[row.regency_id] = row.active
     regencies = list(list_regencies().values_list("code", "name"))
     shown_candidates = suppress_column({code: candidates.get(code, 0) for code, _ in regencies})
     shown_covered = suppress_column({code: covered.get(code, 0) for code, _ in regencies})
@@ -387,6 +441,7 @@ def public_regencies(*, programme: Programme | None) -> list[PublicRegency]:
 
 def public_months(*, programme: Programme | None) -> list[tuple[date, int | None]]:
     """Covered workers per month in the whole region, hidden under 10."""
+    programme = _published(programme)
     if programme is None:
         return []
     rows = (
@@ -399,6 +454,8 @@ def public_months(*, programme: Programme | None) -> list[tuple[date, int | None
 
 
 def public_totals(*, programme: Programme | None) -> dict[str, int | None]:
+    """Candidates, the target, and selected/active of an approved programme (else nothing)."""
+    programme = _published(programme)
     totals = ProgrammeRegencySummary.objects.filter(programme=programme).aggregate(
         quota=Sum("quota"), selected=Sum("selected"), active=Sum("active")
     )

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from lindungi.core.dates import Month, months_between
 from lindungi.core.exports import XLSX_CONTENT_TYPE
+from lindungi.core.money import format_number
 from lindungi.core.permissions import Action, can, can_access_regency, regency_scope, require
 from lindungi.enrollment.choices import EnrollmentState
 from lindungi.programs.selectors import current_run
@@ -60,10 +61,17 @@ def _month_label(day) -> str:
     return Month.of(day).label("id")
 
 
+GREEN, AMBER, BLUE = "#2a7f62", "#c98a2b", "#1f5f8b"
+
+
 def _chart(shares, *, dimension: str, regency: str | None) -> dict:
+    """A bar chart of people per category, each bar linking to the people behind it."""
     return {
+        "type": "bar",
         "labels": [share.label for share in shares],
-        "values": [share.people for share in shares],
+        "datasets": [
+            {"label": str(_("People")), "data": [share.people for share in shares], "color": GREEN}
+        ],
         "links": [
             link("registry:people", regency=regency, **{dimension: share.key}) for share in shares
         ],
@@ -93,14 +101,23 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
             "of_quota": row.of_quota,
             "of_poor": row.of_poor,
             "url": reverse("reports:regency", args=[row.code]),
+            "tooltip": f"{row.name}: {format_number(row.covered or 0)} / "
+            f"{format_number(row.quota or 0)}",
         }
         for row in figures
     }
     headcount = selectors.monthly_headcount(user=user, programme=programme, regency=regency)
     charts = {
         "headcount": {
+            "type": "line",
             "labels": [_month_label(month) for month, _count in headcount],
-            "values": [count for _month, count in headcount],
+            "datasets": [
+                {
+                    "label": str(_("Covered")),
+                    "data": [count for _month, count in headcount],
+                    "color": GREEN,
+                }
+            ],
         },
         "sex": _chart(
             selectors.spread(user=user, dimension="sex", regency=regency),
@@ -127,18 +144,28 @@ def _dashboard_context(request: HttpRequest, *, regency: str | None) -> dict:
     if can(user, Action.VIEW_MONEY):
         money = finance.billed_and_paid(user=user, programme=programme, regency=regency)
         charts["money"] = {
+            "type": "bar",
             "labels": [_month_label(row.month) for row in money],
-            "billed": [row.billed for row in money],
-            "paid": [row.paid for row in money],
+            "datasets": [
+                {"label": str(_("Billed")), "data": [row.billed for row in money], "color": AMBER},
+                {"label": str(_("Paid")), "data": [row.paid for row in money], "color": GREEN},
+            ],
         }
         burn_down = (
             finance.budget_burn_down(user=user, programme=programme) if not regency else None
         )
         if burn_down:
             charts["burn_down"] = {
+                "type": "line",
                 "labels": [_month_label(point.month) for point in burn_down.points],
-                "remaining": [point.remaining for point in burn_down.points],
-                "forecast": [point.forecast for point in burn_down.points],
+                "datasets": [
+                    {
+                        "label": str(_("Remaining")),
+                        "data": [point.remaining for point in burn_down.points],
+                        "color": BLUE,
+                        "dashed": [point.forecast for point in burn_down.points],
+                    }
+                ],
             }
     quality_totals, rejections = selectors.data_quality(user=user)
     return {
@@ -256,8 +283,10 @@ def refresh(request: HttpRequest) -> HttpResponse:
 
 @cache_control(public=True, max_age=300)
 def public(request: HttpRequest) -> HttpResponse:
-    """Aggregate figures for anyone: no login, no person, no count under 10."""
-    programme = selectors.default_programme(None)
+    """Aggregate figures for anyone: no login, no person, no count under 10; ?year=YYYY picks
+    the year (only approved programmes are published)."""
+    year = request.GET.get("year", "")
+    programme = selectors.public_programme(year=selectors.parse_year(year))
     regencies = selectors.public_regencies(programme=programme)
     months = selectors.public_months(programme=programme)
     largest = max((row.covered or 0 for row in regencies), default=0) or 1
@@ -267,6 +296,7 @@ def public(request: HttpRequest) -> HttpResponse:
         "reports/public.html",
         {
             "programme": programme,
+            "years": selectors.public_years(),
             "bars": bars,
             "months": [(_month_label(month), count) for month, count in months],
             "totals": selectors.public_totals(programme=programme),
@@ -282,10 +312,16 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     programme = _programme(request)
     if programme is None:
         raise Http404
+    months = months_between(Month.of(programme.coverage_start), Month.of(programme.coverage_end))
     try:
-        month = Month.parse(request.GET.get("month") or str(Month.of(timezone.localdate())))
+        month = Month.parse(request.GET["month"]) if request.GET.get("month") else None
     except ValueError as error:
         return HttpResponseBadRequest(str(error))
+    if month not in months:
+        # Open on the newest month with figures (the selector then shows the month displayed).
+        latest = selectors.latest_month_with_data(programme)
+        today = Month.of(timezone.localdate())
+        month = Month.of(latest) if latest else (today if today in months else months[0])
     report = build_monthly_report(user=request.user, programme=programme, month=month)
     output = request.GET.get("format", "")
     name = f"laporan-bulanan-{programme.pk}-{month}"
@@ -302,7 +338,6 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
         return FileResponse(
             spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE
         )
-    months = months_between(Month.of(programme.coverage_start), Month.of(programme.coverage_end))
     return render(
         request,
         "reports/monthly.html",

@@ -60,10 +60,26 @@ MODULES: tuple[Module, ...] = (
         Action.VIEW_MONEY,
     ),
     Module(
+        "benefits",
+        _("Benefits"),
+        _("Claims from BPJS Ketenagakerjaan, cover on the day, what the regulation gives."),
+        ("benefits:list",),
+        Action.VIEW_CLAIMS,
+    ),
+    Module(
         "reports",
         _("Reports"),
         _("Dashboards, the map and monthly reports."),
         ("reports:dashboard", "reports:list", "reports:index"),
+        # The dashboards show people counts: a panel member, who may see none, is not offered it.
+        Action.VIEW_PEOPLE,
+    ),
+    Module(
+        "awards",
+        _("Paritrana Award"),
+        _("Self-assessment, evidence, panel scores and the ranking of the provincial award."),
+        ("awards:index",),
+        Action.VIEW_AWARDS,
     ),
     Module(
         "regions",

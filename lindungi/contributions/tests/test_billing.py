@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from lindungi.accounts.testing import acting_officer
 from lindungi.audit.models import AuditEvent
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.choices import InvoiceKind, LineKind, MonthRule
@@ -50,7 +51,7 @@ def test_month_rule_is_a_programme_setting(cohort, rule, expected):
     enroll(cohort, start=datetime.date(2025, 7, 1), end=datetime.date(2025, 7, 20))  # part
     enroll(cohort, start=datetime.date(2025, 7, 18))  # from the 18th
     enroll(cohort, start=datetime.date(2025, 7, 1))  # whole month and on
-    result = bill_month(programme=cohort.programme, month=JULY)
+    result = bill_month(user=acting_officer(), programme=cohort.programme, month=JULY)
     assert result.created[0].headcount == expected
 
 
@@ -63,15 +64,15 @@ def test_people_not_covered_are_not_billed(cohort):
     type(left).objects.filter(pk=left.pk).update(
         start_date=None, end_date=None, ended_on=datetime.date(2025, 7, 17)
     )
-    result = bill_month(programme=cohort.programme, month=JULY)
+    result = bill_month(user=acting_officer(), programme=cohort.programme, month=JULY)
     assert result.created[0].headcount == 1
 
 
 def test_billing_a_month_twice_yields_one_invoice(cohort):
     enroll(cohort)
-    first = bill_month(programme=cohort.programme, month=JULY)
+    first = bill_month(user=acting_officer(), programme=cohort.programme, month=JULY)
     enroll(cohort)
-    second = bill_month(programme=cohort.programme, month=JULY)
+    second = bill_month(user=acting_officer(), programme=cohort.programme, month=JULY)
     assert second.created == []
     assert second.existing == first.created
     assert Invoice.objects.count() == 1
@@ -81,13 +82,13 @@ def test_billing_a_month_twice_yields_one_invoice(cohort):
 def test_month_outside_the_programme_is_refused(cohort):
     enroll(cohort)
     with pytest.raises(InvalidInput) as error:
-        bill_month(programme=cohort.programme, month=Month(2025, 6))
+        bill_month(user=acting_officer(), programme=cohort.programme, month=Month(2025, 6))
     assert error.value.code == "month_outside_programme"
     assert Invoice.objects.count() == 0
 
 
 def test_a_payer_with_nobody_covered_gets_no_invoice(cohort):
-    result = bill_month(programme=cohort.programme, month=JULY)
+    result = bill_month(user=acting_officer(), programme=cohort.programme, month=JULY)
     assert result.created == [] and [p.name for p in result.empty] == ["Pemerintah Provinsi NTT"]
     assert Invoice.objects.count() == 0 and InvoiceLine.objects.count() == 0
 
@@ -98,7 +99,7 @@ def test_split_between_payers_adds_up_exactly(programme, headcount, share_bp):
     cohort = shared_cohort(programme, share_bp=share_bp)
     for _ in range(headcount):
         enroll(cohort)
-    result = bill_month(programme=programme, month=JULY)
+    result = bill_month(user=acting_officer(), programme=programme, month=JULY)
     province, alor = sorted(result.created, key=lambda invoice: invoice.payer.payer_type)
     assert province.payer.name == "Pemerintah Provinsi NTT"
     assert alor.payer.name == "Pemerintah Kabupaten Alor"
@@ -113,7 +114,7 @@ def test_quarter_share_is_exact(programme):
     cohort = shared_cohort(programme, share_bp=2500)
     for _ in range(4):
         enroll(cohort)
-    result = bill_month(programme=programme, month=JULY)
+    result = bill_month(user=acting_officer(), programme=programme, month=JULY)
     totals = sorted((invoice.payer.name, invoice.total) for invoice in result.created)
     assert totals == [("Pemerintah Kabupaten Alor", 16_800), ("Pemerintah Provinsi NTT", 50_400)]
 
@@ -121,13 +122,15 @@ def test_quarter_share_is_exact(programme):
 def test_past_dated_exit_becomes_an_adjustment_on_the_next_invoice(cohort):
     stays = enroll(cohort)
     dies = enroll(cohort)
-    bill_month(programme=cohort.programme, month=JULY)
-    bill_month(programme=cohort.programme, month=AUGUST)
+    bill_month(user=acting_officer(), programme=cohort.programme, month=JULY)
+    bill_month(user=acting_officer(), programme=cohort.programme, month=AUGUST)
     # Recorded in September: the death happened on 25 July, so August was billed wrongly.
     end_enrollment(dies, datetime.date(2025, 7, 25))
     late = enroll(cohort, start=datetime.date(2025, 8, 20))  # activated late for August
 
-    september = bill_month(programme=cohort.programme, month=SEPTEMBER).created[0]
+    september = bill_month(
+        user=acting_officer(), programme=cohort.programme, month=SEPTEMBER
+    ).created[0]
     assert september.headcount == 2  # `stays` and `late`
     assert september.adjustments == -16_800 + 16_800  # August: one removed, one added
     adjustments = list(
@@ -152,9 +155,9 @@ def test_past_dated_exit_becomes_an_adjustment_on_the_next_invoice(cohort):
 def test_exit_before_coverage_began_removes_the_first_month_too(cohort):
     enroll(cohort)
     dies = enroll(cohort)
-    bill_month(programme=cohort.programme, month=JULY)
+    bill_month(user=acting_officer(), programme=cohort.programme, month=JULY)
     end_enrollment(dies, datetime.date(2025, 7, 10))  # before the 18 July start: never covered
-    august = bill_month(programme=cohort.programme, month=AUGUST).created[0]
+    august = bill_month(user=acting_officer(), programme=cohort.programme, month=AUGUST).created[0]
     assert list(
         august.details.filter(kind=LineKind.ADJUSTMENT).values_list("service_month", "sign")
     ) == [(JULY.first_day, -1)]
@@ -164,11 +167,15 @@ def test_exit_before_coverage_began_removes_the_first_month_too(cohort):
 def test_adjustment_is_not_repeated_on_later_invoices(cohort):
     enroll(cohort)
     dies = enroll(cohort)
-    bill_month(programme=cohort.programme, month=JULY)
-    bill_month(programme=cohort.programme, month=AUGUST)
+    bill_month(user=acting_officer(), programme=cohort.programme, month=JULY)
+    bill_month(user=acting_officer(), programme=cohort.programme, month=AUGUST)
     end_enrollment(dies, datetime.date(2025, 7, 31))
-    september = bill_month(programme=cohort.programme, month=SEPTEMBER).created[0]
-    october = bill_month(programme=cohort.programme, month=Month(2025, 10)).created[0]
+    september = bill_month(
+        user=acting_officer(), programme=cohort.programme, month=SEPTEMBER
+    ).created[0]
+    october = bill_month(
+        user=acting_officer(), programme=cohort.programme, month=Month(2025, 10)
+    ).created[0]
     assert september.adjustments == -16_800
     assert september.total == 16_800 - 16_800
     assert october.adjustments == 0
@@ -177,7 +184,7 @@ def test_adjustment_is_not_repeated_on_later_invoices(cohort):
 
 def test_issued_invoice_cannot_be_edited_or_deleted(cohort):
     enroll(cohort)
-    invoice = bill_month(programme=cohort.programme, month=JULY).created[0]
+    invoice = bill_month(user=acting_officer(), programme=cohort.programme, month=JULY).created[0]
     invoice.total = 1
     with pytest.raises(InvalidTransition):
         invoice.save()
@@ -194,7 +201,7 @@ def test_issued_invoice_cannot_be_edited_or_deleted(cohort):
 
 def test_invoice_freezes_the_data_it_was_computed_from(cohort):
     enrollment = enroll(cohort)
-    invoice = bill_month(programme=cohort.programme, month=JULY).created[0]
+    invoice = bill_month(user=acting_officer(), programme=cohort.programme, month=JULY).created[0]
     # The person moves to TTU and the rate table is not consulted again: the invoice keeps
     # the regency, cohort and amounts it was billed with.
     Enrollment.objects.filter(pk=enrollment.pk).update(regency_id="53.03")

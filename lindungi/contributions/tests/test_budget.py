@@ -1,5 +1,6 @@
 import pytest
 
+from lindungi.accounts.testing import acting_officer
 from lindungi.audit.models import AuditEvent
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.budget import (
@@ -94,8 +95,8 @@ def test_bad_scenarios_are_refused(kwargs, code):
 def test_appropriation_amendments_and_overview(cohort, province_officer):
     for _ in range(4):
         enroll(cohort)
-    bill_month(programme=cohort.programme, month=Month(2025, 7))
-    bill_month(programme=cohort.programme, month=Month(2025, 8))
+    bill_month(user=acting_officer(), programme=cohort.programme, month=Month(2025, 7))
+    bill_month(user=acting_officer(), programme=cohort.programme, month=Month(2025, 8))
     payer = Payer.objects.get()
     original = add_appropriation(
         payer=payer,
@@ -124,24 +125,32 @@ def test_appropriation_amendments_and_overview(cohort, province_officer):
 
 def test_refused_appropriations_change_nothing(cohort, province_officer):
     payer = Payer.objects.create(payer_type="province", name="Pemprov")
-    original = add_appropriation(payer=payer, fiscal_year=2025, account_code="X", amount=100)
+    original = add_appropriation(
+        user=acting_officer(), payer=payer, fiscal_year=2025, account_code="X", amount=100
+    )
     for call, code in (
         (
-            lambda: add_appropriation(payer=payer, fiscal_year=2025, account_code="X", amount=5),
+            lambda: add_appropriation(
+                user=acting_officer(), payer=payer, fiscal_year=2025, account_code="X", amount=5
+            ),
             "duplicate_appropriation",
         ),
         (
-            lambda: add_appropriation(payer=payer, fiscal_year=2025, account_code=" ", amount=5),
+            lambda: add_appropriation(
+                user=acting_officer(), payer=payer, fiscal_year=2025, account_code=" ", amount=5
+            ),
             "account_required",
         ),
         (
             lambda: amend_appropriation(
-                appropriation=original, change=-101, document_reference="P"
+                user=acting_officer(), appropriation=original, change=-101, document_reference="P"
             ),
             "negative_budget",
         ),
         (
-            lambda: amend_appropriation(appropriation=original, change=0, document_reference="P"),
+            lambda: amend_appropriation(
+                user=acting_officer(), appropriation=original, change=0, document_reference="P"
+            ),
             "zero_change",
         ),
     ):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connection, connections
 
+from lindungi.accounts.testing import acting_officer
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.coverage import table
 from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
@@ -111,7 +112,7 @@ def test_two_concurrent_runs_yield_one_invoice(db, monkeypatch):
         def worker() -> tuple[int, int, int]:
             programme = Programme.objects.get(pk=programme_id)
             barrier.wait()
-            result = bill_month(programme=programme, month=Month(2025, 7))
+            result = bill_month(user=acting_officer(), programme=programme, month=Month(2025, 7))
             invoice = (result.created or result.existing)[0]
             return len(result.created), len(result.existing), invoice.pk
 

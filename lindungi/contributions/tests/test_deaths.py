@@ -14,7 +14,7 @@ def test_a_death_recorded_after_billing_is_credited_on_the_next_invoice(cohort, 
     enroll(cohort)
     dies = enroll(cohort)
     for month in (7, 8, 9):
-        bill_month(programme=cohort.programme, month=Month(2025, month))
+        bill_month(programme=cohort.programme, month=Month(2025, month), user=province_officer)
     # A JKM claim tells us in October that the person died on 20 August.
     record_death(
         user=province_officer,
@@ -23,7 +23,9 @@ def test_a_death_recorded_after_billing_is_credited_on_the_next_invoice(cohort, 
         source=DeathSource.CLAIM,
         reference="JKM-1",
     )
-    october = bill_month(programme=cohort.programme, month=Month(2025, 10)).created[0]
+    october = bill_month(
+        programme=cohort.programme, month=Month(2025, 10), user=province_officer
+    ).created[0]
     # Billed for August (the month of death), never after: September comes back as a credit.
     assert list(
         october.details.filter(kind=LineKind.ADJUSTMENT).values_list(

@@ -16,7 +16,9 @@ from lindungi.core.dates import Month
 @pytest.fixture
 def issued(cohort, province_officer):
     enroll(cohort)
-    invoice = bill_month(programme=cohort.programme, month=Month(2025, 7)).created[0]
+    invoice = bill_month(
+        programme=cohort.programme, month=Month(2025, 7), user=province_officer
+    ).created[0]
     payment = record_payment(
         invoice=invoice,
         paid_on=datetime.date(2025, 8, 10),

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from lindungi.accounts.testing import acting_officer
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.budget import add_appropriation
 from lindungi.contributions.models import (
@@ -32,7 +33,7 @@ def invoice(cohort):
     enroll(cohort)
     enroll(cohort)
     enroll(cohort, village=TTU_VILLAGE)
-    return bill_month(programme=cohort.programme, month=JULY).created[0]
+    return bill_month(user=acting_officer(), programme=cohort.programme, month=JULY).created[0]
 
 
 def pay(client, invoice, **fields):
@@ -84,7 +85,11 @@ def test_payment_list_shows_each_regency_only_its_share(
     client, province_officer, regency_officer, outsider, invoice
 ):
     record_payment(
-        invoice=invoice, paid_on=datetime.date(2025, 7, 14), amount=50_400, bank_reference="A"
+        user=acting_officer(),
+        invoice=invoice,
+        paid_on=datetime.date(2025, 7, 14),
+        amount=50_400,
+        bank_reference="A",
     )
     url = reverse("contributions:payments")
     client.force_login(province_officer)
@@ -100,9 +105,13 @@ def test_regency_officer_sees_no_payments_of_invoices_without_their_lines(client
     from lindungi.core.roles import Role
 
     enroll(cohort)  # Alor only
-    invoice = bill_month(programme=cohort.programme, month=JULY).created[0]
+    invoice = bill_month(user=acting_officer(), programme=cohort.programme, month=JULY).created[0]
     record_payment(
-        invoice=invoice, paid_on=datetime.date(2025, 7, 14), amount=16_800, bank_reference="A"
+        user=acting_officer(),
+        invoice=invoice,
+        paid_on=datetime.date(2025, 7, 14),
+        amount=16_800,
+        bank_reference="A",
     )
     sikka = User.objects.create(username="sikka", role=Role.REGENCY_OFFICER, regency_id="53.10")
     client.force_login(sikka)
@@ -116,7 +125,11 @@ def test_arrears_aging_per_payer_and_regency_share(
     client, province_officer, regency_officer, outsider, invoice
 ):
     record_payment(
-        invoice=invoice, paid_on=datetime.date(2025, 7, 14), amount=10_000, bank_reference="A"
+        user=acting_officer(),
+        invoice=invoice,
+        paid_on=datetime.date(2025, 7, 14),
+        amount=10_000,
+        bank_reference="A",
     )
     url = reverse("contributions:arrears") + "?as_of=2025-09-01"  # 48 days past 15 July
     client.force_login(province_officer)
@@ -246,7 +259,9 @@ def test_exports_are_formula_safe(client, province_officer, invoice):
 
 def test_budget_page_with_forecast(client, province_officer, invoice):
     payer = invoice.payer
-    add_appropriation(payer=payer, fiscal_year=2025, account_code="5.1.02", amount=151_200)
+    add_appropriation(
+        user=acting_officer(), payer=payer, fiscal_year=2025, account_code="5.1.02", amount=151_200
+    )
     client.force_login(province_officer)
     page = client.get(reverse("contributions:budgets") + "?year=2025")
     ((overview, chart, _chart_id),) = page.context["overviews"]
@@ -257,8 +272,9 @@ def test_budget_page_with_forecast(client, province_officer, invoice):
     )
     # Rp50,400 a month: August and September are paid for, October is not.
     assert str(overview.forecast.guaranteed_until) == "2025-09"
-    assert chart["remaining"][6:10] == [100_800, 50_400, 0, -50_400]
-    assert chart["forecast"][6:8] == [False, True]
+    (line,) = chart["datasets"]
+    assert line["data"][6:10] == [100_800, 50_400, 0, -50_400]
+    assert line["dashed"][6:8] == [False, True]
 
 
 def test_record_budget_and_amendment(client, province_officer, invoice):
@@ -291,8 +307,12 @@ def test_auditor_cannot_post_a_budget(client, auditor, invoice):
 def test_regency_officer_sees_only_their_regency_budget(client, regency_officer, outsider, db):
     alor = Payer.objects.create(payer_type="regency", name="Pemkab Alor", regency_id="53.05")
     province = Payer.objects.create(payer_type="province", name="Pemprov NTT")
-    add_appropriation(payer=alor, fiscal_year=2026, account_code="A", amount=5)
-    add_appropriation(payer=province, fiscal_year=2026, account_code="P", amount=7)
+    add_appropriation(
+        user=acting_officer(), payer=alor, fiscal_year=2026, account_code="A", amount=5
+    )
+    add_appropriation(
+        user=acting_officer(), payer=province, fiscal_year=2026, account_code="P", amount=7
+    )
     url = reverse("contributions:budgets") + "?year=2026"
     client.force_login(regency_officer)
     page = client.get(url)

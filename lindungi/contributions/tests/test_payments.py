@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from lindungi.accounts.testing import acting_officer
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.choices import Standing
 from lindungi.contributions.credit_notes import issue_credit_note
@@ -25,7 +26,10 @@ def balance(invoice):
 
 
 def bill(cohort, *months):
-    return [bill_month(programme=cohort.programme, month=m).created[0] for m in months]
+    return [
+        bill_month(user=acting_officer(), programme=cohort.programme, month=m).created[0]
+        for m in months
+    ]
 
 
 def test_partial_then_full_payment(cohort, province_officer):
@@ -54,16 +58,20 @@ def test_over_payment_becomes_credit_for_the_next_invoice(cohort, province_offic
     enroll(cohort)
     july, august = bill(cohort, JULY, Month(2025, 8))
     record_payment(
-        invoice=july, paid_on=datetime.date(2025, 7, 15), amount=30_000, bank_reference="X1"
+        user=acting_officer(),
+        invoice=july,
+        paid_on=datetime.date(2025, 7, 15),
+        amount=30_000,
+        bank_reference="X1",
     )
     assert balance(july).credit == 13_200
     assert payer_credit(july.payer) == 13_200
-    used = apply_credit(invoice=august, user=province_officer)
+    used = apply_credit(user=acting_officer(), invoice=august)
     assert used.amount == 13_200
     assert balance(august).outstanding == 3_600
     assert payer_credit(july.payer) == 0
     with pytest.raises(InvalidInput) as error:
-        apply_credit(invoice=august, user=province_officer)
+        apply_credit(user=acting_officer(), invoice=august)
     assert error.value.code == "no_credit"
     assert Payment.objects.count() == 2
 
@@ -77,6 +85,7 @@ def test_bad_payments_are_refused(cohort, amount, reference, code):
     (invoice,) = bill(cohort, JULY)
     with pytest.raises(InvalidInput) as error:
         record_payment(
+            user=acting_officer(),
             invoice=invoice,
             paid_on=datetime.date(2025, 7, 1),
             amount=amount,
@@ -89,10 +98,20 @@ def test_bad_payments_are_refused(cohort, amount, reference, code):
 def test_same_bank_reference_twice_is_refused(cohort):
     enroll(cohort)
     (invoice,) = bill(cohort, JULY)
-    record_payment(invoice=invoice, paid_on=datetime.date(2025, 7, 1), amount=1, bank_reference="R")
+    record_payment(
+        user=acting_officer(),
+        invoice=invoice,
+        paid_on=datetime.date(2025, 7, 1),
+        amount=1,
+        bank_reference="R",
+    )
     with pytest.raises(InvalidInput) as error:
         record_payment(
-            invoice=invoice, paid_on=datetime.date(2025, 7, 2), amount=1, bank_reference="R"
+            user=acting_officer(),
+            invoice=invoice,
+            paid_on=datetime.date(2025, 7, 2),
+            amount=1,
+            bank_reference="R",
         )
     assert error.value.code == "duplicate_reference"
     assert Payment.objects.count() == 1
@@ -103,10 +122,14 @@ def test_credit_note_corrects_the_last_month(cohort, province_officer):
     dies = enroll(cohort)
     (december,) = bill(cohort, Month(2025, 12))
     record_payment(
-        invoice=december, paid_on=datetime.date(2025, 12, 15), amount=33_600, bank_reference="DES"
+        user=acting_officer(),
+        invoice=december,
+        paid_on=datetime.date(2025, 12, 15),
+        amount=33_600,
+        bank_reference="DES",
     )
     end_enrollment(dies, datetime.date(2025, 11, 30))
-    note = issue_credit_note(invoice=december, user=province_officer)
+    note = issue_credit_note(user=acting_officer(), invoice=december)
     assert (note.total, note.corrects_id, note.number) == (
         -16_800,
         december.pk,
@@ -114,7 +137,7 @@ def test_credit_note_corrects_the_last_month(cohort, province_officer):
     )
     assert balance(december).credit == 16_800
     with pytest.raises(InvalidInput) as error:
-        issue_credit_note(invoice=december, user=province_officer)
+        issue_credit_note(user=acting_officer(), invoice=december)
     assert error.value.code == "nothing_to_correct"
     assert Invoice.objects.count() == 2
 
@@ -127,14 +150,25 @@ def test_lapse_rule_flags_at_risk_then_lapsed(cohort):
     person = enroll(cohort)
     invoices = bill(cohort, *months(7, 8, 9, 10))
     record_payment(
-        invoice=invoices[0], paid_on=datetime.date(2025, 7, 15), amount=16_800, bank_reference="JUL"
+        user=acting_officer(),
+        invoice=invoices[0],
+        paid_on=datetime.date(2025, 7, 15),
+        amount=16_800,
+        bank_reference="JUL",
     )
     programme = cohort.programme
     # On 15 October (October's due date) August and September are unpaid: two, below 3.
-    assert assess_standing(programme=programme, as_of=datetime.date(2025, 10, 15)).at_risk == 0
+    assert (
+        assess_standing(
+            user=acting_officer(), programme=programme, as_of=datetime.date(2025, 10, 15)
+        ).at_risk
+        == 0
+    )
     assert EnrollmentStanding.objects.count() == 0
     # A day later October is past due too: three unpaid months, the last that may be paid.
-    result = assess_standing(programme=programme, as_of=datetime.date(2025, 10, 16))
+    result = assess_standing(
+        user=acting_officer(), programme=programme, as_of=datetime.date(2025, 10, 16)
+    )
     assert (result.at_risk, result.lapsed) == (1, 0)
     standing = EnrollmentStanding.objects.get()
     assert (standing.enrollment_id, standing.unpaid_months) == (person.pk, 3)
@@ -142,7 +176,9 @@ def test_lapse_rule_flags_at_risk_then_lapsed(cohort):
     assert standing.standing == Standing.AT_RISK
     bill(cohort, Month(2025, 11))
     # November is due on Monday 17 November (the 15th is a Saturday): four unpaid months.
-    result = assess_standing(programme=programme, as_of=datetime.date(2025, 11, 18))
+    result = assess_standing(
+        user=acting_officer(), programme=programme, as_of=datetime.date(2025, 11, 18)
+    )
     assert (result.at_risk, result.lapsed) == (0, 1)
     assert EnrollmentStanding.objects.get().standing == Standing.LAPSED
 
@@ -151,14 +187,25 @@ def test_paying_the_latest_month_clears_the_flag(cohort):
     enroll(cohort)
     invoices = bill(cohort, *months(7, 8, 9))
     programme = cohort.programme
-    assert assess_standing(programme=programme, as_of=datetime.date(2025, 9, 16)).at_risk == 1
+    assert (
+        assess_standing(
+            user=acting_officer(), programme=programme, as_of=datetime.date(2025, 9, 16)
+        ).at_risk
+        == 1
+    )
     record_payment(
+        user=acting_officer(),
         invoice=invoices[-1],
         paid_on=datetime.date(2025, 9, 16),
         amount=16_800,
         bank_reference="SEP",
     )
-    assert assess_standing(programme=programme, as_of=datetime.date(2025, 9, 16)).at_risk == 0
+    assert (
+        assess_standing(
+            user=acting_officer(), programme=programme, as_of=datetime.date(2025, 9, 16)
+        ).at_risk
+        == 0
+    )
     assert EnrollmentStanding.objects.count() == 0
 
 
@@ -168,7 +215,9 @@ def test_no_lapse_when_the_insurer_accepts_the_payer_delay(cohort):
     BillingPolicy.objects.create(
         programme=cohort.programme, payer_delay_accepted=True, payer_delay_note="PKS 12/2025"
     )
-    result = assess_standing(programme=cohort.programme, as_of=datetime.date(2025, 12, 1))
+    result = assess_standing(
+        user=acting_officer(), programme=cohort.programme, as_of=datetime.date(2025, 12, 1)
+    )
     assert (result.at_risk, result.lapsed) == (0, 0)
     assert EnrollmentStanding.objects.count() == 0
 

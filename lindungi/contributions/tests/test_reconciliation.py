@@ -3,6 +3,7 @@ import io
 
 import pytest
 
+from lindungi.accounts.testing import acting_officer
 from lindungi.audit.models import AuditEvent
 from lindungi.contributions.choices import ReconciliationCategory as Category
 from lindungi.contributions.models import StatementImport, StatementLine
@@ -80,7 +81,11 @@ def test_every_reconciliation_category(cohort, people, province_officer):
 def test_resolving_a_line_needs_a_note_and_is_audited(cohort, people, province_officer):
     rows, _ = read_statement(statement_csv(people))
     statement = import_statement(
-        programme=cohort.programme, month=AUGUST, rows=rows, file_name="a.csv"
+        user=acting_officer(),
+        programme=cohort.programme,
+        month=AUGUST,
+        rows=rows,
+        file_name="a.csv",
     )
     line = StatementLine.objects.get(statement=statement, category=Category.AMOUNT_MISMATCH)
     with pytest.raises(InvalidInput) as error:

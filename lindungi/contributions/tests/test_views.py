@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from lindungi.accounts.testing import acting_officer
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.tests.conftest import TTU_VILLAGE, enroll
 from lindungi.core.dates import Month
@@ -15,7 +16,9 @@ def invoice(cohort):
     enroll(cohort)
     enroll(cohort)
     enroll(cohort, village=TTU_VILLAGE)
-    return bill_month(programme=cohort.programme, month=Month(2025, 7)).created[0]
+    return bill_month(
+        user=acting_officer(), programme=cohort.programme, month=Month(2025, 7)
+    ).created[0]
 
 
 def test_province_officer_sees_the_whole_invoice(client, province_officer, invoice):
@@ -62,3 +65,15 @@ def test_officer_of_a_regency_without_lines_cannot_open_the_invoice(client, invo
 def test_insurer_liaison_may_not_see_money(client, insurer_liaison, invoice):
     client.force_login(insurer_liaison)
     assert client.get(reverse("contributions:invoices")).status_code == 403
+
+
+def test_payment_form_date_defaults_to_today_in_iso_for_the_date_picker(
+    client, province_officer, invoice
+):
+    """The browser's date input takes only ISO dates: "03-12-2026" left it empty."""
+    from django.utils import timezone
+
+    client.force_login(province_officer)
+    html = client.get(reverse("contributions:invoice", args=[invoice.pk])).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="paid_on" value="{today}"' in html

@@ -79,7 +79,7 @@ def test_demo_twice_changes_nothing(demo, province_admin):
     assert (Person.objects.count(), AuditEvent.objects.count()) == (people, events)
 
 
-def test_load_demo_needs_the_demo_administrator():
+def test_load_demo_needs_an_acting_user():
     with pytest.raises(CommandError):
         call_command("load_demo", "--candidates", "10", "--target", "5", "--no-progress")
 
@@ -98,3 +98,7 @@ def test_the_demo_passes_every_integrity_check(demo, province_admin):
     # The deaths among the demo's exits reached the registry.
     assert Person.objects.filter(died_on__isnull=False, death_source="exit").exists()
     assert DuplicateCandidate.objects.exists()
+    with pytest.raises(CommandError):
+        call_command(
+            "load_demo", "--as", "admin", "--candidates", "10", "--target", "5", "--no-progress"
+        )

@@ -16,7 +16,14 @@ def test_round_trip(approved_run, programme, superuser, tmp_path):
     enroll_selected(run=approved_run, user=superuser)
     out = StringIO()
     call_command(
-        "make_submission", str(programme.pk), "--start", "2025-07-18", "--json", stdout=out
+        "make_submission",
+        str(programme.pk),
+        "--as",
+        superuser.username,
+        "--start",
+        "2025-07-18",
+        "--json",
+        stdout=out,
     )
     made = json.loads(out.getvalue())
     assert made["people"] == 5
@@ -30,7 +37,14 @@ def test_round_trip(approved_run, programme, superuser, tmp_path):
         stdout=StringIO(),
     )
     out = StringIO()
-    call_command("import_insurer_response", str(response_file), "--json", stdout=out)
+    call_command(
+        "import_insurer_response",
+        str(response_file),
+        "--as",
+        superuser.username,
+        "--json",
+        stdout=out,
+    )
     summary = json.loads(out.getvalue())
     assert summary["read"] == 5
     assert summary["activated"] + summary["refused"] == 5
@@ -38,7 +52,7 @@ def test_round_trip(approved_run, programme, superuser, tmp_path):
     exits = tmp_path / "keluar.csv"
     exits.write_text(f"NIK,ALASAN,TANGGAL\n{active.person.nik},meninggal,2025-08-01\n")
     out = StringIO()
-    call_command("import_exits", str(exits), "--json", stdout=out)
+    call_command("import_exits", str(exits), "--as", superuser.username, "--json", stdout=out)
     assert json.loads(out.getvalue())["ended"] == 1
     active.refresh_from_db()
     assert (active.state, active.ended_on) == ("ended", datetime.date(2025, 8, 1))

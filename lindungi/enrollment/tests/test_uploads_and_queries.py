@@ -55,6 +55,34 @@ class TestUploadsAsJobs:
         assert job.result["result_url"] == reverse("enrollment:response", args=[response.pk])
         assert _states() == ["active"] * 5
 
+    def test_response_files_are_not_for_regency_officers(
+        self, client, batch, insurer_liaison, regency_officer, auditor
+    ):
+        """A response file lists every regency's people and rejected rows."""
+        content = simulate_response(batch_csv_path(batch).read_bytes(), seed=2, rejection_rate=0)
+        client.force_login(insurer_liaison)
+        client.post(
+            reverse("enrollment:responses"),
+            {"file": SimpleUploadedFile("jawaban.csv", content), "batch": ""},
+        )
+        execute_job(job_id=Job.objects.get().pk)
+        response = ResponseImport.objects.get()
+        client.force_login(regency_officer)
+        assert client.get(reverse("enrollment:responses")).status_code == 403
+        assert client.get(reverse("enrollment:response", args=[response.pk])).status_code == 403
+        # The auditor reads them, without an upload form, and may not post one.
+        client.force_login(auditor)
+        page = client.get(reverse("enrollment:responses"))
+        assert page.status_code == 200
+        assert page.context["form"] is None
+        assert "jawaban.csv" in page.content.decode()
+        refused = client.post(
+            reverse("enrollment:responses"),
+            {"file": SimpleUploadedFile("x.csv", content), "batch": ""},
+        )
+        assert refused.status_code == 403
+        assert Job.objects.count() == 1
+
     def test_response_upload_names_its_batch(self, client, batch, insurer_liaison):
         client.force_login(insurer_liaison)
         client.post(

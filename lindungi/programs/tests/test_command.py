@@ -29,7 +29,7 @@ def run_command(*args) -> str:
 
 
 def test_prints_a_summary_and_makes_a_draft_run(programme, province_officer):
-    output = run_command(str(programme.pk), "--user", province_officer.username)
+    output = run_command(str(programme.pk), "--as", province_officer.username)
     run = SelectionRun.objects.get()
     assert output.splitlines() == [
         f"Selection run #{run.pk} (draft)",
@@ -42,13 +42,13 @@ def test_prints_a_summary_and_makes_a_draft_run(programme, province_officer):
 
 
 def test_finds_the_programme_by_exact_name(programme, province_officer):
-    output = run_command("Uji", "--user", province_officer.username)
+    output = run_command("Uji", "--as", province_officer.username)
     assert output.startswith("Selection run #")
 
 
 def test_dry_run_changes_nothing(programme, province_officer):
     events = AuditEvent.objects.count()
-    output = run_command(str(programme.pk), "--dry-run", "--user", province_officer.username)
+    output = run_command(str(programme.pk), "--dry-run", "--as", province_officer.username)
     assert output.splitlines()[:2] == [
         "Selection dry run (nothing saved)",
         "  candidates 4  eligible 3  selected 1 of 1  waitlisted 2",
@@ -61,10 +61,10 @@ def test_dry_run_changes_nothing(programme, province_officer):
 
 def test_refuses_unknown_programme_user_or_role(programme, province_officer):
     with pytest.raises(CommandError, match="no single programme matches 'Tidak ada'"):
-        run_command("Tidak ada", "--user", province_officer.username)
-    with pytest.raises(CommandError, match="no user 'nobody'"):
-        run_command(str(programme.pk), "--user", "nobody")
+        run_command("Tidak ada", "--as", province_officer.username)
+    with pytest.raises(CommandError, match="No active user nobody"):
+        run_command(str(programme.pk), "--as", "nobody")
     User.objects.create(username="pengamat", role=Role.AUDITOR)
-    with pytest.raises(CommandError, match="user 'pengamat' may not run a selection"):
-        run_command(str(programme.pk), "--user", "pengamat")
+    with pytest.raises(CommandError, match="User pengamat may not do this"):
+        run_command(str(programme.pk), "--as", "pengamat")
     assert SelectionRun.objects.count() == 0

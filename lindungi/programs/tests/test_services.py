@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 
 from lindungi.audit.models import AuditEvent
 from lindungi.core.errors import InvalidInput
-from lindungi.programs.models import ActiveInsurerParticipant, Programme
+from lindungi.programs.active_list import counts
+from lindungi.programs.models import ActiveInsurerParticipant, ActiveParticipantImport, Programme
 from lindungi.programs.services import (
     add_cohort,
     create_ntt_2025_programme,
@@ -131,33 +132,68 @@ def test_typed_quotas_must_add_up(province_officer):
     }
 
 
-def test_import_active_participants_replaces_the_list(insurer_liaison):
+def test_import_active_participants_keeps_history_and_rejected_rows(insurer_liaison):
     content = (
         b"NIK,KPJ,Segment\n5305011503850001,123,BPU\n5305011503850002,124,PU\n"
-        b"12345,1,BPU\n5305011503850001,123,BPU\n"
+        b"12345,1,BPU\n5305011503850001,123,BPU\n5305011503850002,999,PU\n"
     )
-    counts = import_active_participants(
-        user=insurer_liaison, file_name="aktif.csv", content=content
-    )
-    assert counts == {
-        "read": 4,
+    first = import_active_participants(user=insurer_liaison, file_name="aktif.csv", content=content)
+    assert counts(first) == {
+        "read": 5,
         "accepted": 2,
-        "duplicates": 1,
-        "rejected": 1,
+        "repeated": 1,
+        "rejected": 2,
         "replaced": 0,
         "wage_earners": 1,
+        "reasons": {"nik_invalid": 1, "nik_repeated": 1},
     }
-    assert dict(ActiveInsurerParticipant.objects.values_list("nik", "is_wage_earner")) == {
+    assert list(first.rejected_rows.values_list("row_number", "reason", "nik", "original")) == [
+        (4, "nik_invalid", "12345", {"NIK": "12345", "KPJ": "1", "Segment": "BPU"}),
+        (
+            6,
+            "nik_repeated",
+            "5305011503850002",
+            {"NIK": "5305011503850002", "KPJ": "999", "Segment": "PU"},
+        ),
+    ]
+    current = ActiveInsurerParticipant.objects.filter(is_current=True)
+    assert dict(current.values_list("nik", "is_wage_earner")) == {
         "5305011503850001": False,
         "5305011503850002": True,
     }
-    counts = import_active_participants(
+    second = import_active_participants(
         user=insurer_liaison, file_name="b.csv", content=b"nik\n5305011503850003\n"
     )
-    assert (counts["accepted"], counts["replaced"]) == (1, 2)
-    assert list(ActiveInsurerParticipant.objects.values_list("nik", flat=True)) == [
-        "5305011503850003"
-    ]
+    assert (second.rows_accepted, second.replaced) == (1, 2)
+    assert list(current.values_list("nik", flat=True)) == ["5305011503850003"]
+    # The earlier list is kept, no longer current: nothing the insurer sent is lost.
+    assert list(
+        ActiveInsurerParticipant.objects.filter(list_import=first).values_list("nik", "is_current")
+    ) == [("5305011503850001", False), ("5305011503850002", False)]
+    assert ActiveParticipantImport.objects.count() == 2
+
+
+def test_active_list_reads_xlsx_and_semicolons(insurer_liaison, tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["No NIK", "No KPJ"])
+    workbook.active.append(["5305011503850001", "12345678901"])
+    workbook.save(tmp_path / "aktif.xlsx")
+    result = import_active_participants(
+        user=insurer_liaison,
+        file_name="aktif.xlsx",
+        content=(tmp_path / "aktif.xlsx").read_bytes(),
+    )
+    assert (result.rows_read, result.rows_accepted) == (1, 1)
+    result = import_active_participants(
+        user=insurer_liaison,
+        file_name="aktif.csv",
+        content=b"nik;kpj\n5305011503850009;1\n",
+    )
+    assert list(
+        ActiveInsurerParticipant.objects.filter(is_current=True).values_list("nik", flat=True)
+    ) == ["5305011503850009"]
 
 
 def test_import_without_nik_column_changes_nothing(insurer_liaison, regency_officer):

@@ -151,8 +151,8 @@ def test_auditor_cannot_post_anything(client, auditor, province_officer, selecte
     proposal = propose_exclusion(
         user=province_officer, decision=decision, reason="Sudah pindah ke luar daerah"
     )
-    events = AuditEvent.objects.count()
     client.force_login(auditor)
+    events = AuditEvent.objects.count()  # after the sign-in, which is audited
     posts = [
         (reverse("programs:create"), {"name": "X"}),
         (reverse("programs:select", args=[programme.pk]), {}),

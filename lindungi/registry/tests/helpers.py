@@ -101,3 +101,14 @@ def write_xlsx(
         workbook.move_sheet(sheet, offset=len(extra_sheets))
     workbook.save(path)
     return path
+
+
+def importer():
+    """A province officer to act as in imports (every import has an acting user)."""
+    from lindungi.accounts.models import User
+    from lindungi.core.roles import Role
+
+    user, _created = User.objects.get_or_create(
+        username="importer", defaults={"role": Role.PROVINCE_OFFICER}
+    )
+    return user

@@ -9,7 +9,7 @@ from django.db import connection
 from lindungi.registry import importing, staging
 from lindungi.registry.models import CandidateImport, Person
 from lindungi.registry.tests.factories import PersonFactory
-from lindungi.registry.tests.helpers import candidate, write_csv
+from lindungi.registry.tests.helpers import candidate, importer, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def run(tmp_path, rows):
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(record):
-        result = importing.import_candidates(file=path, file_name="calon.csv")
+        result = importing.import_candidates(file=path, file_name="calon.csv", user=importer())
     return result, statements
 
 
@@ -54,7 +54,9 @@ def test_first_import_rebuilds_the_same_indexes(tmp_path):
     # PostgreSQL (dropped and added back as one) and SQLite's own index, which stays.
     names = sorted(name for name, _sql in before if not name.endswith("_pkey"))
     (insert,) = [
-        sql for sql in statements if sql.split()[:3] == ["INSERT", "INTO", "registry_person"]
+        sql
+        for sql in statements
+        if sql.replace('"', "").split()[:3] == ["INSERT", "INTO", "registry_person"]
     ]
     if connection.vendor == "postgresql":
         assert len(names) == 4

@@ -18,7 +18,7 @@ from lindungi.registry.exports import (
 from lindungi.registry.importing import import_candidates
 from lindungi.registry.models import CandidateImport, Person
 from lindungi.registry.reading import CANONICAL_COLUMNS
-from lindungi.registry.tests.helpers import candidate, write_csv
+from lindungi.registry.tests.helpers import candidate, importer, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def formula_import(tmp_path):
         candidate(3, NIK="+5305011503850003", PEKERJAAN="-2+3"),
     ]
     path = write_csv(tmp_path / "formula.csv", rows)
-    return import_candidates(file=path, file_name="formula.csv")
+    return import_candidates(file=path, file_name="formula.csv", user=importer())
 
 
 def test_rejects_csv_keeps_original_values_and_neutralises_formulas(formula_import):
@@ -96,11 +96,12 @@ def test_template_csv_is_the_header_row():
     assert template_csv() == "\ufeff" + ",".join(CANONICAL_COLUMNS) + "\r\n"
 
 
-def test_command_prints_json_summary_and_writes_rejects(tmp_path, capsys):
+def test_command_prints_json_summary_and_writes_rejects(tmp_path, capsys, province_officer):
     path = write_csv(tmp_path / "calon.csv", [candidate(1), candidate(2, DESIL="0")])
     rejects = tmp_path / "tolak.csv"
     call_command(
-        "import_candidates", str(path), "--json", "--no-progress", "--source", "DTSEN",
+        "import_candidates", str(path), "--as", province_officer.username, "--json",
+        "--no-progress", "--source", "DTSEN",
         "--edition", "2025-06", "--rejects", str(rejects),
     )  # fmt: skip
     output = json.loads(capsys.readouterr().out)
@@ -134,22 +135,26 @@ def test_command_prints_json_summary_and_writes_rejects(tmp_path, capsys):
         ),
     ],
 )
-def test_command_prints_one_line_summary(tmp_path, capsys, language, start):
+def test_command_prints_one_line_summary(tmp_path, capsys, language, start, province_officer):
     from django.utils import translation
 
     path = write_csv(tmp_path / "calon.csv", [candidate(1), candidate(2, NIK="12")])
     with translation.override(language):
-        call_command("import_candidates", str(path), "--no-progress")
+        call_command(
+            "import_candidates", str(path), "--as", province_officer.username, "--no-progress"
+        )
     output = capsys.readouterr().out.strip().splitlines()
     assert len(output) == 1
     assert output[0].startswith(start)
 
 
-def test_command_refuses_unreadable_file(tmp_path):
+def test_command_refuses_unreadable_file(tmp_path, province_officer):
     from django.core.management.base import CommandError
 
     path = tmp_path / "kosong.csv"
     path.write_text("a,b\n1,2\n")
     with pytest.raises(CommandError):
-        call_command("import_candidates", str(path), "--no-progress")
+        call_command(
+            "import_candidates", str(path), "--as", province_officer.username, "--no-progress"
+        )
     assert CandidateImport.objects.count() == 0

@@ -18,14 +18,14 @@ from lindungi.registry.models import (
     PersonVersion,
     RejectedRow,
 )
-from lindungi.registry.tests.helpers import ALOR_VILLAGE, candidate, write_csv, write_xlsx
+from lindungi.registry.tests.helpers import ALOR_VILLAGE, candidate, importer, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
 
 def run(tmp_path, rows, *, name="calon.csv", user=None, **options):
     path = write_csv(tmp_path / name, rows)
-    return import_candidates(file=path, file_name=name, user=user, **options)
+    return import_candidates(file=path, file_name=name, user=user or importer(), **options)
 
 
 def reasons_by_row(result):
@@ -200,7 +200,7 @@ def test_date_forms_and_delimiters_in_one_import(tmp_path):
         candidate(5, TANGGAL_LAHIR="1985-03-15"),
     ]
     path = write_csv(tmp_path / "semicolon.csv", rows, delimiter=";", encoding="utf-8-sig")
-    result = import_candidates(file=path, file_name="semicolon.csv")
+    result = import_candidates(file=path, file_name="semicolon.csv", user=importer())
     assert counts(result) == (5, 5, 0, 0, 0)
     assert set(Person.objects.values_list("birth_date", flat=True)) == {datetime.date(1985, 3, 15)}
 
@@ -210,7 +210,7 @@ def test_windows_1252_file_with_tabs(tmp_path):
         tmp_path / "win.csv", [candidate(1, NAMA="José Da Costa")], delimiter="\t",
         encoding="cp1252",
     )  # fmt: skip
-    result = import_candidates(file=path, file_name="win.csv")
+    result = import_candidates(file=path, file_name="win.csv", user=importer())
     assert counts(result) == (1, 1, 0, 0, 0)
     person = Person.objects.get()
     assert (person.full_name, person.name_normalised) == ("José Da Costa", "JOSE DA COSTA")
@@ -230,7 +230,7 @@ def test_xlsx_numeric_nik_and_kk_are_rejected_as_damaged(tmp_path):
         sheet="Data",
         extra_sheets=("Petunjuk",),
     )
-    result = import_candidates(file=path, file_name="calon.xlsx", sheet="Data")
+    result = import_candidates(file=path, file_name="calon.xlsx", user=importer(), sheet="Data")
     assert reasons_by_row(result) == {
         3: "nik_excel_damaged",
         4: "kk_excel_damaged",
@@ -342,9 +342,9 @@ def test_identical_repeats_follow_their_row_against_the_registry(tmp_path):
 def test_same_file_again_changes_nothing(tmp_path):
     rows = [candidate(i) for i in range(1, 6)] + [candidate(1)] + [candidate(6, NIK="x")]
     path = write_csv(tmp_path / "calon.csv", rows)
-    import_candidates(file=path, file_name="calon.csv", edition="2025-01")
+    import_candidates(file=path, file_name="calon.csv", user=importer(), edition="2025-01")
     people = list(Person.objects.values())
-    again = import_candidates(file=path, file_name="calon.csv", edition="2025-01")
+    again = import_candidates(file=path, file_name="calon.csv", user=importer(), edition="2025-01")
     assert counts(again) == (7, 0, 0, 6, 1)
     assert list(Person.objects.values()) == people
     assert PersonVersion.objects.count() == 0
@@ -460,7 +460,7 @@ def test_unreadable_file_is_refused_before_anything_is_written(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("nama,alamat\nAna,Kupang\n")
     with pytest.raises(InvalidInput):
-        import_candidates(file=path, file_name="bad.csv")
+        import_candidates(file=path, file_name="bad.csv", user=importer())
     assert CandidateImport.objects.count() == 0
 
 
@@ -497,7 +497,7 @@ def test_file_without_optional_columns_and_with_ragged_rows(tmp_path):
         lines.append(",".join(str(row[key]) for key in keys))
     lines[-1] = lines[-1].rsplit(",", 1)[0]  # the last row lost its village cell
     path.write_text("\n".join(lines) + "\n\n")
-    result = import_candidates(file=path, file_name="ringkas.csv")
+    result = import_candidates(file=path, file_name="ringkas.csv", user=importer())
     assert counts(result) == (2, 1, 0, 0, 1)
     assert reasons_by_row(result) == {3: "missing_required"}
     person = Person.objects.get()

@@ -12,11 +12,13 @@ from lindungi.registry.tests.helpers import candidate, write_csv
 pytestmark = pytest.mark.django_db
 
 
-def test_unknown_district_of_a_real_province_is_accepted_and_flagged(tmp_path, client, auditor):
+def test_unknown_district_of_a_real_province_is_accepted_and_flagged(
+    tmp_path, client, auditor, province_officer
+):
     old = candidate(1, prefix="530599")  # NTT, a district number in no edition since 2015
     bogus = candidate(2, prefix="999901")  # no such province
     path = write_csv(tmp_path / "calon.csv", [old, bogus])
-    result = import_candidates(file=path, file_name="calon.csv", user=None)
+    result = import_candidates(file=path, file_name="calon.csv", user=province_officer)
     assert (result.rows_accepted, result.rows_rejected) == (1, 1)
     assert result.reason_counts == {"nik_unknown_region": 1}
     person = Person.objects.get()

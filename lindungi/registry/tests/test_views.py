@@ -9,7 +9,7 @@ from lindungi.jobs.models import Job
 from lindungi.jobs.services import execute_job
 from lindungi.registry.importing import import_candidates
 from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
-from lindungi.registry.tests.helpers import candidate, write_csv
+from lindungi.registry.tests.helpers import candidate, importer, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def imported(tmp_path):
         candidate(4, NAMA="=1+1"),
     ]
     path = write_csv(tmp_path / "calon.csv", rows)
-    return import_candidates(file=path, file_name="calon.csv")
+    return import_candidates(file=path, file_name="calon.csv", user=importer())
 
 
 def test_people_list_is_scoped_to_the_officers_regency(

@@ -11,10 +11,18 @@ from lindungi.reports.models import MonthlyHeadcount, ProgrammeRegencySummary
 from lindungi.reports.services import refresh_summaries
 
 
+def _approve(programme, user):
+    from lindungi.programs.approval import approve_run
+    from lindungi.programs.selectors import current_run
+
+    approve_run(user=user, run=current_run(programme))
+
+
 @pytest.fixture
-def published(programme):
-    """Refreshed summaries, plus monthly headcounts on each side of the threshold:
-    August 9 (Alor only), September 5 + 5 = 10, October 30 + 4 = 34."""
+def published(programme, province_admin, province_officer):
+    """Refreshed summaries of an approved programme, plus monthly headcounts on each side of
+    the threshold: August 9 (Alor only), September 5 + 5 = 10, October 30 + 4 = 34."""
+    _approve(programme, province_officer)
     refresh_summaries()
     rows = [
         ("53.05", datetime.date(2025, 8, 1), 9),
@@ -93,6 +101,7 @@ def test_public_page_needs_no_login_and_works_before_any_figures(client, db):
 
 def test_public_api_never_returns_a_count_under_ten(client, published):
     ProgrammeRegencySummary.objects.filter(regency_id="53.05").update(selected=40, active=40)
+    ProgrammeRegencySummary.objects.filter(regency_id="53.03").update(active=2)
     rows = json.loads(client.get(reverse("api:public-regencies")).content)
     assert len(rows) == 22
     values = [row[key] for row in rows for key in ("candidates", "covered")]

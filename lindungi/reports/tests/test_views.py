@@ -161,3 +161,38 @@ def test_monthly_report_needs_money_permission(client, insurer_liaison, refreshe
     client.force_login(insurer_liaison)
     response = client.get(reverse("reports:monthly"), {"programme": refreshed.pk})
     assert response.status_code == 403
+
+
+def test_monthly_report_opens_on_the_latest_month_with_data(client, province_officer, refreshed):
+    """Without a month it shows the newest month that has figures, and the selector says so.
+
+    It used to open on today's month (outside the programme, every figure zero) while the
+    selector showed the programme's first month.
+    """
+    import datetime
+
+    from lindungi.reports.models import MonthlyHeadcount
+
+    MonthlyHeadcount.objects.bulk_create(
+        MonthlyHeadcount(programme=refreshed, regency_id="53.05", month=month, covered=covered)
+        for month, covered in [(datetime.date(2025, 8, 1), 4), (datetime.date(2025, 9, 1), 5)]
+    )
+    client.force_login(province_officer)
+    response = client.get(reverse("reports:monthly"), {"programme": refreshed.pk})
+    assert response.status_code == 200
+    assert str(response.context["month"]) == "2025-09"
+    html = response.content.decode()
+    assert '<option value="2025-09" selected>' in html
+    assert html.count(" selected>") == 1
+    assert response.context["report"].total("covered") == 5
+
+
+def test_monthly_report_month_outside_the_programme_falls_back(client, province_officer, refreshed):
+    client.force_login(province_officer)
+    response = client.get(
+        reverse("reports:monthly"), {"programme": refreshed.pk, "month": "2030-01"}
+    )
+    assert response.status_code == 200
+    month = response.context["month"]
+    assert month in response.context["months"]
+    assert f'<option value="{month}" selected>' in response.content.decode()

@@ -82,3 +82,11 @@ def tanggal(value) -> str:
     if not isinstance(value, date):
         raise TypeError(f"expected a date, got {value!r}")
     return format_date(value, get_language() or "id")
+
+
+@register.filter
+def may(user, action: str) -> bool:
+    """`{% if user|may:"record_payment" %}`: show a link or button only to who may use it."""
+    from lindungi.core.permissions import Action, can
+
+    return can(user, Action(action))

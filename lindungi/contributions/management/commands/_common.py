@@ -1,6 +1,5 @@
 """Shared argument handling of the contributions commands."""
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from lindungi.programs.models import Programme
@@ -17,10 +16,3 @@ def find_programme(text: str | None) -> Programme:
     if found.count() != 1:
         raise CommandError(f"no single programme matches {text!r}; pass --programme")
     return found.get()
-
-
-def find_user(username: str):
-    try:
-        return get_user_model().objects.get(username=username)
-    except get_user_model().DoesNotExist:
-        raise CommandError(f"no user {username!r}") from None

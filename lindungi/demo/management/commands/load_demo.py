@@ -2,27 +2,23 @@
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from lindungi.audit.commands import WritingCommand
 from lindungi.core.progress import TerminalProgress
 from lindungi.demo.services import DemoScale, load_demo
 
 
-class Command(BaseCommand):
+class Command(WritingCommand):
     help = "Build the demo story (candidates, 2025 programme, enrollment, billing, 2026 draft)."
 
-    def add_arguments(self, parser):
+    def add_command_arguments(self, parser):
         parser.add_argument("--candidates", type=int, default=DemoScale.candidates)
         parser.add_argument("--target", type=int, default=DemoScale.target)
         parser.add_argument("--seed", type=int, default=DemoScale.seed)
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, candidates, target, seed, no_progress, **options):
-        from lindungi.accounts.models import User
-
-        user = User.objects.filter(username="admin").first()
-        if user is None:
-            raise CommandError("Create the demo logins first: lindungi create_demo_users")
+    def act(self, *args, user, candidates, target, seed, no_progress, **options):
         if target > candidates:
             raise CommandError("--target cannot exceed --candidates.")
         started = time.perf_counter()

@@ -1,35 +1,28 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from lindungi.audit.context import audit_context
-from lindungi.core.errors import LindungiError
+from lindungi.audit.commands import WritingCommand
 from lindungi.core.progress import TerminalProgress
 from lindungi.enrollment.exits import counts, import_exits
-from lindungi.enrollment.management.commands._common import acting_user, emit, fail
+from lindungi.enrollment.management.commands._common import emit
 
 
-class Command(BaseCommand):
+class Command(WritingCommand):
     help = "Record exits from a file (NIK, reason, date); past dates are allowed."
 
-    def add_arguments(self, parser):
+    def add_command_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--user", help="act as this user (default: first superuser)")
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
-    def handle(self, *args, **options):
+    def act(self, *args, user, **options):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        user = acting_user(options["user"])
-        try:
-            with audit_context(source="command", reference="import_exits", user_id=user.pk):
-                result = import_exits(
-                    user=user,
-                    file_name=path.name,
-                    content=path.read_bytes(),
-                    progress=TerminalProgress(),
-                )
-        except LindungiError as error:
-            raise fail(error) from error
+        result = import_exits(
+            user=user,
+            file_name=path.name,
+            content=path.read_bytes(),
+            progress=TerminalProgress(),
+        )
         emit(self, {"exit_import": result.pk, **counts(result)}, as_json=options["json"])

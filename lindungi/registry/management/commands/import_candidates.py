@@ -3,20 +3,19 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from lindungi.audit.context import audit_context
-from lindungi.core.errors import LindungiError
+from lindungi.audit.commands import WritingCommand
 from lindungi.core.progress import TerminalProgress
 from lindungi.registry.exports import write_rejects
 from lindungi.registry.importing import import_candidates, summary
 
 
-class Command(BaseCommand):
+class Command(WritingCommand):
     help = "Import candidates from a CSV or XLSX file (validated, deduplicated, atomic)."
 
-    def add_arguments(self, parser):
+    def add_command_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--source", default="", help="where the file came from, e.g. DTSEN")
         parser.add_argument("--edition", default="", help="edition of the source data, YYYY-MM")
@@ -26,24 +25,21 @@ class Command(BaseCommand):
         parser.add_argument("--regency", help="accept only residents of this regency (53.05)")
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, **options):
+    def act(self, *args, user, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("%(path)s is not a file") % {"path": path})
         progress = TerminalProgress(disable=True if options["no_progress"] else None)
-        try:
-            with audit_context(source="command", reference="import_candidates"):
-                result = import_candidates(
-                    file=path,
-                    file_name=path.name,
-                    source=options["source"],
-                    edition=options["edition"],
-                    sheet=options["sheet"],
-                    regency=options["regency"],
-                    progress=progress,
-                )
-        except LindungiError as error:
-            raise CommandError(error.message) from None
+        result = import_candidates(
+            file=path,
+            file_name=path.name,
+            user=user,
+            source=options["source"],
+            edition=options["edition"],
+            sheet=options["sheet"],
+            regency=options["regency"],
+            progress=progress,
+        )
         if options["rejects"]:
             write_rejects(result, options["rejects"])
         if options["json"]:

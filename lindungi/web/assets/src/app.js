@@ -3,6 +3,8 @@ import htmx from "htmx.org";
 import Chart from "chart.js/auto";
 import L from "leaflet";
 
+import { setupCharts, setupForms, setupMaps } from "./visuals.js";
+
 window.htmx = htmx;
 window.Chart = Chart;
 window.L = L;
@@ -54,11 +56,14 @@ export function refreshProgressBars(scope = document) {
   });
 }
 
-window.Lindungi = { refreshProgressBars };
+window.Lindungi = { refreshProgressBars, setupCharts, setupMaps };
 
 document.addEventListener("DOMContentLoaded", () => {
   setupNavigation();
   setupRequestIndicator();
   refreshProgressBars();
+  setupForms();
+  setupMaps();
+  setupCharts();
   document.body.addEventListener("htmx:afterSwap", (event) => refreshProgressBars(event.target));
 });

@@ -1,0 +1,99 @@
+"""Benefits fixtures: the NTT 2025 programme (from 18 July), enrolled people, paid months."""
+
+import datetime
+from itertools import count
+
+import pytest
+
+from lindungi.contributions.billing import bill_month
+from lindungi.contributions.payments import record_payment
+from lindungi.core.dates import Month
+from lindungi.enrollment.choices import EnrollmentState, ExitReason
+from lindungi.enrollment.models import Enrollment
+from lindungi.programs.choices import FundingSource, PayerType
+from lindungi.programs.models import Cohort, Programme
+from lindungi.registry.tests.factories import PersonFactory
+
+ALOR_VILLAGE = "53.05.01.1001"
+TTU_VILLAGE = "53.03.01.2005"
+START = datetime.date(2025, 7, 18)
+TODAY = datetime.date(2025, 12, 15)
+_kpj = count(20_000_000_001)
+
+
+def make_programme(year: int, start: datetime.date, end: datetime.date) -> Cohort:
+    programme = Programme.objects.create(
+        name=f"Perlindungan Pekerja Rentan NTT {year}",
+        province_id="53",
+        year=year,
+        coverage_start=start,
+        coverage_end=end,
+        target_headcount=100,
+    )
+    return Cohort.objects.create(
+        programme=programme,
+        name=f"APBD Provinsi NTT {year}",
+        payer_type=PayerType.PROVINCE,
+        payer_name="Pemerintah Provinsi NTT",
+        funding_source=FundingSource.APBD,
+        headcount=100,
+    )
+
+
+@pytest.fixture
+def cohort(db):
+    return make_programme(2025, START, datetime.date(2025, 12, 31))
+
+
+def enroll(cohort, person=None, *, village=ALOR_VILLAGE, start=START, end=None, kpj=None):
+    person = person or PersonFactory(village_code=village)
+    ended = end is not None
+    return Enrollment.objects.create(
+        person=person,
+        programme=cohort.programme,
+        cohort=cohort,
+        regency_id=person.regency_id,
+        state=EnrollmentState.ENDED if ended else EnrollmentState.ACTIVE,
+        kpj=kpj or str(next(_kpj)),
+        start_date=start,
+        end_date=end,
+        end_reason=ExitReason.DEATH if ended else "",
+        ended_on=end,
+    )
+
+
+def bill_and_pay(programme, first: Month, last: Month, *, pay=True, user=None) -> None:
+    """Bill each month from `first` to `last`; pay every invoice when `pay`."""
+    month = first
+    while month.first_day <= last.first_day:
+        for invoice in bill_month(programme=programme, month=month, user=user).created:
+            if pay:
+                record_payment(
+                    invoice=invoice,
+                    paid_on=month.first_day.replace(day=10),
+                    amount=invoice.total,
+                    bank_reference=f"B-{invoice.number}",
+                    user=user,
+                )
+        month = month.next()
+
+
+HEADER = (
+    "NOMOR_KLAIM,NIK,KPJ,JENIS_KLAIM,AKIBAT,TANGGAL_KEJADIAN,STATUS,ALASAN_TOLAK,DASAR_UPAH,"
+    "PERSEN_CACAT,BULAN_STMB,MODA_TRANSPORT,MANFAAT,ANAK_KE,JUMLAH_DIAJUKAN,JUMLAH_DIBAYAR,"
+    "TANGGAL_BAYAR,AHLI_WARIS"
+)
+COLUMNS = HEADER.split(",")
+
+
+def claim_row(**cells) -> str:
+    """One CSV line; cells by column name, the rest empty. Heirs may contain commas: quoted."""
+    values = []
+    for column in COLUMNS:
+        value = str(cells.get(column, ""))
+        values.append(f'"{value}"' if "," in value else value)
+    return ",".join(values)
+
+
+def claim_file(*rows: str) -> bytes:
+    return "\n".join([HEADER, *rows]).encode()

@@ -1,0 +1,181 @@
+"""Pages by persona: province manages, regencies see their own, the liaison exchanges files,
+auditors read, and heirs stay personal data (scoped, audited, never public)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from lindungi.audit.models import AuditEvent
+from lindungi.benefits.choices import CoverVerdict
+from lindungi.benefits.models import Claim, Heir
+from lindungi.benefits.services import HeirInput, report_death
+from lindungi.benefits.tests.conftest import (
+    TODAY,
+    TTU_VILLAGE,
+    bill_and_pay,
+    claim_file,
+    claim_row,
+    enroll,
+)
+from lindungi.core.dates import Month
+from lindungi.core.errors import InvalidInput
+
+
+@pytest.fixture
+def claims(cohort, province_officer):
+    alor = enroll(cohort)
+    ttu = enroll(cohort, village=TTU_VILLAGE)
+    bill_and_pay(cohort.programme, Month(2025, 7), Month(2025, 10))
+    heirs = (HeirInput("MARIA ALOR", "spouse"), HeirInput("ANAK ALOR", "child", None, "tk_sd"))
+    alor_claim = report_death(
+        user=province_officer,
+        nik=alor.person.nik,
+        died_on=datetime.date(2025, 9, 3),
+        heirs=heirs,
+        today=TODAY,
+    )
+    ttu_claim = report_death(
+        user=province_officer, nik=ttu.person.nik, died_on=datetime.date(2025, 10, 3), today=TODAY
+    )
+    return alor_claim, ttu_claim
+
+
+def test_province_death_report_is_a_claim_with_verdict_and_benefits(claims):
+    alor_claim, _ttu = claims
+    assert alor_claim.source == "province_form"
+    assert alor_claim.verdict == CoverVerdict.COVERED
+    computed = dict(alor_claim.items.values_list("item", "computed_amount"))
+    assert computed == {
+        "jkm_lump_sum": 20_000_000,
+        "jkm_periodic": 12_000_000,
+        "funeral": 10_000_000,
+    }
+    assert AuditEvent.objects.filter(action="benefits.death_reported").count() == 2
+
+
+def test_reporting_the_same_death_twice_is_refused(claims, province_officer):
+    alor_claim, _ttu = claims
+    with pytest.raises(InvalidInput) as refused:
+        report_death(
+            user=province_officer,
+            nik=alor_claim.person.nik,
+            died_on=alor_claim.incident_date,
+            today=TODAY,
+        )
+    assert refused.value.code == "claim_conflict"
+    assert Claim.objects.count() == 2
+
+
+def test_regency_officer_cannot_report_a_death(claims, regency_officer):
+    with pytest.raises(PermissionDenied):
+        report_death(
+            user=regency_officer, nik=claims[0].person.nik, died_on=datetime.date(2025, 9, 9)
+        )
+
+
+def test_insurer_file_takes_over_the_province_report(claims, insurer_liaison):
+    from lindungi.benefits.importing import import_claims
+
+    alor_claim, _ttu = claims
+    row = claim_row(
+        NOMOR_KLAIM="BPJS-77",
+        NIK=alor_claim.person.nik,
+        JENIS_KLAIM="JKM",
+        TANGGAL_KEJADIAN="2025-09-03",
+        STATUS="dibayar",
+        MANFAAT="biaya pemakaman",
+        JUMLAH_DIAJUKAN="10000000",
+        JUMLAH_DIBAYAR="10000000",
+    )
+    import_claims(user=insurer_liaison, file_name="k.csv", content=claim_file(row), today=TODAY)
+    alor_claim.refresh_from_db()
+    assert (alor_claim.number, alor_claim.status) == ("BPJS-77", "paid")
+    assert Claim.objects.count() == 2
+    assert Heir.objects.filter(claim=alor_claim).count() == 2
+
+
+def test_regency_officer_sees_only_their_regencys_claims(client, claims, regency_officer):
+    alor_claim, ttu_claim = claims
+    client.force_login(regency_officer)
+    page = client.get(reverse("benefits:list"))
+    assert page.status_code == 200
+    assert alor_claim.number in page.content.decode()
+    assert ttu_claim.number not in page.content.decode()
+    assert client.get(reverse("benefits:claim", args=[ttu_claim.pk])).status_code == 404
+
+
+def test_claim_page_shows_heirs_and_records_the_viewing(client, claims, auditor):
+    alor_claim, _ttu = claims
+    client.force_login(auditor)
+    page = client.get(reverse("benefits:claim", args=[alor_claim.pk]))
+    assert page.status_code == 200
+    assert "MARIA ALOR" in page.content.decode()
+    viewed = AuditEvent.objects.get(action="benefits.heirs_viewed")
+    assert viewed.object_id == str(alor_claim.pk)
+
+
+def test_outsider_and_anonymous_never_see_heirs(client, claims, outsider):
+    alor_claim, _ttu = claims
+    client.force_login(outsider)
+    assert client.get(reverse("benefits:claim", args=[alor_claim.pk])).status_code == 404
+    client.logout()
+    public = client.get(reverse("reports:public"))
+    assert "MARIA ALOR" not in public.content.decode()
+    assert client.get(reverse("benefits:claim", args=[alor_claim.pk])).status_code == 302
+
+
+def test_auditor_cannot_upload_or_report(client, claims, auditor):
+    client.force_login(auditor)
+    upload = SimpleUploadedFile("k.csv", claim_file())
+    assert client.post(reverse("benefits:imports"), {"file": upload}).status_code == 403
+    assert client.get(reverse("benefits:report_death")).status_code == 403
+
+
+def test_liaison_uploads_a_claim_file_and_sees_the_rejects(client, claims, insurer_liaison):
+    client.force_login(insurer_liaison)
+    bad = claim_row(
+        NOMOR_KLAIM="X-1",
+        NIK="5305019999999999",
+        JENIS_KLAIM="JKM",
+        TANGGAL_KEJADIAN="2025-09-01",
+        MANFAAT="biaya pemakaman",
+        JUMLAH_DIAJUKAN="10000000",
+    )
+    upload = SimpleUploadedFile("klaim.csv", claim_file(bad))
+    response = client.post(reverse("benefits:imports"), {"file": upload})
+    assert response.status_code == 302
+    detail = client.get(response["Location"])
+    assert "5305019999999999" in detail.content.decode()
+
+
+def test_province_form_page_records_a_death(client, cohort, province_officer):
+    enrollment = enroll(cohort)
+    client.force_login(province_officer)
+    response = client.post(
+        reverse("benefits:report_death"),
+        {
+            "nik": enrollment.person.nik,
+            "died_on": "2025-09-03",
+            "kind": "jkm_death",
+            "reported_by_name": "Kepala Desa",
+            "child1_name": "ANAK",
+            "child1_birth": "2015-05-05",
+            "child1_level": "tk_sd",
+            "child2_level": "none",
+        },
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.note == "Kepala Desa"
+    assert list(claim.heirs.values_list("name", "school_level")) == [("ANAK", "tk_sd")]
+
+
+def test_checks_and_rules_pages_render(client, claims, province_officer):
+    client.force_login(province_officer)
+    assert client.get(reverse("benefits:checks")).status_code == 200
+    rules = client.get(reverse("benefits:rules"))
+    assert "PP 82/2019" in rules.content.decode()
+    assert "4,5%" in rules.content.decode()

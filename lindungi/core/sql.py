@@ -1,0 +1,132 @@
+"""Raw SQL in one place: execute and fetch, bulk writes, per-database switches, table names.
+
+Set-based work (imports, selection, billing) writes SQL by hand; this module is the only place
+that talks to the cursor for it. Table names always come from the models (`table(Person)`), so
+renaming a model's table breaks at import time of the caller, not when a statement first runs.
+SQL built with f-strings in the callers interpolates only these names and code constants;
+every value is a parameter (hence their S608 suppressions).
+"""
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+Params = Sequence[Any] | Mapping[str, Any] | None
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def table(model: type[Model]) -> str:
+    """The model's table name, quoted for the current database."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def table_name(model: type[Model]) -> str:
+    """The model's table name unquoted, for catalogue look-ups (pg_class, sqlite_master)."""
+    return model._meta.db_table
+
+
+def execute(sql: str, params: Params = None) -> int:
+    """Run one statement; returns the number of rows it changed (-1 when unknown)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def fetch(sql: str, params: Params = None) -> list[tuple]:
+    """Every row a statement returns (none for a statement that returns nothing)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def fetch_one(sql: str, params: Params = None) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def fetch_value(sql: str, params: Params = None) -> Any:
+    row = fetch_one(sql, params)
+    return row[0] if row else None
+
+
+def bulk_insert(table_name: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Insert many plain tuples by the driver's fastest path: COPY on PostgreSQL, one
+    executemany on the sqlite3 cursor (no per-row Django overhead) on SQLite.
+
+    For rows that grow with the number of people, where model instances for bulk_create
+    would cost more than the database work. Values must already be database-ready.
+    """
+    names = ", ".join(columns)
+    connection.ensure_connection()
+    if is_postgres():
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            while hasattr(raw, "cursor"):  # unwrap Django's debug and wrapper cursors
+                raw = raw.cursor
+            with raw.copy(f"COPY {table_name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    raw_cursor = connection.connection.cursor()
+    try:
+        raw_cursor.executemany(
+            f"INSERT INTO {table_name} ({names}) VALUES ({marks})",  # noqa: S608
+            rows,
+        )
+    finally:
+        raw_cursor.close()
+
+
+def analyze(table_name: str) -> None:
+    """Fresh statistics for a table PostgreSQL has not analysed yet (a new temporary table,
+    or one a bulk write just grew); SQLite plans without them."""
+    if is_postgres():
+        execute(f"ANALYZE {table_name}")
+
+
+def bytes_collation() -> str:
+    """Text compared as bytes: PostgreSQL's collation otherwise (SQLite compares bytes)."""
+    return ' COLLATE "C"' if is_postgres() else ""
+
+
+@contextlib.contextmanager
+def sqlite_cache(kib: int, *, schema: str = "main") -> Iterator[None]:
+    """A larger SQLite page cache for one bulk operation, put back afterwards (a worker keeps
+    its connection). PostgreSQL needs nothing. Straight on the driver: Django refuses queries
+    on a connection whose transaction is marked for rollback, as a dry run's is by the end.
+    """
+    if is_postgres():
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    (previous,) = raw.execute(f"PRAGMA {schema}.cache_size").fetchone()
+    raw.execute(f"PRAGMA {schema}.cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA {schema}.cache_size = {int(previous)}")
+
+
+@contextlib.contextmanager
+def foreign_keys_unchecked() -> Iterator[None]:
+    """SQLite: no foreign-key check per row during a bulk write whose keys the caller has
+    already checked; ignored inside a transaction (a caller's outer transaction keeps its
+    checks). PostgreSQL checks them at the end of the statement anyway."""
+    if is_postgres():
+        yield
+        return
+    unchecked = connection.disable_constraint_checking()
+    try:
+        yield
+    finally:
+        if unchecked:
+            connection.enable_constraint_checking()

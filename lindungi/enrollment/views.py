@@ -27,9 +27,9 @@ from lindungi.enrollment.batches import (
 from lindungi.enrollment.forms import (
     EnrollmentFilterForm,
     ExitForm,
+    ExitUploadForm,
     ResponseUploadForm,
     SubmissionForm,
-    UploadForm,
 )
 from lindungi.enrollment.models import SubmissionBatch
 from lindungi.enrollment.services import record_exit
@@ -188,11 +188,15 @@ def exits(request):
     may_upload = can(request.user, Action.RECORD_EXIT)
     if request.method == "POST":
         require(request.user, Action.RECORD_EXIT)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = ExitUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = start_exits_job(user=request.user, uploaded_file=upload)
+            job = start_exits_job(
+                user=request.user,
+                uploaded_file=upload,
+                deaths=form.cleaned_data["kind"] == "deaths",
+            )
         except LindungiError as error:
             messages.error(request, error.message)
         else:

@@ -82,6 +82,7 @@ def person(request, pk: int):
             "duplicates": selectors.person_duplicates(person=found),
             # Decisions, coverage, contributions, claims and audit, from the apps above.
             "panels": person_panels(request, found),
+            "district_unknown": not selectors.nik_district_known(found.nik),
             # The file that brought the person in may be another regency's import.
             "source_import_visible": found.source_import_id is not None
             and selectors.list_imports(user=request.user)

@@ -24,6 +24,7 @@ from lindungi.programs.choices import Outcome
 from lindungi.programs.models import Decision
 from lindungi.programs.selectors import explain
 from lindungi.registry.models import Person
+from lindungi.registry.selectors import household as registry_household
 from lindungi.web.hooks import HomePanel
 
 # A household or an audit trail longer than this is shown in part, with the total.
@@ -53,7 +54,7 @@ def household(user, person: Person) -> list[Person]:
     personal data beyond the insurer exchange's need (see docs/privacy.md)."""
     if not person.kk_number or not can(user, Action.VIEW_CONTACT_DETAILS):
         return []
-    others = scoped(user, Person.objects.filter(kk_number=person.kk_number)).exclude(pk=person.pk)
+    others = registry_household(user=user, person=person)
     return list(others.select_related("village").order_by("birth_date")[:LIMIT])
 
 

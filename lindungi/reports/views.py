@@ -387,3 +387,29 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
         "reports/monthly.html",
         {"report": report, "programme": programme, "month": month, "months": months},
     )
+
+
+@login_required
+def integrity(request):
+    """The auditors' integrity page: each check with its count and an XLSX export."""
+    from lindungi.reports.integrity import checks
+
+    return render(request, "reports/integrity.html", {"checks": checks(request.user)})
+
+
+@login_required
+def integrity_export(request, check: str):
+    from lindungi.core.exports import xlsx_response
+    from lindungi.reports.integrity import EXPORTS
+
+    require(request.user, Action.VIEW_AUDIT)
+    if check not in EXPORTS:
+        raise Http404(check)
+    headers, rows, text_columns = EXPORTS[check]
+    return xlsx_response(
+        filename=f"integritas-{check}.xlsx",
+        headers=headers,
+        rows=rows(request.user),
+        sheet_title=check,
+        text_columns=text_columns,
+    )

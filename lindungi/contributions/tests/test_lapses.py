@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 
-from lindungi.accounts.testing import acting_officer
 from lindungi.audit.models import AuditEvent
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.lapses import run_daily_lapses, run_lapses
@@ -30,11 +29,11 @@ AS_OF = D(2025, 11, 18)
 
 
 @pytest.fixture
-def behind(cohort):
+def behind(cohort, province_officer):
     """One person whose payer paid July only, then nothing for four months."""
     person = enroll(cohort)
     invoices = [
-        bill_month(programme=cohort.programme, month=Month(2025, m), user=acting_officer()).created[
+        bill_month(programme=cohort.programme, month=Month(2025, m), user=province_officer).created[
             0
         ]
         for m in (7, 8, 9, 10, 11)
@@ -44,7 +43,7 @@ def behind(cohort):
         paid_on=D(2025, 7, 15),
         amount=16_800,
         bank_reference="J",
-        user=acting_officer(),
+        user=province_officer,
     )
     return person
 
@@ -61,7 +60,7 @@ def test_run_lapses_ends_the_lapsed_place_on_its_last_paid_day(behind, province_
     )
     # The next invoice takes the unpaid months back from the payer.
     december = bill_month(
-        programme=behind.programme, month=Month(2025, 12), user=acting_officer()
+        programme=behind.programme, month=Month(2025, 12), user=province_officer
     ).created[0]
     assert december.adjustments == -4 * 16_800
     # Running again ends nothing more.
@@ -129,14 +128,14 @@ def test_credit_note_and_credit_are_page_actions(client, cohort, province_office
     enroll(cohort)
     dies = enroll(cohort)
     december = bill_month(
-        programme=cohort.programme, month=Month(2025, 12), user=acting_officer()
+        programme=cohort.programme, month=Month(2025, 12), user=province_officer
     ).created[0]
     record_payment(
         invoice=december,
         paid_on=D(2025, 12, 15),
         amount=33_600,
         bank_reference="DES",
-        user=acting_officer(),
+        user=province_officer,
     )
     Enrollment.objects.filter(pk=dies.pk).update(
         state=EnrollmentState.ENDED,

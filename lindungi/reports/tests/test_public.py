@@ -19,10 +19,10 @@ def _approve(programme, user):
 
 
 @pytest.fixture
-def published(programme, province_admin):
+def published(programme, province_admin, province_officer):
     """Refreshed summaries of an approved programme, plus monthly headcounts on each side of
     the threshold: August 9 (Alor only), September 5 + 5 = 10, October 30 + 4 = 34."""
-    _approve(programme, province_admin)
+    _approve(programme, province_officer)
     refresh_summaries()
     rows = [
         ("53.05", datetime.date(2025, 8, 1), 9),

@@ -296,6 +296,18 @@ AUDIT_CHECKPOINT_FILE = Path(
 # The region this installation serves: residents outside it are rejected on import.
 LINDUNGI_SERVED_REGION = env_str("LINDUNGI_SERVED_REGION", "53")
 LINDUNGI_DEMO_PASSWORD = env_str("LINDUNGI_DEMO_PASSWORD", "lindungi-demo-2025")
+# The letterhead and signatory of invoices, credit notes and cover letters.
+LINDUNGI_LETTERHEAD_NAME = env_str(
+    "LINDUNGI_LETTERHEAD_NAME", "PEMERINTAH PROVINSI NUSA TENGGARA TIMUR"
+)
+LINDUNGI_LETTERHEAD_ADDRESS = env_str(
+    "LINDUNGI_LETTERHEAD_ADDRESS", "Dinas Tenaga Kerja dan Transmigrasi · Kupang"
+)
+LINDUNGI_LETTERHEAD_LOGO = env_str("LINDUNGI_LETTERHEAD_LOGO", "")
+LINDUNGI_LETTERHEAD_PLACE = env_str("LINDUNGI_LETTERHEAD_PLACE", "Kupang")
+LINDUNGI_SIGNATORY_NAME = env_str("LINDUNGI_SIGNATORY_NAME", "(nama pejabat)")
+LINDUNGI_SIGNATORY_TITLE = env_str("LINDUNGI_SIGNATORY_TITLE", "Kepala Dinas")
+LINDUNGI_SIGNATORY_NIP = env_str("LINDUNGI_SIGNATORY_NIP", "")
 # Who the public page sends questions to (one line each; the office runs the programme and
 # BPJS Ketenagakerjaan answers about benefits at its contact centre 175).
 LINDUNGI_PUBLIC_CONTACT = env_list(

@@ -5,7 +5,9 @@ import io
 import tempfile
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from reportlab.lib import colors
@@ -18,6 +20,7 @@ from lindungi.contributions.choices import InvoiceKind
 from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine
 from lindungi.contributions.terbilang import terbilang_rupiah
 from lindungi.core.dates import Month, format_date
+from lindungi.core.letterhead import heading, signature
 from lindungi.core.money import format_number, format_rupiah
 
 
@@ -32,6 +35,7 @@ def invoice_pdf(invoice: Invoice, lines: QuerySet[InvoiceLine]) -> bytes:
     programme = invoice.programme
     facts = [
         [_("Number"), invoice.number],
+        [_("Issued"), format_date(timezone.localtime(invoice.issued_at).date())],
         [_("Payer"), str(invoice.payer)],
         [_("Programme"), f"{programme.name} ({programme.region_name})"],
         [_("Period"), Month.of(invoice.month).label()],
@@ -84,6 +88,7 @@ def invoice_pdf(invoice: Invoice, lines: QuerySet[InvoiceLine]) -> bytes:
     contributions_label = _("BPJS Ketenagakerjaan contributions")
     amount_due, in_words = _("Amount due"), _("In words")
     story = [
+        *heading(styles),
         Paragraph(f"{title} – {contributions_label}", styles["Title"]),
         Table(facts, colWidths=[40 * mm, 130 * mm]),
         Spacer(1, 6 * mm),
@@ -100,6 +105,13 @@ def invoice_pdf(invoice: Invoice, lines: QuerySet[InvoiceLine]) -> bytes:
                 styles["Normal"],
             )
         )
+    story.extend(
+        signature(
+            styles,
+            place=settings.LINDUNGI_LETTERHEAD_PLACE,
+            day=timezone.localtime(invoice.issued_at).date(),
+        )
+    )
     document.build(story)
     return buffer.getvalue()
 

@@ -367,8 +367,11 @@ def cover_lines(batch: SubmissionBatch) -> list[tuple[str, str]]:
         (_("File"), batch.file_name),
         ("SHA-256", batch.checksum),
     ]
+    from lindungi.regions.models import Regency
+
+    names = dict(Regency.objects.filter(code__in=batch.regency_totals).values_list("code", "name"))
     lines += [
-        (_("Regency %(code)s") % {"code": code}, format_number(count))
+        (names.get(code, code), format_number(count))
         for code, count in sorted(batch.regency_totals.items())
     ]
     return lines
@@ -391,13 +394,33 @@ def write_batch_xlsx(batch: SubmissionBatch, stream: IO[bytes]) -> None:
 
 def write_cover_pdf(batch: SubmissionBatch, stream: IO[bytes]) -> None:
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
+    from lindungi.core.letterhead import heading, signature
+
     styles = getSampleStyleSheet()
+    # CJK wrapping breaks anywhere: the 64-character SHA-256 wraps inside its cell.
+    cell = ParagraphStyle("cell", parent=styles["Normal"], wordWrap="CJK")
     document = SimpleDocTemplate(stream, pagesize=A4, title=batch.number)
     title = _("Collective registration: cover sheet")
-    document.build([Paragraph(title, styles["Title"]), Table(cover_lines(batch), hAlign="LEFT")])
+    rows = [
+        [Paragraph(str(label), cell), Paragraph(str(value), cell)]
+        for label, value in cover_lines(batch)
+    ]
+    document.build(
+        [
+            *heading(styles),
+            Paragraph(title, styles["Title"]),
+            Table(rows, colWidths=[60 * mm, 110 * mm], hAlign="LEFT"),
+            *signature(
+                styles,
+                place=settings.LINDUNGI_LETTERHEAD_PLACE,
+                day=timezone.localdate(),
+            ),
+        ]
+    )
 
 
 def mark_batch_sent(*, user, batch: SubmissionBatch) -> SubmissionBatch:

@@ -111,9 +111,28 @@ class TestSubmission:
         rows = list(workbook["Peserta"].values)
         assert rows[0] == COLUMNS
         assert [row[0] for row in rows[1:]] == _niks(batch)
+        cover = dict(list(workbook["Ringkasan"].values))
+        # Regencies by name, not by code.
+        assert cover["Kabupaten Alor"] == "3"
         pdf = io.BytesIO()
         write_cover_pdf(batch, pdf)
         assert pdf.getvalue().startswith(b"%PDF")
+
+    def test_cover_letter_has_the_letterhead_and_signatory(self, batch, settings, monkeypatch):
+        from reportlab import rl_config
+
+        monkeypatch.setattr(rl_config, "pageCompression", 0)
+        settings.LINDUNGI_SIGNATORY_NAME = "Drs. Silvester Banfatin"
+        settings.LINDUNGI_SIGNATORY_NIP = "196501011990031001"
+        pdf = io.BytesIO()
+        write_cover_pdf(batch, pdf)
+        body = pdf.getvalue()
+        assert b"PEMERINTAH PROVINSI NUSA TENGGARA TIMUR" in body
+        assert b"Drs. Silvester Banfatin" in body
+        assert b"196501011990031001" in body
+        # The SHA-256 is broken over lines inside its cell instead of running off the page.
+        assert batch.checksum.encode() not in body
+        assert batch.checksum[:20].encode() in body
 
     def test_closing_returns_unanswered_places_for_the_next_batch(
         self, batch, programme, province_officer

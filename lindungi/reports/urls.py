@@ -10,4 +10,5 @@ urlpatterns = [
     path("ringkasan/perbarui/", views.refresh, name="refresh"),
     path("publik/", views.public, name="public"),
     path("bulanan/", views.monthly_report, name="monthly"),
+    path("orang/<int:person_pk>/", views.timeline, name="timeline"),
 ]

@@ -15,7 +15,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseNotModified,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -24,13 +24,22 @@ from django.views.decorators.http import require_POST
 from lindungi.core.dates import Month, local_today, months_between
 from lindungi.core.exports import XLSX_CONTENT_TYPE
 from lindungi.core.money import format_number
-from lindungi.core.permissions import Action, can, can_access_regency, regency_scope, require
+from lindungi.core.permissions import (
+    Action,
+    can,
+    can_access_regency,
+    regency_scope,
+    require,
+    scoped,
+)
 from lindungi.enrollment.choices import EnrollmentState
 from lindungi.programs.selectors import current_run
 from lindungi.regions.models import Regency
+from lindungi.registry.models import Person
 from lindungi.reports import finance, selectors
 from lindungi.reports.monthly import build_monthly_report, report_pdf, report_xlsx
 from lindungi.reports.services import refresh_summaries
+from lindungi.reports.timeline import person_timeline
 
 FUNNEL_LABELS = {
     "candidates": _("Candidates"),
@@ -341,4 +350,16 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
         request,
         "reports/monthly.html",
         {"report": report, "programme": programme, "month": month, "months": months},
+    )
+
+
+@login_required
+def timeline(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """One person's history across the apps."""
+    require(request.user, Action.VIEW_PEOPLE)
+    person = get_object_or_404(scoped(request.user, Person.objects.all()), pk=person_pk)
+    return render(
+        request,
+        "reports/timeline.html",
+        {"person": person, "entries": person_timeline(person=person, user=request.user)},
     )

@@ -14,7 +14,8 @@ in parts (reading alone; the same insert into a copy of the table without its se
 so a slow floor shows where its time goes. `--profile` adds the import's time per phase and its
 slowest statements (timing wrappers cost a little; leave it off for the headline figures).
 Targets (issue #3): 1,000,000 rows <= 20 s and within 3x of the floor, peak memory < 500 MB;
-100,000 rows <= 3 s.
+100,000 rows <= 3 s. `--xlsx` imports the same candidates from XLSX instead (issue 12: a
+million XLSX rows under 500 MB of peak memory).
 """
 
 import csv
@@ -41,13 +42,18 @@ def parse() -> tuple[bool, list[int], bool, str]:
     parser.add_argument("--rows", default="100000,1000000")
     parser.add_argument("--profile", action="store_true", help="time phases and statements")
     parser.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="import the same candidates as XLSX instead (memory of the streaming reader)",
+    )
+    parser.add_argument(
         "--drop-index",
         default="",
         help="drop this registry_person index first, to measure what it costs the import",
     )
     args = parser.parse_args()
     sizes = [int(value) for value in args.rows.split(",")]
-    return args.postgres, sizes, args.profile, args.drop_index
+    return args.postgres, sizes, args.profile, args.drop_index, args.xlsx
 
 
 def generate(path: Path, count: int, *, seed: int = 7) -> str:
@@ -336,6 +342,57 @@ class Profile:
         )
 
 
+def generate_xlsx(count: int, *, seed: int = 7) -> Path:
+    """The generator's candidates as XLSX, kept in var/bench-cache/ (a million rows take
+    several minutes to write with openpyxl)."""
+    cached = ROOT / "var" / "bench-cache" / f"xlsx_candidates_{count}_{seed}.xlsx"
+    if not cached.exists():
+        partial = cached.with_suffix(".partial.xlsx")
+        command = [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py")]
+        subprocess.run(
+            [*command, "generate_candidates", "--count", str(count), "--seed", str(seed),
+             str(partial)],
+            check=True,
+        )  # fmt: skip
+        partial.rename(cached)
+    return cached
+
+
+def xlsx_runs(sizes: list[int], *, user, vendor: str) -> None:
+    """Import XLSX files of each size into an empty registry: wall time and peak memory (the
+    target: a million rows under 500 MB, flat as the file grows)."""
+    from lindungi.registry.importing import import_candidates
+
+    results = []
+    for count in sizes:
+        path = generate_xlsx(count)
+        empty_registry()
+        settle()
+        gc.collect()
+        with measure() as run:
+            result = import_candidates(file=path, file_name=path.name, user=user, source="bench")
+        results.append(
+            {
+                "database": vendor,
+                "rows": count,
+                "run": "import_candidates (XLSX)",
+                "file MB": round(path.stat().st_size / 2**20, 1),
+                "seconds": run.seconds,
+                "rows/s": int(result.rows_read / run.seconds) if run.seconds else 0,
+                "start memory MB": run.start_rss_mb,
+                "peak memory MB": run.peak_rss_mb,
+            }
+        )
+        print(
+            f"{count:,} XLSX rows: read {result.rows_read:,}, accepted {result.rows_accepted:,}, "
+            f"rejected {result.rows_rejected:,}",
+            flush=True,
+        )
+    load = os.getloadavg()
+    print_table(f"Candidate import from XLSX ({vendor})", results)
+    print(f"Load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
 def bench_user():
     """The acting user of the benchmark's imports (every import has one)."""
     from lindungi.accounts.models import User
@@ -348,7 +405,7 @@ def bench_user():
 
 
 def main() -> None:
-    postgres, sizes, profile, drop_index = parse()
+    postgres, sizes, profile, drop_index, xlsx = parse()
     vendor = setup_django("registry_import", postgres=postgres)
     from django.conf import settings
     from django.db import connection
@@ -362,6 +419,9 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP INDEX "{drop_index}"')
         print(f"Without index {drop_index}")
+    if xlsx:
+        xlsx_runs(sizes, user=user, vendor=vendor)
+        return
     results = []
     for count in sizes:
         path = Path(settings.VAR_DIR) / f"candidates_{count}.csv"

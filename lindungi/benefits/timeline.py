@@ -1,11 +1,11 @@
-"""The person's timeline shows their claims (registered from BenefitsConfig.ready)."""
+"""A person's claims as lines of their timeline (reports/timeline.py asks for them)."""
 
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
 from lindungi.core.permissions import Action, can, scoped
-from lindungi.enrollment.timeline import TimelineEntry
+from lindungi.core.timeline import TimelineEntry
 
 
 def claim_entries(person, user) -> Iterable[TimelineEntry]:

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.core.records import RejectedRowRecord
 from lindungi.enrollment.choices import (
     BatchStatus,
     EnrollmentState,
@@ -302,17 +303,13 @@ class ResponseRow(models.Model):
         return f"{self.response_id}:{self.row_number} {self.result}"
 
 
-class RejectedResponseRow(models.Model):
+class RejectedResponseRow(RejectedRowRecord):
     REGENCY_SCOPE_FIELD = "response__batch__programme__regency_id"
 
     response = models.ForeignKey(
         ResponseImport, on_delete=models.CASCADE, related_name="rejected_rows"
     )
-    row_number = models.PositiveIntegerField()  # as a spreadsheet shows it: header is row 1
-    original = models.JSONField()
     reason = models.CharField(max_length=30, choices=ResponseRejectReason.choices)
-    message = models.CharField(max_length=300)
-    nik = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["response", "row_number"]
@@ -375,17 +372,13 @@ class ExitImport(models.Model):
         return self.file_name
 
 
-class RejectedExitRow(models.Model):
+class RejectedExitRow(RejectedRowRecord):
     REGENCY_SCOPE_FIELD = "exit_import__regency_id"
 
     exit_import = models.ForeignKey(
         ExitImport, on_delete=models.CASCADE, related_name="rejected_rows"
     )
-    row_number = models.PositiveIntegerField()
-    original = models.JSONField()
     reason = models.CharField(max_length=30, choices=ExitRejectReason.choices)
-    message = models.CharField(max_length=300)
-    nik = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["exit_import", "row_number"]

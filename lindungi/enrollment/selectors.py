@@ -1,9 +1,12 @@
 """Reads for the enrollment app. Every people queryset passes through `scoped`."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from lindungi.core.permissions import Action, require, scoped
+from lindungi.core.timeline import TimelineEntry
 from lindungi.enrollment.choices import COVERAGE_STATES, OPEN_STATES, ReplacementStatus
 from lindungi.enrollment.models import (
     Enrollment,
@@ -151,3 +154,20 @@ def count_covered_by_payer_regency(*, first_day, last_day) -> dict[str, dict[str
         for row in rows:
             figures.setdefault(row[regency], {"funded": 0, "co_funded": 0})[key] = row["people"]
     return figures
+
+
+def person_timeline_entries(person, user) -> Iterable[TimelineEntry]:
+    from lindungi.enrollment.choices import EnrollmentState
+    from lindungi.enrollment.models import EnrollmentEvent
+
+    events = EnrollmentEvent.objects.filter(enrollment__person=person).select_related(
+        "enrollment__programme"
+    )
+    for event in events:
+        yield TimelineEntry(
+            event.date,
+            "enrollment",
+            EnrollmentState(event.to_state).label,
+            " · ".join(part for part in (str(event.enrollment.programme), event.note) if part),
+            recorded_at=event.recorded_at,
+        )

@@ -13,5 +13,4 @@ urlpatterns = [
     path("responses/<int:pk>/", views.response_detail, name="response"),
     path("exits/", views.exits, name="exits"),
     path("<int:pk>/exit/", views.exit_one, name="exit"),
-    path("people/<int:person_pk>/", views.timeline, name="timeline"),
 ]

@@ -1,4 +1,4 @@
-"""Pages: enrollments by regency and state, batches, responses, exits, the person timeline.
+"""Pages: enrollments by regency and state, batches, responses, exits.
 
 Views parse input, call one selector or service and render; LindungiError becomes a message.
 Uploads (insurer responses, exits) run as background jobs: the page redirects to the job.
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lindungi.audit.services import record_export
 from lindungi.core.errors import LindungiError
-from lindungi.core.permissions import Action, can, require, scoped
+from lindungi.core.permissions import Action, can, require
 from lindungi.enrollment import selectors
 from lindungi.enrollment.batches import (
     batch_csv_path,
@@ -33,10 +33,8 @@ from lindungi.enrollment.forms import (
 )
 from lindungi.enrollment.models import SubmissionBatch
 from lindungi.enrollment.services import record_exit
-from lindungi.enrollment.timeline import person_timeline
 from lindungi.enrollment.uploads import start_exits_job, start_response_job
 from lindungi.programs.models import Programme
-from lindungi.registry.models import Person
 
 
 @login_required
@@ -229,16 +227,5 @@ def exit_one(request, pk: int):
             messages.error(request, error.message)
         else:
             messages.success(request, _("The exit is recorded."))
-            return redirect("enrollment:timeline", person_pk=enrollment.person_id)
+            return redirect("reports:timeline", person_pk=enrollment.person_id)
     return render(request, "enrollment/exit_form.html", {"form": form, "enrollment": enrollment})
-
-
-@login_required
-def timeline(request, person_pk: int):
-    require(request.user, Action.VIEW_PEOPLE)
-    person = get_object_or_404(scoped(request.user, Person.objects.all()), pk=person_pk)
-    return render(
-        request,
-        "enrollment/timeline.html",
-        {"person": person, "entries": person_timeline(person=person, user=request.user)},
-    )

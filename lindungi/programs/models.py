@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.core.records import RejectedRowRecord
 from lindungi.programs.choices import (
     DEFAULT_CRITERIA,
     ActiveListRejectReason,
@@ -275,17 +276,13 @@ class ActiveInsurerParticipant(models.Model):
         return self.nik
 
 
-class RejectedActiveParticipantRow(models.Model):
+class RejectedActiveParticipantRow(RejectedRowRecord):
     """A row of an active-participant list that was not taken, with its values as read."""
 
     list_import = models.ForeignKey(
         ActiveParticipantImport, on_delete=models.CASCADE, related_name="rejected_rows"
     )
-    row_number = models.PositiveIntegerField()  # as a spreadsheet shows it: header is row 1
-    original = models.JSONField()
     reason = models.CharField(max_length=30, choices=ActiveListRejectReason.choices)
-    message = models.CharField(max_length=300)
-    nik = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["list_import", "row_number"]

@@ -1,5 +1,7 @@
 """Reads for programmes and selection runs. Every people queryset passes through scoped()."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -7,6 +9,7 @@ from django.utils.translation import gettext as _
 from lindungi.core.errors import InvalidInput
 from lindungi.core.money import format_number
 from lindungi.core.permissions import Action, require, scoped
+from lindungi.core.timeline import TimelineEntry
 from lindungi.programs.choices import ExclusionStatus, Outcome, RunStatus
 from lindungi.programs.models import (
     Decision,
@@ -209,3 +212,17 @@ def nik_district_known(nik: str) -> bool:
 
     found = lookup_nik_prefix(nik)
     return found is not None and found.district_known
+
+
+def person_timeline_entries(person, user) -> Iterable[TimelineEntry]:
+    from lindungi.programs.models import Decision
+
+    for decision in Decision.objects.filter(person=person).select_related("run__programme"):
+        when = decision.run.approved_at or decision.run.created_at
+        yield TimelineEntry(
+            when,
+            "programs",
+            _("Selection: %(outcome)s") % {"outcome": decision.get_outcome_display()},
+            _("%(programme)s, rank %(rank)s")
+            % {"programme": decision.run.programme, "rank": decision.rank or "–"},
+        )

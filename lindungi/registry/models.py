@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from lindungi.core.records import RejectedRowRecord
 from lindungi.registry.choices import (
     DeathSource,
     DuplicateRule,
@@ -161,7 +162,7 @@ class CandidateImport(models.Model):
         return self.file_name
 
 
-class RejectedRow(models.Model):
+class RejectedRow(RejectedRowRecord):
     """A row that was not taken, with its values exactly as read and a stable reason."""
 
     REGENCY_SCOPE_FIELD = "candidate_import__regency_id"
@@ -169,11 +170,7 @@ class RejectedRow(models.Model):
     candidate_import = models.ForeignKey(
         CandidateImport, on_delete=models.CASCADE, related_name="rejected_rows"
     )
-    row_number = models.PositiveIntegerField()  # as a spreadsheet shows it: header is row 1
-    original = models.JSONField()  # header -> value as read (text)
     reason = models.CharField(max_length=30, choices=RejectReason.choices)
-    message = models.CharField(max_length=300)
-    nik = models.CharField(max_length=40, blank=True)
     # For conflicts: the other rows of the file, or the registered NIK, that clash with this one.
     related_rows = models.JSONField(default=list, blank=True)
     related_nik = models.CharField(max_length=16, blank=True)

@@ -1,8 +1,12 @@
 """Reads of the registry, always through core.permissions.scoped."""
 
+from collections.abc import Iterable
+
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from lindungi.core.permissions import Action, require, scoped
+from lindungi.core.timeline import TimelineEntry
 from lindungi.registry.choices import DuplicateStatus, RejectReason
 from lindungi.registry.models import (
     CandidateImport,
@@ -92,3 +96,21 @@ def list_regency_move_requests(*, user) -> QuerySet[RejectedRow]:
         )
         .order_by("-candidate_import_id", "row_number")
     )
+
+
+def person_timeline_entries(person, user) -> Iterable[TimelineEntry]:
+    from lindungi.registry.models import PersonVersion
+
+    yield TimelineEntry(
+        person.created_at,
+        "registry",
+        _("Registered as a candidate"),
+        person.source_import.file_name if person.source_import_id else "",
+    )
+    for version in PersonVersion.objects.filter(person=person).select_related("replaced_by_import"):
+        yield TimelineEntry(
+            version.replaced_at,
+            "registry",
+            _("Details updated by an import"),
+            version.replaced_by_import.file_name,
+        )

@@ -166,6 +166,6 @@ def person_panel(request, person: Person) -> HomePanel | None:
             "months_paid": sum(1 for row in months if row.paid_in_full and not row.removed),
             "claims": claims(user, person),
             "audit": audit_trail(user, person),
-            "timeline_url": reverse("enrollment:timeline", args=[person.pk]),
+            "timeline_url": reverse("reports:timeline", args=[person.pk]),
         },
     )

@@ -12,4 +12,5 @@ urlpatterns = [
     path("bulanan/", views.monthly_report, name="monthly"),
     path("integritas/", views.integrity, name="integrity"),
     path("integritas/<str:check>.xlsx", views.integrity_export, name="integrity_export"),
+    path("orang/<int:person_pk>/", views.timeline, name="timeline"),
 ]

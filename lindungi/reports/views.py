@@ -17,7 +17,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseNotModified,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,14 @@ from django.views.decorators.http import require_POST
 from lindungi.core.dates import Month, local_today, months_between
 from lindungi.core.exports import XLSX_CONTENT_TYPE
 from lindungi.core.money import format_number, format_rupiah
-from lindungi.core.permissions import Action, can, can_access_regency, regency_scope, require
+from lindungi.core.permissions import (
+    Action,
+    can,
+    can_access_regency,
+    regency_scope,
+    require,
+    scoped,
+)
 from lindungi.enrollment.choices import EnrollmentState
 from lindungi.programs.selectors import current_run
 from lindungi.regions.models import Regency
@@ -37,6 +44,7 @@ from lindungi.reports import finance, selectors
 from lindungi.reports.benefits import dashboard_impact, public_impact, regency_impact
 from lindungi.reports.monthly import build_monthly_report, report_pdf, report_xlsx
 from lindungi.reports.services import refresh_summaries
+from lindungi.reports.timeline import person_timeline
 
 FUNNEL_LABELS = {
     "candidates": _("Candidates"),
@@ -412,4 +420,16 @@ def integrity_export(request, check: str):
         rows=rows(request.user),
         sheet_title=check,
         text_columns=text_columns,
+    )
+
+
+@login_required
+def timeline(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """One person's history across the apps."""
+    require(request.user, Action.VIEW_PEOPLE)
+    person = get_object_or_404(scoped(request.user, Person.objects.all()), pk=person_pk)
+    return render(
+        request,
+        "reports/timeline.html",
+        {"person": person, "entries": person_timeline(person=person, user=request.user)},
     )

@@ -1,42 +1,25 @@
 """Benefits fixtures: the NTT 2025 programme (from 18 July), enrolled people, paid months."""
 
 import datetime
-from itertools import count
 
 import pytest
 
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.payments import record_payment
 from lindungi.core.dates import Month
-from lindungi.enrollment.choices import EnrollmentState, ExitReason
-from lindungi.enrollment.models import Enrollment
-from lindungi.programs.choices import FundingSource, PayerType
-from lindungi.programs.models import Cohort, Programme
-from lindungi.registry.tests.factories import PersonFactory
+from lindungi.enrollment.tests.factories import EnrollmentFactory
+from lindungi.programs.models import Cohort
+from lindungi.programs.tests.factories import CohortFactory, ProgrammeFactory
 
 ALOR_VILLAGE = "53.05.01.1001"
 TTU_VILLAGE = "53.03.01.2005"
 START = datetime.date(2025, 7, 18)
 TODAY = datetime.date(2025, 12, 15)
-_kpj = count(20_000_000_001)
 
 
 def make_programme(year: int, start: datetime.date, end: datetime.date) -> Cohort:
-    programme = Programme.objects.create(
-        name=f"Perlindungan Pekerja Rentan NTT {year}",
-        province_id="53",
-        year=year,
-        coverage_start=start,
-        coverage_end=end,
-        target_headcount=100,
-    )
-    return Cohort.objects.create(
-        programme=programme,
-        name=f"APBD Provinsi NTT {year}",
-        payer_type=PayerType.PROVINCE,
-        payer_name="Pemerintah Provinsi NTT",
-        funding_source=FundingSource.APBD,
-        headcount=100,
+    return CohortFactory(
+        programme=ProgrammeFactory(year=year, coverage_start=start, coverage_end=end)
     )
 
 
@@ -46,20 +29,10 @@ def cohort(db):
 
 
 def enroll(cohort, person=None, *, village=ALOR_VILLAGE, start=START, end=None, kpj=None):
-    person = person or PersonFactory(village_code=village)
-    ended = end is not None
-    return Enrollment.objects.create(
-        person=person,
-        programme=cohort.programme,
-        cohort=cohort,
-        regency_id=person.regency_id,
-        state=EnrollmentState.ENDED if ended else EnrollmentState.ACTIVE,
-        kpj=kpj or str(next(_kpj)),
-        start_date=start,
-        end_date=end,
-        end_reason=ExitReason.DEATH if ended else "",
-        ended_on=end,
-    )
+    extra = {"person": person} if person is not None else {}
+    if kpj is not None:
+        extra["kpj"] = kpj
+    return EnrollmentFactory(cohort=cohort, village=village, start_date=start, end=end, **extra)
 
 
 def billing_officer():

@@ -192,6 +192,6 @@ def test_regency_officer_cannot_open_the_insurers_claim_files(client, claims, re
 def test_person_timeline_shows_their_claims(client, claims, province_officer):
     alor_claim, _ttu = claims
     client.force_login(province_officer)
-    page = client.get(reverse("enrollment:timeline", args=[alor_claim.person_id]))
+    page = client.get(reverse("reports:timeline", args=[alor_claim.person_id]))
     assert page.status_code == 200
     assert alor_claim.number in page.content.decode()

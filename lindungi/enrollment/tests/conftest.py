@@ -1,11 +1,10 @@
 """Enrollment fixtures: an NTT programme with an approved run over Alor and TTU people."""
 
-import datetime
-
 import pytest
 
-from lindungi.programs.choices import FundingSource, Outcome, PayerType, RunStatus
-from lindungi.programs.models import Cohort, Decision, Programme, SelectionRun
+from lindungi.programs.choices import Outcome, RunStatus
+from lindungi.programs.models import Decision, SelectionRun
+from lindungi.programs.tests.factories import CohortFactory, ProgrammeFactory
 from lindungi.registry.tests.factories import PersonFactory
 
 ALOR_VILLAGE = "53.05.01.1001"
@@ -13,26 +12,12 @@ ALOR_VILLAGE = "53.05.01.1001"
 
 @pytest.fixture
 def programme(db):
-    return Programme.objects.create(
-        name="Perlindungan Pekerja Rentan NTT 2025",
-        province_id="53",
-        year=2025,
-        coverage_start=datetime.date(2025, 7, 18),
-        coverage_end=datetime.date(2025, 12, 31),
-        target_headcount=100,
-    )
+    return ProgrammeFactory()
 
 
 @pytest.fixture
 def cohort(programme):
-    return Cohort.objects.create(
-        programme=programme,
-        name="APBD Provinsi NTT 2025",
-        payer_type=PayerType.PROVINCE,
-        payer_name="Pemerintah Provinsi NTT",
-        funding_source=FundingSource.APBD,
-        headcount=100,
-    )
+    return CohortFactory(programme=programme)
 
 
 def ttu_village() -> str:

@@ -33,12 +33,12 @@ class TestPages:
     def test_timeline_of_another_regency_is_not_found(self, client, places, outsider):
         alor = places.filter(regency_id="53.05").first()
         client.force_login(outsider)
-        assert client.get(reverse("enrollment:timeline", args=[alor.person_id])).status_code == 404
+        assert client.get(reverse("reports:timeline", args=[alor.person_id])).status_code == 404
 
     def test_timeline_shows_selection_and_enrollment(self, client, places, regency_officer):
         alor = places.filter(regency_id="53.05").first()
         client.force_login(regency_officer)
-        response = client.get(reverse("enrollment:timeline", args=[alor.person_id]))
+        response = client.get(reverse("reports:timeline", args=[alor.person_id]))
         sources = [entry.source for entry in response.context["entries"]]
         assert sorted(sources) == ["enrollment", "programs", "registry"]
         assert response.context["entries"][-1].source == "enrollment"

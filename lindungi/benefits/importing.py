@@ -355,7 +355,8 @@ def _people(rows: list[ClaimRow]) -> tuple[dict, dict, dict]:
         for kpj, pk, regency in Enrollment.objects.filter(kpj__in=chunk).values_list(
             "kpj", "person_id", "person__regency_id"
         ):
-            by_kpj[kpj] = (pk, regency)
+            if kpj is not None:  # never, given the filter; the column itself is nullable
+                by_kpj[kpj] = (pk, regency)
     person_ids = sorted({pk for pk, _r in (*by_nik.values(), *by_kpj.values())})
     first_start: dict[int, date] = {}
     for chunk in _chunks(person_ids):

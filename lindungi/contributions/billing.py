@@ -26,6 +26,7 @@ from lindungi.core.money import largest_remainder
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.enrollment.coverage import covered_in_sql
+from lindungi.enrollment.deaths import end_places_of_the_deceased
 from lindungi.programs.choices import Sector
 from lindungi.programs.models import Programme
 from lindungi.programs.rates import Contribution, ContributionKey, contributions_for_groups
@@ -286,9 +287,11 @@ def finalise_header(invoice: Invoice, totals: dict[str, int]) -> None:
         name: totals.get(name, 0) for name in ("headcount", "jkk", "jkm", "jht", "adjustments")
     }
     values["total"] = totals.get("total", 0)
-    models.QuerySet(Invoice).filter(pk=invoice.pk).update(**values)
+    # The last write an invoice ever gets: the database refuses any after it (frozen).
+    models.QuerySet(Invoice).filter(pk=invoice.pk).update(**values, is_final=True)
     for name, value in values.items():
         setattr(invoice, name, value)
+    invoice.is_final = True
 
 
 def _basis(programme, month, rule, shares, rates) -> dict:
@@ -423,6 +426,9 @@ def bill_month(
     result = BillingResult(month=month)
     _refresh_statistics(programme, month)
     with transaction.atomic():
+        # Deaths recorded since the last run end their places first, so nobody is billed for a
+        # month after the month of death and earlier months come back as adjustments.
+        end_places_of_the_deceased(user=user)
         shares = cohort_shares(programme)
         if not shares:
             raise InvalidInput(_("The programme has no cohorts to bill."), code="no_cohorts")

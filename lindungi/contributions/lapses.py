@@ -17,6 +17,7 @@ from lindungi.contributions.models import EnrollmentStanding
 from lindungi.contributions.payments import assess_standing
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.enrollment.deaths import end_places_of_the_deceased
 from lindungi.enrollment.services import apply_lapses
 from lindungi.programs.models import Programme
 
@@ -67,6 +68,8 @@ def run_daily_lapses(
     require(user, Action.MANAGE_BILLING)
     chosen = list(programmes if programmes is not None else programmes_running(as_of))
     progress.start(len(chosen), "Status pembayaran")
+    # Deaths recorded by claims or forms since yesterday end their places too.
+    end_places_of_the_deceased(user=user, on=as_of)
     results = []
     for programme in chosen:
         results.append(run_lapses(programme=programme, as_of=as_of, user=user))

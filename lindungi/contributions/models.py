@@ -135,6 +135,9 @@ class Invoice(ImmutableModel):
     total = models.BigIntegerField(_("total"))
     # What the invoice was computed from (rates, month rule, shares), frozen at issue.
     basis = models.JSONField(default=dict)
+    # Set by the issuing write (billing.finalise_header). From then on the database itself
+    # refuses any change to the invoice, its lines and its detail (migration 0004).
+    is_final = models.BooleanField(default=False, db_default=False)
     issued_at = models.DateTimeField(auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -98,6 +98,28 @@ class _Steps:
         self.progress.finish()
         return self.figures
 
+    def _preparer(self):
+        """The province officer who prepares what the administrator approves (a second
+        person: issue 19, point 3): the demo login "provinsi", made if it is missing."""
+        from django.conf import settings as django_settings
+
+        from lindungi.accounts.models import User
+        from lindungi.accounts.services import DEMO_LOGINS, create_user
+        from lindungi.core.roles import Role
+
+        officers = User.objects.filter(role=Role.PROVINCE_OFFICER, is_active=True).exclude(
+            pk=self.user.pk
+        )
+        if not officers.exists():
+            login = next(item for item in DEMO_LOGINS if item.role == Role.PROVINCE_OFFICER)
+            create_user(
+                username=login.username,
+                password=django_settings.LINDUNGI_DEMO_PASSWORD,
+                role=login.role,
+                regency_code=None,
+            )
+        return officers.order_by("pk").first()
+
     def _step(self) -> None:
         self.progress.advance()
 
@@ -202,14 +224,17 @@ class _Steps:
         from lindungi.programs.approval import approve_run
         from lindungi.programs.selection import run_selection
 
-        summary = run_selection(user=self.user, programme=programme)
+        # Maker-checker: a province officer runs the selection, the administrator approves it.
+        summary = run_selection(user=self._preparer(), programme=programme)
         run = programme.runs.get(pk=summary.run_id)
         run = approve_run(user=self.user, run=run)
         self.figures.update(eligible=summary.eligible, selected=summary.selected)
         self._step()
         return run
 
-    def _submit_and_answer(self, programme, *, start_date: date, seed: int) -> None:
+    def _submit_and_answer(
+        self, programme, *, start_date: date, seed: int, answered_on: date | None = None
+    ) -> None:
         from lindungi.enrollment.batches import batch_csv_path, make_submission, mark_batch_sent
         from lindungi.enrollment.responses import import_insurer_response
         from lindungi.enrollment.simulator import simulate_response
@@ -222,10 +247,12 @@ class _Steps:
             file_name=f"respons-{batch.number}.csv",
             content=response,
             batch=batch,
+            on=answered_on,
         )
 
     def _enroll(self, programme, run) -> None:
-        from lindungi.enrollment.choices import ReplacementMode
+        from lindungi.enrollment.choices import EnrollmentState, ReplacementMode
+        from lindungi.enrollment.models import Enrollment
         from lindungi.enrollment.services import enroll_selected, set_replacement_policy
 
         set_replacement_policy(
@@ -235,7 +262,24 @@ class _Steps:
             mode=ReplacementMode.AUTOMATIC,
         )
         enroll_selected(run=run, user=self.user)
-        self._submit_and_answer(programme, start_date=COVERAGE_START, seed=self.scale.seed)
+        # The insurer answers a week later; the places it refuses are refilled from the
+        # waitlist (before the cut-off) and those people ride a batch from 1 August.
+        self._submit_and_answer(
+            programme,
+            start_date=COVERAGE_START,
+            seed=self.scale.seed,
+            answered_on=date(2025, 7, 25),
+        )
+        if Enrollment.objects.filter(programme=programme, state=EnrollmentState.SELECTED).exists():
+            self._submit_and_answer(
+                programme,
+                start_date=date(2025, 8, 1),
+                seed=self.scale.seed + 2,
+                answered_on=date(2025, 8, 8),
+            )
+        self.figures["refilled_refusals"] = Enrollment.objects.filter(
+            programme=programme, replaces__state=EnrollmentState.REJECTED
+        ).count()
         self._step()
 
     def _exits_and_replacements(self, programme) -> None:
@@ -250,23 +294,35 @@ class _Steps:
         )
         rng = random.Random(self.scale.seed)
         leaving = rng.sample(active, max(1, int(len(active) * self.scale.exit_share)))
-        lines = ["NIK,ALASAN,TANGGAL"]
+        # Two files: one recorded on 15 October (its places are refilled: before the 31 October
+        # cut-off), one on 30 November (after it: those places stay empty).
+        files: dict[date, list[str]] = {date(2025, 10, 15): [], date(2025, 11, 30): []}
         for index, nik in enumerate(sorted(leaving)):
             reason = "meninggal dunia" if index % 3 == 0 else "penerima upah"
-            # Spread over August to November: those before the cut-off are replaced.
+            # Spread over August to November.
             ended = date(2025, 8 + index % 4, 1 + index % 28)
-            lines.append(f"{nik},{reason},{ended:%d/%m/%Y}")
-        import_exits(
-            user=self.user,
-            file_name="keluar-2025.csv",
-            content="\n".join(lines).encode(),
-            today=date(2025, 11, 30),
-        )
+            recorded = min(day for day in files if day >= ended)
+            files[recorded].append(f"{nik},{reason},{ended:%d/%m/%Y}")
+        for recorded, lines in files.items():
+            if not lines:
+                continue
+            result = import_exits(
+                user=self.user,
+                file_name=f"keluar-{recorded:%Y-%m-%d}.csv",
+                content="\n".join(["NIK,ALASAN,TANGGAL", *lines]).encode(),
+                today=recorded,
+            )
+            self.figures["exit_replacements"] = (
+                self.figures.get("exit_replacements", 0) + result.replacements
+            )
         self.figures["exits"] = len(leaving)
         # Replacements ride a second batch, starting the first day of December.
         if Enrollment.objects.filter(programme=programme, state=EnrollmentState.SELECTED).exists():
             self._submit_and_answer(
-                programme, start_date=date(2025, 12, 1), seed=self.scale.seed + 1
+                programme,
+                start_date=date(2025, 12, 1),
+                seed=self.scale.seed + 1,
+                answered_on=date(2025, 12, 5),
             )
         self._step()
 

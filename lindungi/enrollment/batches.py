@@ -27,6 +27,7 @@ from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.enrollment.choices import BatchStatus, EnrollmentState
+from lindungi.enrollment.deaths import end_places_of_the_deceased
 from lindungi.enrollment.models import BatchEntry, Enrollment, EnrollmentEvent, SubmissionBatch
 from lindungi.enrollment.sql import record_transitions
 from lindungi.programs.choices import Package, Sector
@@ -113,6 +114,8 @@ def make_submission(
         )
     with transaction.atomic():
         Programme.objects.select_for_update().get(pk=programme.pk)
+        # The deceased are never submitted: their places end before the batch is filled.
+        end_places_of_the_deceased(user=user)
         batch = SubmissionBatch.objects.create(
             number=_next_number(programme),
             programme=programme,

@@ -106,6 +106,8 @@ class ExitRejectReason(models.TextChoices):
     DATE_FUTURE = "date_future", _("Exit date is in the future")
     NIK_REPEATED = "nik_repeated", _("NIK appears more than once in the file")
     OUTSIDE_USER_REGENCY = "outside_user_regency", _("Person is outside the uploader's regency")
+    NIK_UNKNOWN = "nik_unknown", _("NIK is not in the registry")
+    DEATH_CONFLICT = "death_conflict", _("A different date of death is already recorded")
     # The shared intake's reasons (lindungi.core.intake.IntakeReason), same values everywhere.
     NUL_BYTE = "nul_byte", _("The row contains a NUL byte (damaged text)")
     CELL_TOO_LONG = "cell_too_long", _("A cell of the row is far too long")

@@ -30,6 +30,8 @@ from lindungi.enrollment.models import Enrollment, ExitImport, RejectedExitRow
 from lindungi.enrollment.replacement import replace_freed_places
 from lindungi.enrollment.services import end_places
 from lindungi.enrollment.sql import record_transitions
+from lindungi.registry.choices import DeathSource
+from lindungi.registry.services import record_deaths
 
 ALIASES = {
     "NIK": ("no_nik",),
@@ -164,6 +166,17 @@ def import_exits(
                 )
                 end_places(chunk, reason=reason, ended_on=ended_on, updated_at=now)
             ended_ids.extend(ids)
+        # A death reaches the registry too: the person is never selected or billed again.
+        deaths = {
+            person_id: ended_on
+            for (reason, ended_on), ids in groups.items()
+            if reason == ExitReason.DEATH
+            for person_id in Enrollment.objects.filter(pk__in=ids).values_list(
+                "person_id", flat=True
+            )
+        }
+        if deaths:
+            record_deaths(user=user, deaths=deaths, source=DeathSource.EXIT, reference=file_name)
         replacements = replace_freed_places(user=user, vacated_ids=ended_ids, on=today)
         labels = dict(ExitRejectReason.choices)
         cells_by_row = dict(table.rows)

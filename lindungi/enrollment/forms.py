@@ -20,6 +20,18 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"))
 
 
+class ExitUploadForm(UploadForm):
+    kind = forms.ChoiceField(
+        label=_("Kind of file"),
+        choices=[
+            ("exits", _("Exits (NIK, ALASAN, TANGGAL)")),
+            ("deaths", _("Civil registry death list (NIK, TANGGAL_MENINGGAL)")),
+        ],
+        initial="exits",
+        required=False,
+    )
+
+
 class ResponseUploadForm(UploadForm):
     batch = forms.CharField(label=_("Batch number (if the file has none)"), required=False)
 

@@ -237,6 +237,8 @@ class ResponseImport(models.Model):
     rows_refused = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
+    # Places the insurer refused that the waitlist refilled (before the cut-off).
+    replacements = models.PositiveIntegerField(default=0)
     reason_counts = models.JSONField(default=dict, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
 
@@ -325,9 +327,16 @@ class RejectedResponseRow(models.Model):
 
 
 class ExitImport(models.Model):
-    """One file of exits (death lists, the insurer's wage-earner list, regency returns)."""
+    """One file of exits (the insurer's wage-earner list, regency returns) or the civil
+    registry's death list (kind "deaths": rows_ended counts the deaths recorded)."""
 
     REGENCY_SCOPE_FIELD = "regency_id"
+
+    class Kind(models.TextChoices):
+        EXITS = "exits", _("Exits")
+        DEATHS = "deaths", _("Civil registry death list")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EXITS)
 
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
@@ -345,6 +354,8 @@ class ExitImport(models.Model):
     rows_rejected = models.PositiveIntegerField(default=0)
     past_dated = models.PositiveIntegerField(default=0)
     replacements = models.PositiveIntegerField(default=0)
+    # Death lists: the places of the deceased that the import ended.
+    places_ended = models.PositiveIntegerField(default=0)
     reason_counts = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -38,7 +38,10 @@ def replace_freed_places(*, user, vacated_ids: list[int], on: date | None = None
     """
     on = on or local_today()
     vacated = (
-        Enrollment.objects.filter(pk__in=vacated_ids, state=EnrollmentState.ENDED)
+        # Ended places, and places the insurer refused (issue 19, point 5): both are empty.
+        Enrollment.objects.filter(
+            pk__in=vacated_ids, state__in=(EnrollmentState.ENDED, EnrollmentState.REJECTED)
+        )
         .exclude(end_reason=ExitReason.PROGRAMME_ENDED)
         .exclude(Exists(Replacement.objects.filter(vacated=OuterRef("pk"))))
         .exclude(replaced_by__isnull=False)
@@ -53,7 +56,8 @@ def replace_freed_places(*, user, vacated_ids: list[int], on: date | None = None
     groups: dict[tuple[int, str], list[Enrollment]] = defaultdict(list)
     for enrollment in vacated:
         policy = policies.get(enrollment.programme_id)
-        if policy is None or max(enrollment.ended_on, on) > policy.cutoff_date:
+        freed_on = max(enrollment.ended_on or on, on)
+        if policy is None or freed_on > policy.cutoff_date:
             continue
         groups[(enrollment.programme_id, enrollment.regency_id)].append(enrollment)
     made = 0

@@ -11,6 +11,7 @@ accounted for: activated + refused + unchanged + rejected = read.
 import hashlib
 import time
 from collections import Counter, defaultdict
+from datetime import date
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -41,6 +42,7 @@ from lindungi.enrollment.models import (
     ResponseRow,
     SubmissionBatch,
 )
+from lindungi.enrollment.replacement import replace_freed_places
 from lindungi.enrollment.sql import gc_paused
 
 ALIASES = {
@@ -187,11 +189,19 @@ def import_insurer_response(
     content: bytes,
     batch: SubmissionBatch | None = None,
     progress: Progress = NULL_PROGRESS,
+    on: date | None = None,
 ) -> ResponseImport:
+    """Apply the insurer's answer to a batch. `on` is the day it is recorded (today unless
+    given): the replacement cut-off is checked on it for the places the insurer refused."""
     require(user, Action.EXCHANGE_INSURER_FILES)
     with gc_paused():
         return _import_response(
-            user=user, file_name=file_name, content=content, batch=batch, progress=progress
+            user=user,
+            file_name=file_name,
+            content=content,
+            batch=batch,
+            progress=progress,
+            on=on or timezone.localdate(),
         )
 
 
@@ -202,6 +212,7 @@ def _import_response(
     content: bytes,
     batch: SubmissionBatch | None,
     progress: Progress,
+    on: date,
 ) -> ResponseImport:
     started = time.monotonic()
     table = read_table(content, file_name, aliases=ALIASES, required=REQUIRED)
@@ -301,6 +312,17 @@ def _import_response(
                 _("Applying the response would break a coverage or KPJ rule."),
                 code="apply_failed",
             ) from error
+        # Places the insurer refused are refilled from the waitlist like exits, up to the
+        # cut-off (issue 19, point 5).
+        refused = list(
+            ResponseRow.objects.filter(response=response, result=RowResult.REFUSED).values_list(
+                "enrollment_id", flat=True
+            )
+        )
+        if refused:
+            replacements = replace_freed_places(user=user, vacated_ids=refused, on=on)
+            ResponseImport.objects.filter(pk=response.pk).update(replacements=replacements)
+            response.replacements = replacements
         if not BatchEntry.objects.filter(
             batch=batch, enrollment__state=EnrollmentState.SUBMITTED
         ).exists():
@@ -406,5 +428,6 @@ def counts(response: ResponseImport) -> dict:
         "refused": response.rows_refused,
         "unchanged": response.rows_unchanged,
         "rejected": response.rows_rejected,
+        "replacements": response.replacements,
         "reasons": response.reason_counts,
     }

@@ -28,6 +28,8 @@ from lindungi.enrollment.models import Enrollment, EnrollmentEvent, ReplacementP
 from lindungi.enrollment.sql import record_transitions
 from lindungi.programs.choices import Outcome, RunStatus
 from lindungi.programs.models import Decision, Programme, SelectionRun
+from lindungi.registry.choices import DeathSource
+from lindungi.registry.services import record_deaths
 
 KPJ_PATTERN = re.compile(r"^\d{11}$")
 
@@ -163,6 +165,14 @@ def record_exit(
             reason=reason,
             note=note,
         )
+        if reason == ExitReason.DEATH:
+            # A death reaches the registry too: never selected or billed again.
+            record_deaths(
+                user=user,
+                deaths={ended.person_id: ended_on},
+                source=DeathSource.EXIT,
+                reference=note[:255],
+            )
         replace_freed_places(user=user, vacated_ids=[ended.pk], on=on)
     return ended
 

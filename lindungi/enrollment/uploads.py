@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.core.intake import store_upload
 from lindungi.core.permissions import Action, require
-from lindungi.enrollment.jobs import EXITS_JOB_KIND, RESPONSE_JOB_KIND
+from lindungi.enrollment.jobs import DEATHS_JOB_KIND, EXITS_JOB_KIND, RESPONSE_JOB_KIND
 from lindungi.enrollment.models import SubmissionBatch
 
 UPLOAD_AREA = "enrollment"
@@ -33,13 +33,14 @@ def start_response_job(*, user, uploaded_file: UploadedFile, batch: SubmissionBa
     )
 
 
-def start_exits_job(*, user, uploaded_file: UploadedFile):
-    """Queue the import of an exits file; returns the Job (a regency officer's is theirs)."""
+def start_exits_job(*, user, uploaded_file: UploadedFile, deaths: bool = False):
+    """Queue the import of an exits file, or of the civil registry's death list; returns the
+    Job (a regency officer's is theirs)."""
     from lindungi.jobs.services import start_job
 
     require(user, Action.RECORD_EXIT)
     return start_job(
-        kind=EXITS_JOB_KIND,
+        kind=DEATHS_JOB_KIND if deaths else EXITS_JOB_KIND,
         params={
             "path": store_upload(uploaded_file=uploaded_file, area=UPLOAD_AREA),
             "file_name": uploaded_file.name,

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindungi.audit.services import record_export
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require, scoped
 from lindungi.enrollment import selectors
@@ -26,9 +27,9 @@ from lindungi.enrollment.batches import (
 from lindungi.enrollment.forms import (
     EnrollmentFilterForm,
     ExitForm,
+    ExitUploadForm,
     ResponseUploadForm,
     SubmissionForm,
-    UploadForm,
 )
 from lindungi.enrollment.models import SubmissionBatch
 from lindungi.enrollment.services import record_exit
@@ -105,6 +106,8 @@ def batch_file(request, pk: int, kind: str):
     # The file lists people of every regency: only the insurer exchange roles may take it.
     require(request.user, Action.EXCHANGE_INSURER_FILES)
     batch = get_object_or_404(SubmissionBatch, pk=pk)
+    if kind in ("csv", "xlsx", "pdf"):
+        record_export(user=request.user, kind="submission_batch", target=batch, file_format=kind)
     if kind == "csv":
         return FileResponse(
             batch_csv_path(batch).open("rb"),
@@ -185,11 +188,15 @@ def exits(request):
     may_upload = can(request.user, Action.RECORD_EXIT)
     if request.method == "POST":
         require(request.user, Action.RECORD_EXIT)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = ExitUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = start_exits_job(user=request.user, uploaded_file=upload)
+            job = start_exits_job(
+                user=request.user,
+                uploaded_file=upload,
+                deaths=form.cleaned_data["kind"] == "deaths",
+            )
         except LindungiError as error:
             messages.error(request, error.message)
         else:

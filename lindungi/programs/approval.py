@@ -14,8 +14,10 @@ from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, can_access_regency, require
-from lindungi.programs.choices import ExclusionStatus, Outcome, RunStatus
+from lindungi.programs.choices import ExclusionStatus, Outcome, PendingDuplicates, RunStatus
 from lindungi.programs.models import Decision, ExclusionProposal, SelectionRun
+from lindungi.registry.choices import DuplicateStatus
+from lindungi.registry.models import DuplicateCandidate
 
 
 def _lock_draft(run: SelectionRun) -> SelectionRun:
@@ -28,9 +30,15 @@ def _lock_draft(run: SelectionRun) -> SelectionRun:
 
 
 def approve_run(*, user, run: SelectionRun) -> SelectionRun:
+    """Approve (freeze) a draft run. Maker-checker: never by the person who ran it."""
     require(user, Action.APPROVE_SELECTION)
     with transaction.atomic():
         run = _lock_draft(run)
+        if run.created_by_id == user.pk:
+            raise InvalidTransition(
+                _("A selection is approved by a second person, not by the one who ran it."),
+                code="self_approval",
+            )
         open_proposals = ExclusionProposal.objects.filter(
             decision__run=run, status=ExclusionStatus.PROPOSED
         ).count()
@@ -40,6 +48,19 @@ def approve_run(*, user, run: SelectionRun) -> SelectionRun:
                 % {"count": open_proposals},
                 code="open_proposals",
             )
+        if run.programme.pending_duplicates == PendingDuplicates.BLOCK_APPROVAL:
+            pending = DuplicateCandidate.objects.filter(
+                status=DuplicateStatus.OPEN,
+                second_person_id__in=Decision.objects.filter(
+                    run=run, outcome=Outcome.SELECTED
+                ).values("person_id"),
+            ).count()
+            if pending:
+                raise InvalidTransition(
+                    _("Review the %(count)s likely duplicates among the selected first.")
+                    % {"count": pending},
+                    code="duplicates_pending",
+                )
         run.status = RunStatus.APPROVED
         run.approved_by = user
         run.approved_at = timezone.now()
@@ -50,7 +71,12 @@ def approve_run(*, user, run: SelectionRun) -> SelectionRun:
             target=run,
             before={"status": RunStatus.DRAFT},
             after={"status": RunStatus.APPROVED},
-            summary={"selected": run.selected, "eligible": run.eligible},
+            summary={
+                "selected": run.selected,
+                "eligible": run.eligible,
+                "prepared_by": run.created_by.username if run.created_by else None,
+                "approved_by": user.username,
+            },
             user=user,
         )
     return run

@@ -112,6 +112,9 @@ class Reason(models.IntegerChoices):
     ALREADY_ACTIVE = 32, _("Already an active participant of the insurer")
     WAGE_EARNER = 64, _("Wage earner (covered by an employer)")
     IN_OTHER_PROGRAMME = 128, _("Selected in another programme for overlapping months")
+    DUPLICATE_PENDING = 256, _("Likely duplicate of another registered person, awaiting review")
+    DUPLICATE_CONFIRMED = 512, _("Confirmed duplicate of another registered person")
+    HOUSEHOLD_LIMIT = 1024, _("The household (KK) already holds the most places allowed")
 
 
 REASON_CODES = {
@@ -123,7 +126,20 @@ REASON_CODES = {
     Reason.ALREADY_ACTIVE: "already_active",
     Reason.WAGE_EARNER: "wage_earner",
     Reason.IN_OTHER_PROGRAMME: "in_other_programme",
+    Reason.DUPLICATE_PENDING: "duplicate_pending",
+    Reason.DUPLICATE_CONFIRMED: "duplicate_confirmed",
+    Reason.HOUSEHOLD_LIMIT: "household_limit",
 }
+
+
+class PendingDuplicates(models.TextChoices):
+    """What a likely duplicate not yet reviewed does to a selection (issue 19, point 2)."""
+
+    HOLD = "hold", _("Hold the second person out of the selection until reviewed")
+    BLOCK_APPROVAL = (
+        "block_approval",
+        _("Select as usual; the run cannot be approved until reviewed"),
+    )
 
 
 def decode_reasons(mask: int) -> list[Reason]:

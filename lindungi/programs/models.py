@@ -15,6 +15,7 @@ from lindungi.programs.choices import (
     Outcome,
     Package,
     PayerType,
+    PendingDuplicates,
     ProgrammeStatus,
     QuotaMethod,
     RateKind,
@@ -94,6 +95,14 @@ class Programme(models.Model):
     exclude_active_participants = models.BooleanField(default=True)
     exclude_wage_earners = models.BooleanField(default=True)
     exclude_other_programmes = models.BooleanField(default=True)
+    # Integrity (issue 19, point 2): likely duplicates awaiting review, places per household.
+    pending_duplicates = models.CharField(
+        max_length=20, choices=PendingDuplicates.choices, default=PendingDuplicates.HOLD
+    )
+    # The most people of one family card (KK) the programme selects; empty: no limit.
+    max_per_household = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     # Quotas and priority.
     quota_method = models.CharField(
         max_length=20, choices=QuotaMethod.choices, default=QuotaMethod.POOR_POPULATION

@@ -31,8 +31,22 @@ from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidTransition
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
-from lindungi.core.sql import analyze, bytes_collation, fetch, is_postgres, sqlite_cache, table
-from lindungi.programs.choices import Criterion, Outcome, Reason, RunStatus
+from lindungi.core.sql import (
+    analyze,
+    bytes_collation,
+    execute,
+    fetch,
+    is_postgres,
+    sqlite_cache,
+    table,
+)
+from lindungi.programs.choices import (
+    Criterion,
+    Outcome,
+    PendingDuplicates,
+    Reason,
+    RunStatus,
+)
 from lindungi.programs.models import (
     ActiveInsurerParticipant,
     Decision,
@@ -41,7 +55,8 @@ from lindungi.programs.models import (
     SelectionRun,
 )
 from lindungi.programs.quotas import plan_quotas
-from lindungi.registry.models import Person
+from lindungi.registry.choices import DuplicateStatus
+from lindungi.registry.models import DuplicateCandidate, Person
 
 # The tie-break hash: a few rounds of multiply-and-reduce modulo the prime 2^31 - 1. Every
 # intermediate stays below 2^63, so SQLite and PostgreSQL compute the same integers.
@@ -155,6 +170,9 @@ def _stage_candidates(programme: Programme) -> None:
                         THEN {Reason.WAGE_EARNER} ELSE 0 END
                  + CASE WHEN %(check_other)s AND cp.person_id IS NOT NULL
                         THEN {Reason.IN_OTHER_PROGRAMME} ELSE 0 END
+                 + CASE WHEN dup.level = 2 THEN {Reason.DUPLICATE_CONFIRMED}
+                        WHEN dup.level = 1 AND %(hold_pending)s
+                        THEN {Reason.DUPLICATE_PENDING} ELSE 0 END
                 ) AS reasons_without_age,
                 CASE WHEN ck.kk_number IS NULL THEN 1 ELSE 0 END AS household_free,
                 (CAST(substr(p.nik, 1, 8) AS BIGINT) * 48271
@@ -164,6 +182,7 @@ def _stage_candidates(programme: Programme) -> None:
             LEFT JOIN {ACTIVE_PARTICIPANT} a ON a.nik = p.nik AND a.is_current = %(true)s
             LEFT JOIN (SELECT DISTINCT person_id FROM covered) cp ON cp.person_id = p.id
             LEFT JOIN (SELECT DISTINCT kk_number FROM covered) ck ON ck.kk_number = p.kk_number
+            LEFT JOIN ({_SECOND_OF_A_PAIR}) dup ON dup.person_id = p.id
             {_person_order_fence()}
         )
         SELECT person_id, nik, kk_number, regency_id, desil, poverty_label, birth_date, age,
@@ -198,7 +217,47 @@ def _stage_candidates(programme: Programme) -> None:
             "false": False,
             "approved": RunStatus.APPROVED,
             "selected": Outcome.SELECTED,
+            "hold_pending": programme.pending_duplicates == PendingDuplicates.HOLD,
+            "open": DuplicateStatus.OPEN,
+            "confirmed": DuplicateStatus.CONFIRMED,
         },
+    )
+    if programme.max_per_household:
+        _limit_households(programme)
+
+
+# The second person of each likely-duplicate pair still open (level 1) or confirmed (level 2):
+# the first keeps their chance, the second is held out (or excluded) with the reason. A pair
+# is stored once with first_person_id < second_person_id, so "second" is stable.
+_SECOND_OF_A_PAIR = f"""
+    SELECT second_person_id AS person_id,
+        MAX(CASE WHEN status = %(confirmed)s THEN 2 ELSE 1 END) AS level
+    FROM {table(DuplicateCandidate)}
+    WHERE status IN (%(open)s, %(confirmed)s)
+    GROUP BY second_person_id
+"""  # noqa: S608 (a table name from the model)
+
+
+def _limit_households(programme: Programme) -> None:
+    """Mark the eligible beyond the programme's places per family card (KK), set-based.
+
+    In each household the eligible are ranked by the programme's own criteria; those past the
+    limit get Reason.HOUSEHOLD_LIMIT, so they never enter the ranking and the "why" says so.
+    """
+    execute(
+        f"""
+        UPDATE {STAGE} SET reasons = reasons + {Reason.HOUSEHOLD_LIMIT}
+        WHERE person_id IN (
+            SELECT person_id FROM (
+                SELECT person_id, ROW_NUMBER() OVER (
+                    PARTITION BY kk_number{bytes_collation()}
+                    ORDER BY {_order_sql(programme.criteria, with_household=False)}
+                ) AS place
+                FROM {STAGE} WHERE reasons = 0
+            ) ranked WHERE place > %(limit)s
+        )
+        """,  # noqa: S608
+        {"limit": programme.max_per_household},
     )
 
 

@@ -144,9 +144,20 @@ def _number(value: int) -> str:
 
 
 def explain(*, user, run: SelectionRun, nik: str) -> str:
-    """Why this person was or was not selected, in one sentence (in the active language)."""
+    """Why this person was or was not selected (in the active language), with the flags that
+    ask for verification: a NIK district code unknown in our tables (issue 19, point 6)."""
     if not nik.isdigit() or len(nik) != 16:
         raise InvalidInput(_("A NIK has 16 digits."), code="nik_invalid")
+    why = _explain(user=user, run=run, nik=nik)
+    if not nik_district_known(nik):
+        why += " " + _(
+            "The NIK's district code %(prefix)s is not in our code tables (it may predate "
+            "them): verify the residence."
+        ) % {"prefix": nik[:6]}
+    return why
+
+
+def _explain(*, user, run: SelectionRun, nik: str) -> str:
     decision = get_decision(user=user, run=run, nik=nik)
     if decision.outcome == Outcome.INELIGIBLE:
         reasons = "; ".join(str(reason.label) for reason in decision.reason_list)
@@ -190,3 +201,11 @@ def explain(*, user, run: SelectionRun, nik: str) -> str:
         _("Ranked %(rank)s in %(regency)s; the quota of %(quota)s was filled at desil %(cutoff)s.")
         % values
     )
+
+
+def nik_district_known(nik: str) -> bool:
+    """Whether the NIK's district prefix is in any edition of our code tables."""
+    from lindungi.regions.selectors import lookup_nik_prefix
+
+    found = lookup_nik_prefix(nik)
+    return found is not None and found.district_known

@@ -46,6 +46,8 @@ PROGRAMME_FIELDS = frozenset(
         "max_desil",
         "exclude_active_participants",
         "exclude_wage_earners",
+        "pending_duplicates",
+        "max_per_household",
         "exclude_other_programmes",
         "quota_method",
         "redistribute_surplus",

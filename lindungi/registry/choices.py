@@ -68,3 +68,11 @@ class RejectReason(models.TextChoices):
         "person_of_other_regency",
         _("This import may not change this person; the province reviews the row"),
     )
+
+
+class DeathSource(models.TextChoices):
+    """Where a recorded death came from. Stable codes: stored with the person."""
+
+    EXIT = "exit", _("Exit recorded by the programme")
+    CLAIM = "claim", _("JKM death benefit claim")
+    CIVIL_REGISTRY = "civil_registry", _("Civil registry death list")

@@ -3,6 +3,7 @@
 from django.db import models
 
 from lindungi.registry.choices import (
+    DeathSource,
     DuplicateRule,
     DuplicateStatus,
     ImportStatus,
@@ -56,6 +57,12 @@ class Person(models.Model):
         max_length=20, choices=PovertyLabel.choices, default=PovertyLabel.UNKNOWN
     )
     died_on = models.DateField(null=True, blank=True)
+    # Where the death came from (registry.services.record_deaths) and which file or claim.
+    # Database defaults: the import's raw INSERT names only the columns it fills.
+    death_source = models.CharField(
+        max_length=20, choices=DeathSource.choices, blank=True, db_default=""
+    )
+    death_reference = models.CharField(max_length=255, blank=True, db_default="")
     # Provenance of the current values: which import, which row, which source edition.
     # No index: nothing looks people up by import except the import itself, once, by a scan.
     source_import = models.ForeignKey(

@@ -62,6 +62,22 @@ def person_duplicates(*, person: Person) -> QuerySet[DuplicateCandidate]:
     ).order_by("-created_at")
 
 
+def household(*, user, person: Person) -> QuerySet[Person]:
+    """The other people of the person's family card (KK) the user may see (the household view:
+    where one family holds several places, against a programme's max_per_household)."""
+    return scoped(user, Person.objects.filter(kk_number=person.kk_number).exclude(pk=person.pk))
+
+
+def nik_district_known(nik: str) -> bool:
+    """Whether a NIK's district prefix is in any edition of the code tables. A person whose
+    district is not (issued before the 2015 edition, or a gap) was accepted with this flag
+    for verification rather than turned away (issue 19, point 6)."""
+    from lindungi.regions.selectors import lookup_nik_prefix
+
+    found = lookup_nik_prefix(nik)
+    return found is not None and found.district_known
+
+
 def list_regency_move_requests(*, user) -> QuerySet[RejectedRow]:
     """Rows of regency imports about a person registered in another regency, newest first,
     for the province to decide; each carries `registered_regency` (the person's regency now)."""

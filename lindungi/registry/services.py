@@ -1,17 +1,23 @@
 """Writes to the registry. The import itself lives in importing.py (re-exported here)."""
 
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.intake import store_upload
 from lindungi.core.permissions import Action, regency_scope, require
-from lindungi.registry.choices import DuplicateStatus
+from lindungi.registry.choices import DeathSource, DuplicateStatus
 from lindungi.registry.importing import import_candidates
-from lindungi.registry.models import DuplicateCandidate
+from lindungi.registry.models import DuplicateCandidate, Person
 
 UPLOAD_AREA = "registry"
 IMPORT_JOB_KIND = "registry.import"
@@ -73,4 +79,116 @@ def review_duplicate(
     return locked
 
 
-__all__ = ["import_candidates", "review_duplicate", "start_import_job"]
+__all__ = [
+    "import_candidates",
+    "record_death",
+    "record_deaths",
+    "record_person_viewed",
+    "review_duplicate",
+    "start_import_job",
+]
+
+
+def record_person_viewed(*, user, person) -> None:
+    """Opening a person's full record is audited (issue 12.8): who looked at whom, when."""
+    record_event(action="registry.view_person", target=person, user=user)
+
+
+@dataclass(frozen=True)
+class DeathsRecorded:
+    recorded: int
+    unchanged: int
+    # person id -> the different date of death already recorded (left as it was).
+    conflicting: dict[int, date]
+
+
+def record_deaths(
+    *, user, deaths: Mapping[int, date], source: str, reference: str = ""
+) -> DeathsRecorded:
+    """Mark people deceased (person id -> date of death), with where the death came from.
+
+    Set-based: one read of the people's current dates, one UPDATE per distinct date. The same
+    death recorded again changes nothing; a different date already recorded is left alone and
+    returned as a conflict (a person dies once; a correction is a reviewed change, not a file).
+    Ending the programme places of the deceased belongs to enrollment
+    (enrollment.deaths.end_places_of_the_deceased), which runs it right after its own callers
+    and before every submission and billing run.
+    """
+    require(user, Action.RECORD_EXIT)
+    if source not in DeathSource.values:
+        raise InvalidInput(_("Unknown source of death."), code="death_source_invalid")
+    if any(died_on > timezone.localdate() for died_on in deaths.values()):
+        raise InvalidInput(_("The date of death is in the future."), code="date_future")
+    ids = sorted(deaths)
+    existing: dict[int, date | None] = {}
+    for start in range(0, len(ids), 5_000):
+        existing.update(
+            Person.objects.filter(pk__in=ids[start : start + 5_000]).values_list("pk", "died_on")
+        )
+    by_date: dict[date, list[int]] = defaultdict(list)
+    unchanged = 0
+    conflicting: dict[int, date] = {}
+    for person_id in ids:
+        if person_id not in existing:
+            raise InvalidInput(_("Unknown person."), code="person_unknown")
+        recorded = existing[person_id]
+        if recorded is None:
+            by_date[deaths[person_id]].append(person_id)
+        elif recorded == deaths[person_id]:
+            unchanged += 1
+        else:
+            conflicting[person_id] = recorded
+    with transaction.atomic():
+        now = timezone.now()
+        recorded_count = 0
+        for died_on, people in sorted(by_date.items()):
+            for start in range(0, len(people), 5_000):
+                recorded_count += Person.objects.filter(
+                    pk__in=people[start : start + 5_000], died_on__isnull=True
+                ).update(
+                    died_on=died_on,
+                    death_source=source,
+                    death_reference=reference[:255],
+                    updated_at=now,
+                )
+        if recorded_count:
+            notify("registry.import")
+            record_event(
+                action="registry.deaths_recorded",
+                target=Person.objects.get(pk=ids[0]) if len(ids) == 1 else None,
+                summary={
+                    "source": source,
+                    "reference": reference[:255],
+                    "recorded": recorded_count,
+                    "unchanged": unchanged,
+                    "conflicting": len(conflicting),
+                },
+                user=user,
+            )
+    return DeathsRecorded(recorded=recorded_count, unchanged=unchanged, conflicting=conflicting)
+
+
+def record_death(*, user, person: Person, died_on: date, source: str, reference: str = ""):
+    """One death (a JKM claim, an exit form): the person is marked deceased with its source.
+
+    Refused when another date of death is already recorded for the person.
+    """
+    result = record_deaths(
+        user=user, deaths={person.pk: died_on}, source=source, reference=reference
+    )
+    if result.conflicting:
+        raise InvalidInput(
+            _("A different date of death is already recorded for this person."),
+            code="death_conflict",
+        )
+    person.refresh_from_db()
+    return person
+
+
+__all__ = [
+    "import_candidates",
+    "record_death",
+    "record_deaths",
+    "review_duplicate",
+    "start_import_job",
+]

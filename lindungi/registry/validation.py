@@ -291,6 +291,10 @@ def make_validator(
         (i_village, "KODE_DESA"),
     )
     prefixes = context.district_prefixes
+    # A NIK whose district is missing from our tables (issued before the 2015 edition, or a
+    # gap) but whose province is real is accepted; the registry and the "why" flag it for
+    # verification (registry.selectors.region_unverified) instead of turning a resident away.
+    provinces = frozenset(prefix[:2] for prefix in prefixes)
     villages = context.villages
     today = context.today
     labels = context.poverty_labels
@@ -405,11 +409,11 @@ def make_validator(
                     RejectReason.BIRTH_DATE_FUTURE,
                     _("Birth date %(value)s is in the future") % {"value": birth_iso},
                 )
-            if nik[:6] not in prefixes:
+            if nik[:6] not in prefixes and nik[:2] not in provinces:
                 raise RowError(
                     RejectReason.NIK_UNKNOWN_REGION,
-                    _("NIK %(value)s: district code %(prefix)s is unknown in every edition")
-                    % {"value": nik, "prefix": nik[:6]},
+                    _("NIK %(value)s: province code %(prefix)s is unknown in every edition")
+                    % {"value": nik, "prefix": nik[:2]},
                 )
             # Day (plus 40 for women), month and two-digit year, compared as text.
             if nik[6:12] != (man_digits if sex == "L" else woman_digits):

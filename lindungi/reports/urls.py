@@ -10,4 +10,6 @@ urlpatterns = [
     path("ringkasan/perbarui/", views.refresh, name="refresh"),
     path("publik/", views.public, name="public"),
     path("bulanan/", views.monthly_report, name="monthly"),
+    path("integritas/", views.integrity, name="integrity"),
+    path("integritas/<str:check>.xlsx", views.integrity_export, name="integrity_export"),
 ]

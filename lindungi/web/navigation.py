@@ -101,6 +101,13 @@ MODULES: tuple[Module, ...] = (
         Action.VIEW_AUDIT,
     ),
     Module(
+        "integrity",
+        _("Integrity"),
+        _("Deceased still covered, duplicates, households over the limit, self-approvals."),
+        ("reports:integrity",),
+        Action.VIEW_AUDIT,
+    ),
+    Module(
         "jobs",
         _("Background jobs"),
         _("Imports, selections and billing runs in progress, and their results."),

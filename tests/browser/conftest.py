@@ -46,19 +46,31 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 800}, "locale": "id-ID"}
 
 
+FROZEN_MIGRATIONS = (
+    "lindungi.audit.migrations.0002_append_only_triggers",
+    "lindungi.contributions.migrations.0004_frozen_records",
+    "lindungi.programs.migrations.0009_frozen_approved_selection",
+)
+
+
 def _set_audit_guard(*, enabled: bool) -> None:
-    """Switch the audit trail's append-only triggers (audit migration 0002) on or off."""
+    """Switch the append-only triggers (the audit trail's and the frozen records') on or off."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         action = "ENABLE" if enabled else "DISABLE"
+        tables = ["audit_auditevent"]
+        for name in FROZEN_MIGRATIONS[1:]:
+            tables += import_module(name).TABLES
         with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE audit_auditevent {action} TRIGGER USER")
+            for table in tables:
+                cursor.execute(f"ALTER TABLE {table} {action} TRIGGER USER")
         return
-    triggers = import_module("lindungi.audit.migrations.0002_append_only_triggers")
     with connection.cursor() as cursor:
-        for statement in triggers.SQLITE_FORWARD if enabled else triggers.SQLITE_BACKWARD:
-            cursor.execute(statement)
+        for name in FROZEN_MIGRATIONS:
+            triggers = import_module(name)
+            for statement in triggers.SQLITE_FORWARD if enabled else triggers.SQLITE_BACKWARD:
+                cursor.execute(statement)
 
 
 @pytest.fixture(scope="module", autouse=True)

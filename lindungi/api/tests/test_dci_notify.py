@@ -122,3 +122,37 @@ def test_bad_subscriptions_are_rejected_with_the_standard_reason(
     answer = received[-1][1]["message"]["subscribe_response"][0]
     assert answer["status_reason_code"] == "rjct.notify_details.invalid"
     assert Subscription.objects.count() == 0
+
+
+def test_subscribers_are_told_who_was_enrolled_and_who_exited(
+    province_token, receiver, django_capture_on_commit_callbacks
+):
+    from lindungi.contributions.tests.conftest import enroll
+    from lindungi.enrollment.models import EnrollmentEvent
+    from lindungi.programs.models import Cohort, Programme
+
+    base, _received = receiver
+    programme = Programme.objects.create(
+        name="P", province_id="53", year=2025, coverage_start=datetime.date(2025, 7, 18),
+        coverage_end=datetime.date(2025, 12, 31), target_headcount=10,
+    )  # fmt: skip
+    cohort = Cohort.objects.create(
+        programme=programme, name="APBD", payer_type="province", payer_name="NTT",
+        funding_source="APBD", headcount=10,
+    )  # fmt: skip
+    active, ended = enroll(cohort), enroll(cohort, end=datetime.date(2025, 9, 1))
+    notify.dispatch()  # what exists before the subscription is not news
+    subscribe(province_token, base, django_capture_on_commit_callbacks, event="any",
+              query={"expression": {"query": {"regency": "53.05"}}})  # fmt: skip
+    EnrollmentEvent.objects.bulk_create([
+        EnrollmentEvent(enrollment=active, from_state="submitted", to_state="active",
+                        date=datetime.date(2025, 7, 18)),
+        EnrollmentEvent(enrollment=ended, from_state="active", to_state="ended",
+                        date=datetime.date(2025, 9, 1)),
+    ])  # fmt: skip
+    tasks.run_notifications()
+    events = sorted(
+        (delivery.event, delivery.person_id) for delivery in NotifyDelivery.objects.all()
+    )
+    assert events == sorted([("enrolled", active.person_id), ("exited", ended.person_id)])
+    assert all(d.status == DeliveryStatus.DELIVERED for d in NotifyDelivery.objects.all())

@@ -53,14 +53,17 @@ def cohort(programme, name, **payer):
 def enroll(cohort, *, start, end=None):
     person = PersonFactory(village_code=ALOR_VILLAGE)
     ended = end is not None
+    # Ended before it started: no coverage period at all (the database refuses an end before
+    # the start, issue 19.4); the exit date stays.
+    never_covered = ended and end < start
     return Enrollment.objects.create(
         person=person,
         programme=cohort.programme,
         cohort=cohort,
         regency_id=person.regency_id,
         state=EnrollmentState.ENDED if ended else EnrollmentState.ACTIVE,
-        start_date=start,
-        end_date=end,
+        start_date=None if never_covered else start,
+        end_date=None if never_covered else end,
         end_reason=ExitReason.DEATH if ended else "",
         ended_on=end,
         kpj=f"9{next(_numbers):010d}",

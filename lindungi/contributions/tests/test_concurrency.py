@@ -71,6 +71,9 @@ def _setup():
 def _cleanup(programme_id: int) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
+        # The invoice is frozen (contributions migration 0004): lift the triggers for the
+        # clean-up of this committed test data only.
+        cursor.execute("SET session_replication_role = replica")
         for model, where in (
             (InvoiceDetail, "invoice_id IN (SELECT id FROM {i} WHERE programme_id = %s)"),
             (InvoiceLine, "invoice_id IN (SELECT id FROM {i} WHERE programme_id = %s)"),
@@ -91,6 +94,7 @@ def _cleanup(programme_id: int) -> None:
             f"DELETE FROM {quote(Payer._meta.db_table)} WHERE name = %s",  # noqa: S608
             ["Pemprov NTT (concurrency test)"],
         )
+        cursor.execute("SET session_replication_role = origin")
 
 
 @pytest.mark.postgres

@@ -18,6 +18,9 @@ D = datetime.date
 def enroll(cohort, *, start, end=None, state=None, kpj="auto"):
     person = PersonFactory()
     ended = end is not None
+    # Ended before it started: no coverage period at all (the database refuses an end before
+    # the start, issue 19.4); the exit date stays.
+    never_covered = ended and start is not None and end < start
     return Enrollment.objects.create(
         person=person,
         programme=cohort.programme,
@@ -25,8 +28,8 @@ def enroll(cohort, *, start, end=None, state=None, kpj="auto"):
         regency_id=person.regency_id,
         state=state or (EnrollmentState.ENDED if ended else EnrollmentState.ACTIVE),
         kpj=f"{person.pk:011d}" if kpj == "auto" else kpj,
-        start_date=start,
-        end_date=end,
+        start_date=None if never_covered else start,
+        end_date=None if never_covered else end,
         end_reason=ExitReason.DEATH if ended else "",
         ended_on=end,
     )

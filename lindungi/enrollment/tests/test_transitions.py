@@ -204,8 +204,8 @@ class TestEnrollSelected:
         assert EnrollmentEvent.objects.count() == 5
 
     def test_refuses_a_draft_run(self, approved_run, province_officer):
+        # In memory only: the database refuses to take an approved run back (frozen).
         approved_run.status = RunStatus.DRAFT
-        approved_run.save()
         with pytest.raises(InvalidTransition):
             enroll_selected(run=approved_run, user=province_officer)
         assert not Enrollment.objects.exists()

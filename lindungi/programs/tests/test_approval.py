@@ -27,21 +27,21 @@ def outcomes(run):
     return dict(run.decisions.values_list("rank", "outcome").filter(regency_id=ALOR))
 
 
-def test_province_officer_approves_and_the_run_is_frozen(run, province_officer):
-    approve_run(user=province_officer, run=run)
+def test_province_officer_approves_and_the_run_is_frozen(run, province_officer, province_admin):
+    approve_run(user=province_admin, run=run)
     run.refresh_from_db()
-    assert (run.status, run.approved_by) == (RunStatus.APPROVED, province_officer)
+    assert (run.status, run.approved_by) == (RunStatus.APPROVED, province_admin)
     assert AuditEvent.objects.filter(action="programs.selection_approved").count() == 1
     with pytest.raises(InvalidTransition):
-        approve_run(user=province_officer, run=run)
+        approve_run(user=province_admin, run=run)
     with pytest.raises(InvalidTransition) as error:
         run_selection(user=province_officer, programme=run.programme)
     assert error.value.code == "selection_already_approved"
     assert run.programme.runs.count() == 1
 
 
-def test_approved_decisions_survive_registry_edits(run, province_officer):
-    approve_run(user=province_officer, run=run)
+def test_approved_decisions_survive_registry_edits(run, province_officer, province_admin):
+    approve_run(user=province_admin, run=run)
     decision = run.decisions.get(rank=1, regency_id=ALOR)
     decision.person.__class__.objects.filter(pk=decision.person_id).update(desil=9)
     decision.refresh_from_db()
@@ -56,18 +56,20 @@ def test_only_province_may_approve(run, personas, persona):
     assert run.status == RunStatus.DRAFT
 
 
-def test_accepted_exclusion_promotes_the_next_waitlisted(run, regency_officer, province_officer):
+def test_accepted_exclusion_promotes_the_next_waitlisted(
+    run, regency_officer, province_officer, province_admin
+):
     selected = run.decisions.get(regency_id=ALOR, rank=1)
     proposal = propose_exclusion(user=regency_officer, decision=selected, reason=REASON)
     with pytest.raises(InvalidTransition) as error:
-        approve_run(user=province_officer, run=run)
+        approve_run(user=province_admin, run=run)
     assert error.value.code == "open_proposals"
     decide_exclusion(user=province_officer, proposal=proposal, accept=True, note="ok")
     assert outcomes(run) == {1: Outcome.EXCLUDED, 2: Outcome.SELECTED}
     assert run.decisions.get(regency_id=ALOR, rank=2).cohort_id == selected.cohort_id
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decided_by) == (ExclusionStatus.ACCEPTED, province_officer)
-    approve_run(user=province_officer, run=run)
+    approve_run(user=province_admin, run=run)
 
 
 def test_refused_exclusion_changes_no_decision(run, regency_officer, province_officer):
@@ -110,10 +112,23 @@ def test_proposal_needs_a_written_reason_and_a_selected_person(run, regency_offi
     assert ExclusionProposal.objects.count() == 1
 
 
-def test_no_proposal_on_an_approved_run(run, regency_officer, province_officer):
-    approve_run(user=province_officer, run=run)
+def test_no_proposal_on_an_approved_run(run, regency_officer, province_officer, province_admin):
+    approve_run(user=province_admin, run=run)
     selected = run.decisions.get(regency_id=ALOR, rank=1)
     with pytest.raises(InvalidTransition) as error:
         propose_exclusion(user=regency_officer, decision=selected, reason=REASON)
     assert error.value.code == "run_frozen"
     assert ExclusionProposal.objects.count() == 0
+
+
+def test_the_one_who_ran_the_selection_cannot_approve_it(run, province_officer, province_admin):
+    """Maker-checker (issue 19, point 3): a second person approves, and the audit shows both."""
+    with pytest.raises(InvalidTransition) as error:
+        approve_run(user=province_officer, run=run)
+    assert error.value.code == "self_approval"
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRAFT
+    approve_run(user=province_admin, run=run)
+    event = AuditEvent.objects.get(action="programs.selection_approved")
+    assert event.changes["summary"]["prepared_by"] == province_officer.username
+    assert event.changes["summary"]["approved_by"] == province_admin.username

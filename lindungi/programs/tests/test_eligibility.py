@@ -129,11 +129,11 @@ def test_insurer_rules_can_be_switched_off(province_officer):
     assert reasons_of(programme, active)[0] == 0
 
 
-def test_selected_in_an_overlapping_approved_programme(province_officer):
+def test_selected_in_an_overlapping_approved_programme(province_officer, province_admin):
     first = make_programme(province_officer, quotas={ALOR: 1})
     candidate = person()
     select(province_officer, first)
-    approve_run(user=province_officer, run=first.runs.get())
+    approve_run(user=province_admin, run=first.runs.get())
     overlapping = make_programme(province_officer, quotas={ALOR: 1})
     later = make_programme(province_officer, quotas={ALOR: 1})
     later.coverage_start, later.coverage_end = date(2026, 1, 1), date(2026, 12, 31)

@@ -195,12 +195,12 @@ def test_pages_need_a_login(client, selected):
 
 
 def test_a_job_on_an_approved_programme_fails_with_an_indonesian_message(
-    client, province_officer, selected
+    client, province_officer, selected, province_admin
 ):
     from lindungi.programs.approval import approve_run
 
     programme, run, *_ = selected
-    approve_run(user=province_officer, run=run)
+    approve_run(user=province_admin, run=run)
     client.force_login(province_officer)
     client.post(reverse("programs:select", args=[programme.pk]))
     job = Job.objects.get(kind=SELECTION_JOB_KIND)

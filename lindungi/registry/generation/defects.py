@@ -94,13 +94,10 @@ def _nik_wrong_length(row: Row, birth_date: date, rng: random.Random, geo: Geogr
 def _nik_unknown_prefix(row: Row, birth_date: date, rng: random.Random, geo: Geography) -> None:
     nik = str(row["NIK"])
     while True:
-        if rng.random() < 0.5:
-            # A district number the regency never had.
-            prefix = f"{nik[:4]}{rng.randint(80, 99)}"
-        else:
-            # A province code that does not exist.
-            province = rng.choice(("00", "10", "20", "30", "40", "50", "99"))
-            prefix = f"{province}{rng.randint(1, 99):02d}01"
+        # A province code that does not exist. (A district number unknown in a real province
+        # is accepted with a flag for verification since issue 19: not a defect to reject.)
+        province = rng.choice(("00", "10", "20", "30", "40", "50", "99"))
+        prefix = f"{province}{rng.randint(1, 99):02d}01"
         if prefix not in geo.known_prefixes:
             row["NIK"] = prefix + nik[6:]
             return

@@ -39,10 +39,10 @@ def _programme(user, *, year: int, name: str):
 
 
 @pytest.fixture
-def this_year_and_a_draft(people, province_admin):
+def this_year_and_a_draft(people, province_admin, province_officer):
     """2025 approved with 40 covered in Alor; 2026 only a draft selection (56 'selected')."""
     covered = _programme(province_admin, year=2025, name="Lindungi 2025")
-    approve_run(user=province_admin, run=current_run(covered))
+    approve_run(user=province_officer, run=current_run(covered))
     draft = _programme(province_admin, year=2026, name="Draf 2026")
     refresh_summaries()
     ProgrammeRegencySummary.objects.filter(programme=covered, regency_id="53.05").update(active=40)
@@ -78,9 +78,11 @@ def test_public_api_never_returns_a_draft(client, this_year_and_a_draft):
     assert all(row["covered"] is None for row in rows)
 
 
-def test_selected_people_of_an_approved_run_are_not_shown_as_protected(people, province_admin):
+def test_selected_people_of_an_approved_run_are_not_shown_as_protected(
+    people, province_admin, province_officer
+):
     programme = _programme(province_admin, year=2025, name="Lindungi 2025")
-    approve_run(user=province_admin, run=current_run(programme))
+    approve_run(user=province_officer, run=current_run(programme))
     refresh_summaries()
     ProgrammeRegencySummary.objects.filter(programme=programme, regency_id="53.05").update(
         selected=56, active=0

@@ -1,4 +1,4 @@
-"""lindungi apply_lapses [--programme P] [--as-of YYYY-MM-DD]: the daily lapse rule.
+"""lindungi apply_lapses [--programme P] [--as-of YYYY-MM-DD] --as USER: the daily lapse rule.
 
 Run it once a day (cron or a systemd timer): it assesses who the payers left unpaid too long
 and ends the lapsed places; running it twice on the same day changes nothing more.

@@ -1,0 +1,212 @@
+"""Deaths reach the registry and end the places of the deceased (issue 19, point 1).
+
+A death comes from an exit (form or file), a JKM claim, or the civil registry's death list.
+registry.services.record_deaths marks the person deceased with its source and date; this
+module ends their open places on the date of death, set-based, and gives the freed places to
+the waitlist like any exit. Submission and billing run `end_places_of_the_deceased` before
+they read places, so a deceased person is never submitted, and never billed for a month after
+the month of death: a death recorded after billing ends the place in the past, and the next
+invoice takes the months back (or a credit note, after the programme's last month).
+"""
+
+import hashlib
+import re
+from collections import Counter
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.audit.services import record_event
+from lindungi.core.changes import notify
+from lindungi.core.permissions import Action, regency_scope, require
+from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.enrollment.choices import OPEN_STATES, EnrollmentState, ExitReason, ExitRejectReason
+from lindungi.enrollment.files import parse_date, read_table
+from lindungi.enrollment.models import Enrollment, ExitImport, RejectedExitRow
+from lindungi.enrollment.replacement import replace_freed_places
+from lindungi.enrollment.services import end_places
+from lindungi.enrollment.sql import record_transitions
+from lindungi.registry.choices import DeathSource
+from lindungi.registry.models import Person
+from lindungi.registry.services import record_death as record_death_in_registry
+from lindungi.registry.services import record_deaths
+
+NIK_PATTERN = re.compile(r"^\d{16}$")
+ALIASES = {
+    "NIK": ("no_nik",),
+    "TANGGAL": ("tanggal_meninggal", "tanggal_kematian", "date_of_death", "tgl_meninggal"),
+}
+CHUNK = 5_000
+
+
+def end_places_of_the_deceased(*, user, on: date | None = None) -> int:
+    """End every open place whose person is recorded deceased, on the date of death.
+
+    It applies deaths already recorded (and audited) in the registry, so it needs no right of
+    its own: billing and submission call it for whoever runs them. One event INSERT..SELECT
+    and one UPDATE per distinct date of death; nothing to do costs one indexed query.
+    """
+    on = on or timezone.localdate()
+    open_of_deceased = Enrollment.objects.filter(
+        state__in=OPEN_STATES, person__died_on__isnull=False
+    )
+    dates = sorted(set(open_of_deceased.values_list("person__died_on", flat=True)))
+    if not dates:
+        return 0
+    with transaction.atomic():
+        ended_ids: list[int] = []
+        now = timezone.now()
+        for died_on in dates:
+            group = Enrollment.objects.filter(
+                state__in=OPEN_STATES, person__died_on=died_on
+            ).order_by()
+            ids = list(group.values_list("pk", flat=True))
+            record_transitions(
+                group,
+                to_state=EnrollmentState.ENDED,
+                on=died_on,
+                actor_id=getattr(user, "pk", None),
+                note=ExitReason.DEATH,
+            )
+            end_places(group, reason=ExitReason.DEATH, ended_on=died_on, updated_at=now)
+            ended_ids.extend(ids)
+        replacements = replace_freed_places(user=user, vacated_ids=ended_ids, on=on)
+        notify("enrollment.exit")
+        record_event(
+            action="enrollment.deceased_places_ended",
+            summary={"ended": len(ended_ids), "replacements": replacements},
+            user=user,
+        )
+    return len(ended_ids)
+
+
+def record_death(*, user, person: Person, died_on: date, source: str, reference: str = ""):
+    """One death (a JKM claim, an exit form) recorded in the registry, and the places ended."""
+    with transaction.atomic():
+        person = record_death_in_registry(
+            user=user, person=person, died_on=died_on, source=source, reference=reference
+        )
+        end_places_of_the_deceased(user=user)
+    return person
+
+
+def _people(niks: list[str]) -> dict[str, tuple[int, date | None, str]]:
+    found: dict[str, tuple[int, date | None, str]] = {}
+    for start in range(0, len(niks), CHUNK):
+        for nik, pk, died_on, regency in Person.objects.filter(
+            nik__in=niks[start : start + CHUNK]
+        ).values_list("nik", "pk", "died_on", "regency_id"):
+            found[nik] = (pk, died_on, regency)
+    return found
+
+
+def import_death_list(
+    *,
+    user,
+    file_name: str,
+    content: bytes,
+    today: date | None = None,
+    progress: Progress = NULL_PROGRESS,
+) -> ExitImport:
+    """The civil registry's death list (NIK, date of death), imported like the exit files.
+
+    Every row is accepted (a death recorded: rows_ended counts them), unchanged (the same
+    death already recorded) or rejected with its original values and a reason; accepted +
+    unchanged + rejected = read. A failed import leaves the database unchanged.
+    """
+    require(user, Action.RECORD_EXIT)
+    today = today or timezone.localdate()
+    limit = regency_scope(user)
+    table = read_table(content, file_name, aliases=ALIASES, required=("NIK", "TANGGAL"))
+    progress.start(table.rows_read, _("Recording deaths"))
+    nik_at, date_at = table.position("NIK"), table.position("TANGGAL")
+    # Rows the shared intake refused (a NUL byte, a cell far too long) keep their reason.
+    rejected: dict[int, tuple[str, str]] = {
+        n: (problem.reason, "") for n, problem in table.problems.items()
+    }
+    valid: dict[int, tuple[str, date]] = {}
+    seen: dict[str, int] = {}
+    for number, cells in table.rows:
+        nik, date_text = cells[nik_at], cells[date_at]
+        died_on = parse_date(date_text)
+        problem = None
+        if not nik or not date_text:
+            problem = ExitRejectReason.MISSING_REQUIRED
+        elif not NIK_PATTERN.match(nik):
+            problem = ExitRejectReason.NIK_INVALID
+        elif died_on is None:
+            problem = ExitRejectReason.DATE_INVALID
+        elif died_on > today:
+            problem = ExitRejectReason.DATE_FUTURE
+        elif nik in seen:
+            problem = ExitRejectReason.NIK_REPEATED
+        if problem:
+            rejected[number] = (problem, nik)
+        else:
+            seen[nik] = number
+            valid[number] = (nik, died_on)
+    with transaction.atomic():
+        people = _people(sorted(seen))
+        deaths: dict[int, date] = {}
+        unchanged = 0
+        for number, (nik, died_on) in sorted(valid.items()):
+            if nik not in people:
+                rejected[number] = (ExitRejectReason.NIK_UNKNOWN, nik)
+                continue
+            person_id, recorded, regency = people[nik]
+            if limit is not None and regency != limit:
+                rejected[number] = (ExitRejectReason.OUTSIDE_USER_REGENCY, nik)
+            elif recorded is None:
+                deaths[person_id] = died_on
+            elif recorded == died_on:
+                unchanged += 1
+            else:
+                rejected[number] = (ExitRejectReason.DEATH_CONFLICT, nik)
+        result = record_deaths(
+            user=user, deaths=deaths, source=DeathSource.CIVIL_REGISTRY, reference=file_name
+        )
+        ended = end_places_of_the_deceased(user=user, on=today)
+        labels = dict(ExitRejectReason.choices)
+        cells_by_row = dict(table.rows)
+        cells_by_row.update((n, problem.cells) for n, problem in table.problems.items())
+        death_import = ExitImport.objects.create(
+            kind=ExitImport.Kind.DEATHS,
+            file_name=file_name[:255],
+            file_sha256=hashlib.sha256(content).hexdigest(),
+            regency_id=limit,
+            created_by=user,
+            rows_read=table.rows_read,
+            rows_ended=result.recorded,
+            rows_unchanged=unchanged,
+            rows_rejected=len(rejected),
+            places_ended=ended,
+            reason_counts=dict(sorted(Counter(r for r, _n in rejected.values()).items())),
+        )
+        RejectedExitRow.objects.bulk_create(
+            RejectedExitRow(
+                exit_import=death_import,
+                row_number=number,
+                original=table.original(cells_by_row[number]),
+                reason=reason,
+                message=str(labels[reason]),
+                nik=nik[:40],
+            )
+            for number, (reason, nik) in sorted(rejected.items())
+        )
+        record_event(
+            action="enrollment.death_list_imported",
+            target=death_import,
+            summary={
+                "read": death_import.rows_read,
+                "deaths_recorded": death_import.rows_ended,
+                "unchanged": unchanged,
+                "rejected": len(rejected),
+                "places_ended": ended,
+            },
+            user=user,
+        )
+    progress.advance(table.rows_read)
+    progress.finish()
+    return death_import

@@ -355,7 +355,8 @@ def _people(rows: list[ClaimRow]) -> tuple[dict, dict, dict]:
         for kpj, pk, regency in Enrollment.objects.filter(kpj__in=chunk).values_list(
             "kpj", "person_id", "person__regency_id"
         ):
-            by_kpj[kpj] = (pk, regency)
+            if kpj is not None:  # never, given the filter; the column itself is nullable
+                by_kpj[kpj] = (pk, regency)
     person_ids = sorted({pk for pk, _r in (*by_nik.values(), *by_kpj.values())})
     first_start: dict[int, date] = {}
     for chunk in _chunks(person_ids):
@@ -389,17 +390,17 @@ def _check(table, reader: _Reader) -> _Outcome:
         nik_person = by_nik.get(row.nik) if row.nik else None
         kpj_person = by_kpj.get(row.kpj) if row.kpj else None
         person = nik_person or kpj_person
-        problem = None
+        reason: str | None = None
         if person is None:
-            problem = Reason.PERSON_UNKNOWN
+            reason = Reason.PERSON_UNKNOWN
         elif nik_person and kpj_person and nik_person[0] != kpj_person[0]:
-            problem = Reason.KPJ_OTHER_PERSON
+            reason = Reason.KPJ_OTHER_PERSON
         elif person[0] not in first_start:
-            problem = Reason.NOT_ENROLLED
+            reason = Reason.NOT_ENROLLED
         elif row.incident_date < first_start[person[0]]:
-            problem = Reason.DATE_BEFORE_ENROLLMENT
-        if problem:
-            outcome.rejected[row.number] = problem
+            reason = Reason.DATE_BEFORE_ENROLLMENT
+        if reason or person is None:
+            outcome.rejected[row.number] = reason or Reason.PERSON_UNKNOWN
             continue
         row.person_id, row.regency_id = person
         resolved.append(row)
@@ -412,10 +413,10 @@ def _settle_repeats(outcome: _Outcome) -> None:
     numbers = sorted({row.claim_number for row in outcome.valid})
     known: dict[str, tuple] = {}
     for chunk in _chunks(numbers):
-        for number, *header in Claim.objects.filter(number__in=chunk).values_list(
-            "number", "person_id", "kind", "consequence", "incident_date"
-        ):
-            known[number] = tuple(header)
+        for number, person_id, kind, consequence, incident in Claim.objects.filter(
+            number__in=chunk
+        ).values_list("number", "person_id", "kind", "consequence", "incident_date"):
+            known[number] = (person_id, kind, consequence, incident)
     seen_items: set[tuple] = set()
     kept: list[ClaimRow] = []
     for row in outcome.valid:
@@ -485,7 +486,6 @@ def _write_claims(rows: list[ClaimRow], claim_import: ClaimImport) -> tuple[dict
         claim_id = ids[row.claim_number]
         key = (claim_id, row.item, row.child)
         item = items_known.get(key)
-        values = {"claimed_amount": row.claimed, "paid_amount": row.paid, "paid_on": row.paid_on}
         if row.claim_number in new_numbers or item is None:
             new_items.append(
                 (claim_id, row.item, row.child, row.claimed, row.paid, _day(row.paid_on), "", "")
@@ -497,7 +497,14 @@ def _write_claims(rows: list[ClaimRow], claim_import: ClaimImport) -> tuple[dict
                 changed.add(claim_id)
             continue
         if item[1:] != (row.claimed, row.paid, row.paid_on):
-            changed_items.append(ClaimItem(pk=item[0], **values))
+            changed_items.append(
+                ClaimItem(
+                    pk=item[0],
+                    claimed_amount=row.claimed,
+                    paid_amount=row.paid,
+                    paid_on=row.paid_on,
+                )
+            )
             changed.add(claim_id)
             counts.updated += 1
         elif row is first[row.claim_number] and row.claim_number in header_changed:
@@ -596,7 +603,7 @@ def _adopt_province_reports(first: dict[str, ClaimRow], existing: dict[str, Clai
     }
     if not new:
         return
-    people = sorted({key[0] for key in new})
+    people = sorted({key[0] for key in new if key[0] is not None})
     for chunk in _chunks(people):
         for claim in Claim.objects.filter(source=ClaimSource.PROVINCE_FORM, person_id__in=chunk):
             number = new.get((claim.person_id, claim.kind, claim.incident_date))

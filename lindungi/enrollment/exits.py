@@ -71,8 +71,8 @@ def _open_places(niks: list[str]) -> dict[str, tuple[int, str]]:
     return places
 
 
-def _ended_places(niks: list[str]) -> dict[str, tuple[str, date]]:
-    ended: dict[str, tuple[str, date]] = {}
+def _ended_places(niks: list[str]) -> dict[str, tuple[str, date | None]]:
+    ended: dict[str, tuple[str, date | None]] = {}
     for start in range(0, len(niks), CHUNK):
         for nik, reason, ended_on in (
             Enrollment.objects.filter(

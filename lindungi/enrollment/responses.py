@@ -101,7 +101,7 @@ def _other_coverage(batch: SubmissionBatch, exclude_ids: set[int]) -> dict[int, 
         .order_by()
         .values_list("id", "person_id", "start_date", "end_date")
     ):
-        if pk not in exclude_ids and (last is None or last >= first):
+        if pk not in exclude_ids and first is not None and (last is None or last >= first):
             periods[person].append((first, last))
     return periods
 

@@ -38,6 +38,8 @@ _MONTH_FORMS = (
 
 
 RAW_SEPARATOR = "\x1f"
+# A trillion rupiah: far above any monthly contribution, far below a 64-bit integer.
+MAX_AMOUNT = 10**12
 # Plain strings: they go straight into the bulk write.
 _NO_IDENTITY = StatementRejection.NO_IDENTITY.value
 _INVALID_AMOUNT = StatementRejection.INVALID_AMOUNT.value
@@ -182,6 +184,8 @@ def _without_repeats(rows: list[StatementRow]) -> list[StatementRow]:
 
 def _checked(number, kpj, nik, amount_text, period, raw, problem, months, month) -> StatementRow:
     amount = int(amount_text) if amount_text.isdigit() else parse_amount(amount_text)
+    if amount is not None and amount > MAX_AMOUNT:
+        amount = None  # no one person's month costs this; it would not fit the column either
     if problem is not None:
         rejection: str | None = problem
     elif not kpj and not nik:

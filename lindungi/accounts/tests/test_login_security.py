@@ -63,8 +63,10 @@ def test_api_basic_auth_is_throttled_too(client, province_officer):
     assert _api_get(client, "prov_officer", PASSWORD).status_code == 200
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         assert _api_get(client, "prov_officer", "wrong").status_code in (401, 403)
-    # Locked: the right password is refused (DRF answers 403 to failed authentication).
-    assert _api_get(client, "prov_officer", PASSWORD).status_code == 403
+    # Locked: the right password is refused (the API answers 401 to failed authentication).
+    locked = _api_get(client, "prov_officer", PASSWORD)
+    assert locked.status_code in (401, 403)
+    assert locked.json()["code"] == "authentication_failed"
 
 
 def test_logins_failures_and_lockouts_are_audited(client, province_officer):

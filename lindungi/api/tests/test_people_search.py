@@ -85,12 +85,14 @@ def test_dashboard_and_api_agree_on_the_enrollment_state(
     surfaces,
     programme,  # noqa: F811
     province_admin,
+    province_officer,
 ):
     from lindungi.enrollment.services import enroll_selected
     from lindungi.programs.approval import approve_run
     from lindungi.programs.selectors import current_run
 
-    run = approve_run(user=province_admin, run=current_run(programme))
+    # Approved by a second person: whoever ran the selection may not approve it.
+    run = approve_run(user=province_officer, run=current_run(programme))
     enroll_selected(run=run, user=province_admin)
     client, api = surfaces
     refresh_summaries()

@@ -60,9 +60,9 @@ def test_command_records_the_acting_user_in_the_audit_trail(tmp_path, province_o
 
 def test_command_refuses_a_user_without_the_right(tmp_path, auditor):
     path = write_csv(tmp_path / "calon.csv", [candidate(1)])
-    with pytest.raises(CommandError, match="may not"):
+    with pytest.raises(CommandError, match="tidak boleh"):
         call_command("import_candidates", str(path), "--as", auditor.username, "--no-progress")
-    with pytest.raises(CommandError, match="No active user"):
+    with pytest.raises(CommandError, match="Tidak ada pengguna aktif"):
         call_command("import_candidates", str(path), "--as", "nobody", "--no-progress")
     assert CandidateImport.objects.count() == 0
 

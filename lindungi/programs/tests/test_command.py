@@ -62,9 +62,9 @@ def test_dry_run_changes_nothing(programme, province_officer):
 def test_refuses_unknown_programme_user_or_role(programme, province_officer):
     with pytest.raises(CommandError, match="no single programme matches 'Tidak ada'"):
         run_command("Tidak ada", "--as", province_officer.username)
-    with pytest.raises(CommandError, match="No active user nobody"):
+    with pytest.raises(CommandError, match="Tidak ada pengguna aktif nobody"):
         run_command(str(programme.pk), "--as", "nobody")
     User.objects.create(username="pengamat", role=Role.AUDITOR)
-    with pytest.raises(CommandError, match="User pengamat may not do this"):
+    with pytest.raises(CommandError, match="Pengguna pengamat tidak boleh melakukan ini"):
         run_command(str(programme.pk), "--as", "pengamat")
     assert SelectionRun.objects.count() == 0

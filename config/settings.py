@@ -296,6 +296,15 @@ AUDIT_CHECKPOINT_FILE = Path(
 # The region this installation serves: residents outside it are rejected on import.
 LINDUNGI_SERVED_REGION = env_str("LINDUNGI_SERVED_REGION", "53")
 LINDUNGI_DEMO_PASSWORD = env_str("LINDUNGI_DEMO_PASSWORD", "lindungi-demo-2025")
+# Who the public page sends questions to (one line each; the office runs the programme and
+# BPJS Ketenagakerjaan answers about benefits at its contact centre 175).
+LINDUNGI_PUBLIC_CONTACT = env_list(
+    "LINDUNGI_PUBLIC_CONTACT",
+    [
+        "Dinas Tenaga Kerja dan Transmigrasi Provinsi Nusa Tenggara Timur",
+        "BPJS Ketenagakerjaan: layanan masyarakat 175",
+    ],
+)
 
 LOGGING = {
     "version": 1,

@@ -86,3 +86,12 @@ def record_event(
         event.hash = compute_hash(previous_hash=previous_hash, **fields)
         event.save()
     return event
+
+
+def record_export(*, user, kind: str, target: Model, file_format: str) -> AuditEvent:
+    """A download of personal data (issue 12.7): who took which file, in which format.
+
+    Actions are named "export.<kind>" so that readers can tell them from changes."""
+    return record_event(
+        action=f"export.{kind}", target=target, user=user, summary={"format": file_format}
+    )

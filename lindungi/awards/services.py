@@ -23,7 +23,9 @@ from lindungi.awards.models import (
     Category,
     ComputedValue,
     Criterion,
+    EnteredValue,
     Entry,
+    Evidence,
     Score,
 )
 from lindungi.core.errors import InvalidInput, InvalidTransition
@@ -302,7 +304,17 @@ def set_criteria(*, user, category: Category, rows: list[CriterionInput]) -> lis
                 setattr(criterion, name, value)
             criterion.save()
             kept.append(criterion)
-        Criterion.objects.filter(pk__in=[criterion.pk for criterion in existing.values()]).delete()
+        removed = list(existing.values())
+        filled = EnteredValue.objects.filter(criterion__in=removed).values_list(
+            "criterion__name", flat=True
+        )
+        if filled.exists() or Evidence.objects.filter(criterion__in=removed).exists():
+            raise InvalidTransition(
+                _("%(names)s already hold figures or evidence of participants; keep them.")
+                % {"names": ", ".join(sorted({c.name for c in removed}))},
+                code="criterion_in_use",
+            )
+        Criterion.objects.filter(pk__in=[criterion.pk for criterion in removed]).delete()
         record_event(
             action="awards.set_criteria",
             target=category,

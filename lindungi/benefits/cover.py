@@ -100,22 +100,26 @@ def _set_verdicts(claims: QuerySet[Claim], as_of: date) -> None:
         verdict_reasons=[CoverReason.NOT_ACTIVE_THAT_DAY.value],
         assessed_on=as_of,
     )
-    groups: dict[tuple[int, int, Month], list[int]] = defaultdict(list)
-    for pk, programme_id, cohort_id, incident in claims.filter(
-        enrollment__isnull=False
-    ).values_list("pk", "programme_id", "cohort_id", "incident_date"):
-        groups[(programme_id, cohort_id, Month.of(incident))].append(pk)
+    # The (programme, cohort, month) groups: a handful, whatever the number of claims.
+    covered = claims.filter(enrollment__isnull=False)
+    groups = {
+        (programme_id, cohort_id, Month.of(incident))
+        for programme_id, cohort_id, incident in covered.values_list(
+            "programme_id", "cohort_id", "incident_date"
+        ).distinct()
+    }
     programmes = Programme.objects.in_bulk({key[0] for key in groups})
-    by_outcome: dict[MonthStanding, list[int]] = defaultdict(list)
-    for (programme_id, cohort_id, month), ids in groups.items():
+    for programme_id, cohort_id, month in sorted(groups, key=str):
         standing = month_standing(programmes[programme_id], cohort_id, month, as_of)
-        by_outcome[standing].extend(ids)
-    for standing, ids in by_outcome.items():
-        reasons = [CoverReason.ACTIVE_THAT_DAY.value, str(standing.reason)]
-        for start in range(0, len(ids), CHUNK):
-            Claim.objects.filter(pk__in=ids[start : start + CHUNK]).update(
-                verdict=standing.verdict, verdict_reasons=reasons, assessed_on=as_of
-            )
+        covered.filter(
+            programme_id=programme_id,
+            cohort_id=cohort_id,
+            incident_date__range=(month.first_day, month.last_day),
+        ).update(
+            verdict=standing.verdict,
+            verdict_reasons=[CoverReason.ACTIVE_THAT_DAY.value, str(standing.reason)],
+            assessed_on=as_of,
+        )
 
 
 def contribution_months(person_ids: list[int], *, as_of: date | None = None) -> dict[int, int]:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindungi.audit.services import record_export
 from lindungi.contributions.credit_notes import issue_credit_note
 from lindungi.contributions.documents import detail_xlsx_chunks, invoice_pdf
 from lindungi.contributions.forms import PaymentForm
@@ -81,6 +82,7 @@ def invoice_pdf_view(request, pk: int):
 @login_required
 def invoice_xlsx(request, pk: int):
     invoice = get_invoice(request.user, pk)
+    record_export(user=request.user, kind="invoice_lines", target=invoice, file_format="xlsx")
     response = StreamingHttpResponse(
         detail_xlsx_chunks(list_details(request.user, invoice)), content_type=XLSX
     )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindungi.audit.services import record_export
 from lindungi.contributions.choices import ReconciliationCategory
 from lindungi.contributions.forms import ResolveForm, StatementForm
 from lindungi.contributions.reconciliation import resolve_line, start_statement_import
@@ -137,6 +138,7 @@ def statement_export(request, pk: int, file_format: str):
     name = f"rekonsiliasi-{statement.month:%Y-%m}-{statement.pk}"
     if file_format not in {"csv", "xlsx"}:
         raise Http404(file_format)
+    record_export(user=request.user, kind="statement", target=statement, file_format=file_format)
     if file_format == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

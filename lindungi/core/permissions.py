@@ -43,6 +43,11 @@ class Action(StrEnum):
     SCORE_AWARDS = "score_awards"
     # Rows of a regency's import about another regency's person: only the province decides.
     REVIEW_REGENCY_MOVES = "review_regency_moves"
+    # Personal data by need (issue 12.8): a person's address and phone, and the full NIK, are
+    # shown only to roles whose work needs them. The insurer receives those of the people
+    # submitted to it in the submission files, which is what its work needs.
+    VIEW_CONTACT_DETAILS = "view_contact_details"
+    VIEW_FULL_NIK = "view_full_nik"
 
 
 READ_ACTIONS = frozenset(
@@ -50,6 +55,8 @@ READ_ACTIONS = frozenset(
         Action.VIEW_PEOPLE,
         Action.VIEW_MONEY,
         Action.VIEW_AUDIT,
+        Action.VIEW_CONTACT_DETAILS,
+        Action.VIEW_FULL_NIK,
         Action.VIEW_INSURER_FILES,
         Action.VIEW_CLAIMS,
         Action.VIEW_AWARDS,
@@ -69,6 +76,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.IMPORT_CANDIDATES,
             Action.PROPOSE_EXCLUSION,
             Action.RECORD_EXIT,
+            Action.VIEW_CONTACT_DETAILS,
+            Action.VIEW_FULL_NIK,
             Action.VIEW_CLAIMS,
             Action.VIEW_AWARDS,
             Action.SUBMIT_SELF_ASSESSMENT,
@@ -141,3 +150,14 @@ def scoped(user, queryset: QuerySet[M], *, regency_field: str | None = None) -> 
     if limit is None:
         return queryset
     return queryset.filter(**{field: limit})
+
+
+NIK_SHOWN_START, NIK_SHOWN_END = 6, 4
+
+
+def mask_nik(nik: str) -> str:
+    """The NIK with its middle hidden: the district (first 6) and the last 4 digits stay."""
+    if len(nik) <= NIK_SHOWN_START + NIK_SHOWN_END:
+        return "*" * len(nik)
+    hidden = len(nik) - NIK_SHOWN_START - NIK_SHOWN_END
+    return nik[:NIK_SHOWN_START] + "*" * hidden + nik[-NIK_SHOWN_END:]

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindungi.audit.services import record_export
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require, scoped
 from lindungi.enrollment import selectors
@@ -105,6 +106,8 @@ def batch_file(request, pk: int, kind: str):
     # The file lists people of every regency: only the insurer exchange roles may take it.
     require(request.user, Action.EXCHANGE_INSURER_FILES)
     batch = get_object_or_404(SubmissionBatch, pk=pk)
+    if kind in ("csv", "xlsx", "pdf"):
+        record_export(user=request.user, kind="submission_batch", target=batch, file_format=kind)
     if kind == "csv":
         return FileResponse(
             batch_csv_path(batch).open("rb"),

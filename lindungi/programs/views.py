@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindungi.core.errors import LindungiError
-from lindungi.core.permissions import Action, can, require
+from lindungi.core.permissions import Action, can, can_access_regency, require
 from lindungi.programs import selectors
 from lindungi.programs.approval import approve_run, decide_exclusion, propose_exclusion
 from lindungi.programs.choices import Outcome
@@ -123,6 +123,8 @@ def approve(request, run_id: int):
 
 @login_required
 def decisions(request, run_id: int, regency_code: str):
+    if not can_access_regency(request.user, regency_code):
+        raise Http404  # another regency's list looks like one that does not exist
     run = get_object_or_404(SelectionRun.objects.select_related("programme"), pk=run_id)
     outcome = request.GET.get("outcome") or Outcome.SELECTED
     if outcome not in Outcome.values:

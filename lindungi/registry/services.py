@@ -74,3 +74,8 @@ def review_duplicate(
 
 
 __all__ = ["import_candidates", "review_duplicate", "start_import_job"]
+
+
+def record_person_viewed(*, user, person) -> None:
+    """Opening a person's full record is audited (issue 12.8): who looked at whom, when."""
+    record_event(action="registry.view_person", target=person, user=user)

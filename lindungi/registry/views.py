@@ -13,12 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindungi.audit.services import record_export
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require
 from lindungi.registry import exports, search, selectors, services
 from lindungi.registry.forms import PEOPLE_PAGE_FILTERS, PeopleFilterForm, ReviewForm, UploadForm
 from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
 from lindungi.registry.reading import HEADER_ALIASES
+from lindungi.web.hooks import person_panels
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,7 +53,13 @@ def people(request):
     return render(
         request,
         "registry/people.html",
-        {"form": form, "page": page, "query": query.urlencode(), "invalid": wanted is None},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "invalid": wanted is None,
+            "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
+        },
     )
 
 
@@ -62,13 +70,18 @@ def person(request, pk: int):
         found = selectors.get_person(user=request.user, pk=pk)
     except Person.DoesNotExist:
         raise Http404 from None
+    services.record_person_viewed(user=request.user, person=found)
     return render(
         request,
         "registry/person.html",
         {
             "person": found,
+            "show_contact": can(request.user, Action.VIEW_CONTACT_DETAILS),
+            "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
             "versions": selectors.list_person_versions(person=found),
             "duplicates": selectors.person_duplicates(person=found),
+            # Decisions, coverage, contributions, claims and audit, from the apps above.
+            "panels": person_panels(request, found),
             # The file that brought the person in may be another regency's import.
             "source_import_visible": found.source_import_id is not None
             and selectors.list_imports(user=request.user)
@@ -122,6 +135,10 @@ def import_detail(request, pk: int):
 def import_rejects(request, pk: int, kind: str):
     candidate_import = _import_or_404(request, pk)
     name = f"ditolak-{candidate_import.pk}"
+    if kind in ("csv", "xlsx"):
+        record_export(
+            user=request.user, kind="registry_rejects", target=candidate_import, file_format=kind
+        )
     if kind == "csv":
         response = StreamingHttpResponse(
             exports.rejects_csv(candidate_import), content_type="text/csv; charset=utf-8"

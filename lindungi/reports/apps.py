@@ -14,8 +14,9 @@ class ReportsConfig(AppConfig):
         subscribe(schedule_refresh)
 
         # The shell shows the work waiting for each user and the key figures on the home page.
-        from lindungi.reports import attention, home
-        from lindungi.web.hooks import provide_attention, provide_home_panel
+        from lindungi.reports import attention, home, person
+        from lindungi.web.hooks import provide_attention, provide_home_panel, provide_person_panel
 
         provide_attention(attention.attention)
         provide_home_panel(home.key_figures_panel)
+        provide_person_panel(person.person_panel)

@@ -6,6 +6,7 @@ import tempfile
 from dataclasses import replace
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import (
@@ -18,6 +19,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -313,6 +315,17 @@ def refresh(request: HttpRequest) -> HttpResponse:
 def public(request: HttpRequest) -> HttpResponse:
     """Aggregate figures for anyone: no login, no person, no count under 10; ?year=YYYY picks
     the year (only approved programmes are published)."""
+    # ?lang=en|id: a plain link switches the language of this page (it is cached publicly, so
+    # it carries no form and no cookie; each language is its own URL).
+    language = request.GET.get("lang", "")
+    if language in dict(settings.LANGUAGES):
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            return _public(request)
+    return _public(request)
+
+
+def _public(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     programme = selectors.public_programme(year=selectors.parse_year(year))
     regencies = selectors.public_regencies(programme=programme)
@@ -330,6 +343,8 @@ def public(request: HttpRequest) -> HttpResponse:
             "totals": selectors.public_totals(programme=programme),
             "state": selectors.summary_state(),
             "impact": public_impact(),
+            "contact": settings.LINDUNGI_PUBLIC_CONTACT,
+            "year": year,
         },
     )
 

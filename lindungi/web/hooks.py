@@ -33,6 +33,7 @@ class HomePanel:
 
 _attention: list[Callable[[object], list[AttentionItem]]] = []
 _home_panels: list[Callable[[object], HomePanel | None]] = []
+_person_panels: list[Callable[[object, object], HomePanel | None]] = []
 
 
 def provide_attention(provider: Callable[[object], list[AttentionItem]]):
@@ -59,3 +60,17 @@ def attention_for(user) -> list[AttentionItem]:
 
 def home_panels(request) -> list[HomePanel]:
     return [panel for provider in _home_panels if (panel := provider(request)) is not None]
+
+
+def provide_person_panel(provider: Callable[[object, object], HomePanel | None]):
+    """Register `provider(request, person) -> HomePanel | None` for the person page."""
+    if provider not in _person_panels:
+        _person_panels.append(provider)
+    return provider
+
+
+def person_panels(request, person) -> list[HomePanel]:
+    """What the apps above the registry know about a person, for the one person page."""
+    return [
+        panel for provider in _person_panels if (panel := provider(request, person)) is not None
+    ]

@@ -229,3 +229,31 @@ def test_evidence_over_the_size_limit_is_refused_with_the_limit(
     assert "paling besar 1,0\xa0KB" in refused.value.message
     assert not Evidence.objects.exists()
     assert not files_stored()
+
+
+def test_a_criterion_holding_an_officers_figures_cannot_be_removed(
+    home_entry, regency_officer, province_officer
+):
+    from lindungi.awards import services
+
+    from .conftest import criteria_rows, regency_category
+
+    assessment.save_entered_value(
+        user=regency_officer,
+        entry=home_entry,
+        criterion=regulation(home_entry),
+        value="1",
+        source="Lembaran Daerah",
+        today=BEFORE_DEADLINE,
+    )
+    rows = [row for row in criteria_rows() if row.code != "regulasi"]
+    rows[0] = services.CriterionInput(
+        code="cakupan-rentan", name="Cakupan", weight="55", scale_min=0, scale_max=100,
+        kind="computed", computed="coverage_of_poor",
+    )  # fmt: skip
+    with pytest.raises(assessment.InvalidTransition) as refused:
+        services.set_criteria(
+            user=province_officer, category=regency_category(home_entry.category.period), rows=rows
+        )
+    assert refused.value.code == "criterion_in_use"
+    assert EnteredValue.objects.filter(criterion__code="regulasi").count() == 1

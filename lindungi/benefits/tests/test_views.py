@@ -187,3 +187,11 @@ def test_regency_officer_cannot_open_the_insurers_claim_files(client, claims, re
     page = client.get(reverse("benefits:list")).content.decode()
     assert reverse("benefits:imports") not in page
     assert reverse("benefits:report_death") not in page
+
+
+def test_person_timeline_shows_their_claims(client, claims, province_officer):
+    alor_claim, _ttu = claims
+    client.force_login(province_officer)
+    page = client.get(reverse("enrollment:timeline", args=[alor_claim.person_id]))
+    assert page.status_code == 200
+    assert alor_claim.number in page.content.decode()

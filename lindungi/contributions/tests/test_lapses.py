@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 
+from lindungi.accounts.testing import acting_officer
 from lindungi.audit.models import AuditEvent
 from lindungi.contributions.billing import bill_month
 from lindungi.contributions.lapses import run_daily_lapses, run_lapses
@@ -33,10 +34,18 @@ def behind(cohort):
     """One person whose payer paid July only, then nothing for four months."""
     person = enroll(cohort)
     invoices = [
-        bill_month(programme=cohort.programme, month=Month(2025, m)).created[0]
+        bill_month(programme=cohort.programme, month=Month(2025, m), user=acting_officer()).created[
+            0
+        ]
         for m in (7, 8, 9, 10, 11)
     ]
-    record_payment(invoice=invoices[0], paid_on=D(2025, 7, 15), amount=16_800, bank_reference="J")
+    record_payment(
+        invoice=invoices[0],
+        paid_on=D(2025, 7, 15),
+        amount=16_800,
+        bank_reference="J",
+        user=acting_officer(),
+    )
     return person
 
 
@@ -51,7 +60,9 @@ def test_run_lapses_ends_the_lapsed_place_on_its_last_paid_day(behind, province_
         D(2025, 7, 31),
     )
     # The next invoice takes the unpaid months back from the payer.
-    december = bill_month(programme=behind.programme, month=Month(2025, 12)).created[0]
+    december = bill_month(
+        programme=behind.programme, month=Month(2025, 12), user=acting_officer()
+    ).created[0]
     assert december.adjustments == -4 * 16_800
     # Running again ends nothing more.
     again = run_lapses(programme=behind.programme, as_of=AS_OF, user=province_officer)
@@ -117,8 +128,16 @@ def test_the_arrears_page_refuses_the_auditor(client, behind, auditor):
 def test_credit_note_and_credit_are_page_actions(client, cohort, province_officer):
     enroll(cohort)
     dies = enroll(cohort)
-    december = bill_month(programme=cohort.programme, month=Month(2025, 12)).created[0]
-    record_payment(invoice=december, paid_on=D(2025, 12, 15), amount=33_600, bank_reference="DES")
+    december = bill_month(
+        programme=cohort.programme, month=Month(2025, 12), user=acting_officer()
+    ).created[0]
+    record_payment(
+        invoice=december,
+        paid_on=D(2025, 12, 15),
+        amount=33_600,
+        bank_reference="DES",
+        user=acting_officer(),
+    )
     Enrollment.objects.filter(pk=dies.pk).update(
         state=EnrollmentState.ENDED,
         end_date=D(2025, 11, 30),

@@ -268,7 +268,7 @@ def test_a_payer_statement_covers_that_payers_cohorts_only(cohort, people, provi
     alor_share.payer_regency_id = "53.05"
     alor_share.save()
     alor_person = enroll(alor_share)
-    bill_month(programme=cohort.programme, month=AUGUST)
+    bill_month(programme=cohort.programme, month=AUGUST, user=province_officer)
     province = Payer.objects.get(name="Pemerintah Provinsi NTT")
     text = f"KPJ,Iuran\n{people['matched'].kpj},16800\n{alor_person.kpj},16800\n"
     statement = reconcile(cohort, text, province_officer, payer=province)

@@ -110,3 +110,16 @@ def test_public_api_never_returns_a_count_under_ten(client, published):
     # 40 covered in Alor, every other regency 2 or 0: hidden ones add up to 2 (TTU), so the
     # smallest shown one (Alor's 40) is hidden as well.
     assert alor["covered"] is None
+
+
+def test_public_page_explains_the_programme_with_a_language_switch_and_a_contact(client, db):
+    page = client.get(reverse("reports:public")).content.decode()
+    assert "Tentang program ini" in page
+    assert "membayar iuran bulanannya dari APBD" in page
+    assert 'href="?lang=en"' in page
+    assert "layanan masyarakat 175" in page
+    english = client.get(reverse("reports:public"), {"lang": "en"}).content.decode()
+    assert "About the programme" in english
+    assert '<html lang="en">' in english
+    # The switch is for that page only: the next page is Indonesian again.
+    assert "Tentang program ini" in client.get(reverse("reports:public")).content.decode()

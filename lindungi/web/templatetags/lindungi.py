@@ -85,6 +85,14 @@ def tanggal(value) -> str:
 
 
 @register.filter
+def nik_for(nik: str, full: bool) -> str:
+    """`{{ person.nik|nik_for:show_full_nik }}`: the NIK, or its masked form (issue 12.8)."""
+    from lindungi.core.permissions import mask_nik
+
+    return nik if full else mask_nik(nik or "")
+
+
+@register.filter
 def may(user, action: str) -> bool:
     """`{% if user|may:"record_payment" %}`: show a link or button only to who may use it."""
     from lindungi.core.permissions import Action, can

@@ -62,7 +62,9 @@ def test_people_search_by_nik_and_name(client, imported, province_officer):
 def test_people_list_query_count_does_not_grow(client, imported, province_officer,
                                                 django_assert_max_num_queries):  # fmt: skip
     client.force_login(province_officer)
-    with django_assert_max_num_queries(12):
+    # Session, user, the count and the page's rows, plus the menu's "needs attention" counts
+    # (web.hooks: one query per kind of work); PostgreSQL took 13 once they came.
+    with django_assert_max_num_queries(14):
         client.get(reverse("registry:people"))
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from lindungi.audit.context import audit_context
 from lindungi.benefits import selectors
@@ -55,6 +55,7 @@ def claim_list(request):
     )
 
 
+@require_GET
 @login_required
 def claim_detail(request, pk: int):
     claim = selectors.get_claim(user=request.user, pk=pk)

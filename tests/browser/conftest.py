@@ -97,6 +97,12 @@ def _restore_reference_data() -> None:
     if not RateRule.objects.exists():
         rates = import_module("lindungi.programs.migrations.0002_seed_rate_rules")
         RateRule.objects.bulk_create(RateRule(**rule) for rule in rates.RULES)
+    from lindungi.benefits.models import BenefitRule
+    from lindungi.benefits.rules import load_benefit_rules
+
+    # The benefit rules, loaded by the benefits app's data migration.
+    if not BenefitRule.objects.exists():
+        load_benefit_rules()
 
 
 @pytest.fixture

@@ -9,6 +9,15 @@ HOME_REGENCY = "53.05"
 OTHER_REGENCY = "53.03"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached figures (the menu's count of work waiting,
+    keyed by user id) must not leak from one test's database into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the NTT regions and the national code history once per test database."""

@@ -251,6 +251,7 @@ def test_the_period_page_costs_the_same_queries_for_2_or_22_participants(
 
     client.force_login(province_officer)
     url = reverse("awards:period", args=[open_period.pk])
+    client.get(url)  # the menu counts the work waiting once a minute: warm that first
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     services.add_all_regencies(

@@ -11,13 +11,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from lindungi.api.dci.envelope import ItemRejected
+from lindungi.registry.conditions import InvalidCondition, attribute_condition, kpj_condition
 from lindungi.registry.models import Person
-from lindungi.registry.search import (
-    InvalidCondition,
-    attribute_condition,
-    kpj_condition,
-    search_people,
-)
+from lindungi.registry.search import search_people
 
 ID_TYPES = {"NIK": "nik", "KK": "kk", "KPJ": "kpj", "PHONE": "phone"}
 MONGO_OPERATORS = {

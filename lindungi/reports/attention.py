@@ -7,6 +7,7 @@ minute per user, since the menu shows them on every page.
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import F, OuterRef, Subquery, Sum
@@ -34,10 +35,7 @@ FAILED_JOBS_DAYS = 7
 
 
 def _url(name: str, **query) -> str:
-    url = reverse(name)
-    if query:
-        url += "?" + "&".join(f"{key}={value}" for key, value in query.items())
-    return url
+    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
 
 def _sum_of(queryset, *, by: str, field: str):
@@ -46,7 +44,7 @@ def _sum_of(queryset, *, by: str, field: str):
     return Coalesce(Subquery(totals[:1]), 0)
 
 
-def _open_invoices(user, *, today):
+def open_invoices(user, *, today):
     """Invoices not yet paid in full (credit notes counted) that fall due soon or are late."""
     invoices = Invoice.objects.filter(
         kind=InvoiceKind.INVOICE, due_date__lte=today + timedelta(days=DUE_SOON_DAYS)
@@ -102,8 +100,8 @@ def compute_attention(user) -> list[AttentionItem]:
             )
         )
     if can(user, Action.RECORD_PAYMENT):
-        open_invoices = _open_invoices(user, today=today)
-        overdue = open_invoices.filter(due_date__lt=today).count()
+        unpaid = open_invoices(user, today=today)
+        overdue = unpaid.filter(due_date__lt=today).count()
         items.append(
             AttentionItem(
                 "overdue_invoices",
@@ -117,7 +115,7 @@ def compute_attention(user) -> list[AttentionItem]:
             AttentionItem(
                 "due_invoices",
                 _("Invoices falling due in the next two weeks"),
-                open_invoices.filter(due_date__gte=today).count(),
+                unpaid.filter(due_date__gte=today).count(),
                 _url("contributions:invoices"),
             )
         )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindungi.core.permissions import Action, can, regency_scope
 from lindungi.reports import finance, selectors
-from lindungi.reports.attention import _open_invoices
+from lindungi.reports.attention import open_invoices
 from lindungi.web.hooks import HomePanel
 
 DEADLINE_DAYS = 45
@@ -58,7 +58,7 @@ def deadlines(user, programme) -> list[Deadline]:
     found: list[Deadline] = []
     if can(user, Action.VIEW_MONEY):
         # The three oldest unpaid invoices: late ones first, then those falling due soon.
-        for invoice in _open_invoices(user, today=today).order_by("due_date")[:3]:
+        for invoice in open_invoices(user, today=today).order_by("due_date")[:3]:
             found.append(
                 Deadline(
                     invoice.due_date,

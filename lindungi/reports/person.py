@@ -10,14 +10,14 @@ reads them all (reports is at the top of the app order) and hands the page one p
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
 from django.urls import reverse
 
 from lindungi.audit.models import AuditEvent
 from lindungi.benefits.models import Claim
-from lindungi.contributions.models import InvoiceDetail
+from lindungi.contributions.models import Invoice, InvoiceDetail
 from lindungi.contributions.payments import balances
 from lindungi.core.dates import Month, months_between
+from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, scoped
 from lindungi.enrollment.models import Enrollment
 from lindungi.programs.choices import Outcome
@@ -68,7 +68,7 @@ def decisions(user, person: Person) -> list[DecisionRow]:
     for decision in rows[:LIMIT]:
         try:
             why = explain(user=user, run=decision.run, nik=decision.nik)
-        except Exception:  # an explanation must never break the page of the person
+        except (LindungiError, Decision.DoesNotExist):  # never break the person's page
             why = decision.get_outcome_display()
         found.append(DecisionRow(decision, why))
     return found
@@ -110,11 +110,7 @@ def contribution_months(user, enrolled: list[Enrollment]) -> list[MonthRow]:
         .select_related("invoice__payer", "invoice__programme")
         .order_by("service_month", "invoice_id")
     )
-    paid = (
-        balances(type(details[0].invoice).objects.filter(pk__in={d.invoice_id for d in details}))
-        if details
-        else {}
-    )
+    paid = balances(Invoice.objects.filter(pk__in={d.invoice_id for d in details}))
     rows = []
     for detail in details:
         balance = paid.get(detail.invoice_id)
@@ -125,7 +121,7 @@ def contribution_months(user, enrolled: list[Enrollment]) -> list[MonthRow]:
                 payer=str(detail.invoice.payer),
                 invoice_number=detail.invoice.number,
                 invoice_id=detail.invoice_id,
-                amount=detail.sign * (abs(detail.jkk) + abs(detail.jkm) + abs(detail.jht)),
+                amount=detail.jkk + detail.jkm + detail.jht,  # negative in a removal
                 paid_in_full=bool(balance and balance.outstanding <= 0),
                 removed=detail.sign < 0,
             )
@@ -144,8 +140,7 @@ def audit_trail(user, person: Person) -> list[AuditEvent]:
     if not can(user, Action.VIEW_AUDIT):
         return []
     events = AuditEvent.objects.filter(
-        Q(object_type__in=["registry.person", "person", "Person"], object_id=str(person.pk))
-        | Q(object_type__in=["registry.person", "person", "Person"], object_id=person.nik)
+        object_type=Person._meta.label_lower, object_id=str(person.pk)
     ).order_by("-occurred_at")
     return list(events[:LIMIT])
 

@@ -1,5 +1,10 @@
+import logging
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -19,6 +24,9 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+logger = logging.getLogger("django.request")
 
 
 class FriendlyErrorPagesMiddleware:
@@ -42,18 +50,10 @@ class FriendlyErrorPagesMiddleware:
             and getattr(request, "resolver_match", None) is None
         ):
             # No URL matched: Django answered before any view or process_exception ran.
-            from django.shortcuts import render
-
             return render(request, "404.html", status=404)
         return response
 
     def process_exception(self, request, exception):
-        import logging
-
-        from django.core.exceptions import PermissionDenied
-        from django.http import Http404
-        from django.shortcuts import render
-
         if not settings.DEBUG or settings.DEBUG_ERROR_PAGES:
             return None  # without DEBUG, Django's handlers already render our templates
         if isinstance(exception, Http404):
@@ -61,8 +61,6 @@ class FriendlyErrorPagesMiddleware:
         if isinstance(exception, PermissionDenied):
             return render(request, "403.html", status=403)
         if settings.FRIENDLY_SERVER_ERROR_PAGE:
-            logging.getLogger("django.request").error(
-                "Internal Server Error: %s", request.path, exc_info=exception
-            )
+            logger.error("Internal Server Error: %s", request.path, exc_info=exception)
             return render(request, "500.html", status=500)
         return None

@@ -62,7 +62,7 @@ function colourFor(classIndex, classCount) {
   return STEPS[step];
 }
 
-function legendControl(map, element) {
+function legendControl(map) {
   const control = L.control({ position: "bottomright" });
   control.onAdd = () => {
     const box = L.DomUtil.create("div", "map-legend");
@@ -88,7 +88,7 @@ function drawMap(element, shapes) {
       if (row.url) shape.on("click", () => { window.location = row.url; });
     },
   }).addTo(map);
-  const legend = legendControl(map, element);
+  const legend = legendControl(map);
   const paint = () => {
     const shown = layer.getLayers().map((shape) => properties(shape.feature)[measure]);
     const breaks = classBreaks(shown);

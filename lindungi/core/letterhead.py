@@ -5,6 +5,7 @@ Settings (from the environment, see .env.example): LINDUNGI_LETTERHEAD_NAME, _AD
 _LOGO (a PNG or JPEG file), LINDUNGI_SIGNATORY_NAME, _TITLE and _NIP.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,9 +14,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Image, Paragraph, Spacer, Table, TableStyle
 
 from lindungi.core.dates import format_date
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,12 +32,24 @@ class Letterhead:
     signatory_nip: str
 
 
+def _readable_logo(path: str) -> Path | None:
+    """The configured logo if reportlab can read it; a missing or broken file is logged and
+    left out, so that no invoice fails to print because of the letterhead."""
+    if not path:
+        return None
+    try:
+        ImageReader(path).getSize()
+    except (OSError, ValueError) as error:
+        logger.warning("Letterhead logo %s is not a readable image: %s", path, error)
+        return None
+    return Path(path)
+
+
 def letterhead() -> Letterhead:
-    logo = Path(settings.LINDUNGI_LETTERHEAD_LOGO) if settings.LINDUNGI_LETTERHEAD_LOGO else None
     return Letterhead(
         name=settings.LINDUNGI_LETTERHEAD_NAME,
         address=settings.LINDUNGI_LETTERHEAD_ADDRESS,
-        logo=logo if logo and logo.is_file() else None,
+        logo=_readable_logo(settings.LINDUNGI_LETTERHEAD_LOGO),
         signatory_name=settings.LINDUNGI_SIGNATORY_NAME,
         signatory_title=settings.LINDUNGI_SIGNATORY_TITLE,
         signatory_nip=settings.LINDUNGI_SIGNATORY_NIP,

@@ -157,6 +157,7 @@ def test_postgresql_round_trip_loses_nothing(tmp_path):
     scratch = f"{source['NAME']}_restore"
     tables = [*lindungi_tables(), "accounts_user"]
     highest = _highest_ids(source, tables)
+    tasks_before = _task_ids(source)
 
     def commit_data():
         from lindungi.accounts.models import User
@@ -181,7 +182,7 @@ def test_postgresql_round_trip_loses_nothing(tmp_path):
     finally:
         with _admin_connection(source) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-        _remove_committed(source, highest)
+        _remove_committed(source, highest, tasks_before)
 
 
 def _highest_ids(source, tables) -> dict[str, int]:
@@ -197,12 +198,28 @@ def _highest_ids(source, tables) -> dict[str, int]:
     return highest
 
 
-def _remove_committed(source, highest: dict[str, int]) -> None:
-    """Delete what the test committed (triggers off for the audit table, as a superuser)."""
+def _task_ids(source) -> set:
+    """The background tasks committed before the test."""
+    from django_tasks_db.models import DBTaskResult
+
+    table = DBTaskResult._meta.db_table
+    with _admin_connection(source, source["NAME"]) as committed:
+        return {row[0] for row in committed.execute(f'SELECT id FROM "{table}"')}  # noqa: S608
+
+
+def _remove_committed(source, highest: dict[str, int], tasks_before: set) -> None:
+    """Delete what the test committed (triggers off for the audit table, as a superuser),
+    including the background tasks its import queued (the summaries' refresh): tests that run
+    later count the task queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = DBTaskResult._meta.db_table
     with _admin_connection(source, source["NAME"]) as committed:
         committed.execute("SET session_replication_role = replica")
         for table, largest in highest.items():
             committed.execute(f'DELETE FROM "{table}" WHERE id > %s', [largest])  # noqa: S608
+        known = [str(task) for task in tasks_before]
+        committed.execute(f'DELETE FROM "{tasks}" WHERE NOT (id::text = ANY(%s))', [known])  # noqa: S608
         committed.execute("SET session_replication_role = origin")
 
 

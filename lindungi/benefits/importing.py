@@ -409,6 +409,7 @@ def import_claims(
         cells_by_row = dict(table.rows)
         cells_by_row.update((n, problem.cells) for n, problem in table.problems.items())
         number_at = table.position("NOMOR_KLAIM")
+        nik_at = table.position("NIK")
         RejectedClaimRow.objects.bulk_create(
             (
                 RejectedClaimRow(
@@ -418,6 +419,7 @@ def import_claims(
                     reason=reason,
                     message=str(labels[reason]),
                     claim_number=_cell(cells_by_row[number], number_at)[:60],
+                    nik=_cell(cells_by_row[number], nik_at)[:40],
                 )
                 for number, reason in sorted(outcome.rejected.items())
             ),

@@ -24,6 +24,7 @@ from lindungi.benefits.choices import (
     SchoolLevel,
     TransportMode,
 )
+from lindungi.core.records import RejectedRowRecord
 
 
 class BenefitRule(models.Model):
@@ -117,16 +118,13 @@ class ClaimImport(models.Model):
         return self.file_name
 
 
-class RejectedClaimRow(models.Model):
+class RejectedClaimRow(RejectedRowRecord):
     """A claim file row that was not applied, with its original cells and the reason."""
 
     claim_import = models.ForeignKey(
         ClaimImport, on_delete=models.CASCADE, related_name="rejected_rows"
     )
-    row_number = models.PositiveIntegerField()
-    original = models.JSONField()
     reason = models.CharField(max_length=30, choices=ClaimRejectReason.choices)
-    message = models.CharField(max_length=300)
     claim_number = models.CharField(max_length=60, blank=True)
 
     class Meta:

@@ -162,6 +162,8 @@ def test_bad_row_is_rejected_with_its_reason_and_original_values(
     assert rejected.row_number == 3
     for column, value in cells.items():
         assert rejected.original[column] == value
+    # The NIK as read is kept beside the row, like every other import's rejects.
+    assert rejected.nik == rejected.original["NIK"]
     assert not Claim.objects.filter(number="KLM-0010").exists()
 
 

@@ -347,6 +347,7 @@ def generate_xlsx(count: int, *, seed: int = 7) -> Path:
     several minutes to write with openpyxl)."""
     cached = ROOT / "var" / "bench-cache" / f"xlsx_candidates_{count}_{seed}.xlsx"
     if not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(".partial.xlsx")
         command = [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py")]
         subprocess.run(

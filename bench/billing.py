@@ -62,7 +62,7 @@ def per_row_baseline(programme, month) -> int:
     count = 0
     for enrollment in Enrollment.objects.filter(programme=programme).order_by("pk")[:SAMPLE]:
         enrollment = Enrollment.objects.select_related("person", "cohort").get(pk=enrollment.pk)
-        covered = enrollment.start_date <= month.last_day and (
+        covered = enrollment.start_date is not None and enrollment.start_date <= month.last_day and (
             enrollment.end_date is None or enrollment.end_date >= month.first_day
         )
         if not covered:

@@ -124,6 +124,12 @@ def main() -> None:
     from lindungi.accounts.testing import acting_officer
 
     user = acting_officer()
+    # The data has 1% deceased. Their deaths were recorded before this month's run (a death
+    # list, an exit or a claim ends the places when it is recorded), so it is timed apart.
+    from lindungi.enrollment.deaths import end_places_of_the_deceased
+
+    with measure() as deaths:
+        ended = end_places_of_the_deceased(user=user)
     with measure() as billing:
         result = bill_month(user=user, programme=programme, month=Month(2025, 7))
     invoice = result.created[0]
@@ -161,6 +167,12 @@ def main() -> None:
                 "seconds": per_row_total,
                 "rows": args.rows,
                 "peak MB": None,
+            },
+            {
+                "step": "end the places of the deceased (recorded before the run)",
+                "seconds": deaths.seconds,
+                "rows": ended,
+                "peak MB": deaths.peak_rss_mb,
             },
             {
                 "step": "bill_month July (set-based)",

@@ -93,6 +93,13 @@ class Person(models.Model):
             # The regency dashboard's people list: one regency's people in NIK order, a page at
             # a time. Measured cost on the million-row import: see bench/registry_import.py.
             models.Index(fields=["regency", "nik"], name="registry_person_reg_nik"),
+            # The deceased, a few in a hundred: billing and submission look for open places of
+            # the deceased before every run, and must not scan every person to find none.
+            models.Index(
+                fields=["died_on"],
+                name="registry_person_deceased",
+                condition=models.Q(died_on__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["nik"], name="registry_person_nik_unique"),

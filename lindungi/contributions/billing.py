@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from lindungi.audit.services import record_event
 from lindungi.contributions.choices import InvoiceKind, LineKind
 from lindungi.contributions.coverage import ENROLLMENT, table
-from lindungi.contributions.due_dates import due_date
+from lindungi.contributions.due_dates import due_date, has_holiday_calendar
 from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
 from lindungi.contributions.policy import Share, cohort_shares, policy_for
 from lindungi.core.changes import notify
@@ -28,6 +28,7 @@ from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.enrollment.coverage import covered_in_sql
 from lindungi.enrollment.deaths import end_places_of_the_deceased
 from lindungi.programs.choices import Sector
+from lindungi.programs.lifecycle import check_editable
 from lindungi.programs.models import Programme
 from lindungi.programs.rates import Contribution, ContributionKey, contributions_for_groups
 
@@ -96,18 +97,25 @@ def _write_detail(sql: str, params: list, groups: Groups | None) -> None:
             groups.add((kind, month, regency_id, cohort_id), *amounts)
 
 
-def _rates(programme: Programme, month: Month, shares: list[Share]) -> dict[int, Contribution]:
+def _rates(
+    programme: Programme, month: Month, shares: list[Share]
+) -> dict[tuple[int, int], Contribution]:
+    """(cohort, payer) -> the monthly contribution at the rate that payer's money attracts.
+
+    The funding source is the payer's: PP 50/2025's discount reaches a CSR- or self-paid share
+    and never an APBD/APBN-paid one (DOMAIN.md §2).
+    """
     keys = {
-        share.cohort.pk: ContributionKey(
+        (share.cohort.pk, share.payer.pk): ContributionKey(
             package=programme.package,
             basis=programme.income_basis,
             sector=BILLING_SECTOR,
-            funding_source=share.cohort.funding_source,
+            funding_source=share.payer.funding_source,
         )
         for share in shares
     }
     by_key = contributions_for_groups(month=month, keys=keys.values())
-    return {cohort_id: by_key[key] for cohort_id, key in keys.items()}
+    return {pair: by_key[key] for pair, key in keys.items()}
 
 
 def _insert_regular(
@@ -228,14 +236,26 @@ def detail_groups(invoice: Invoice, *, written_after: int = 0) -> Groups:
 
 
 def build_lines(
-    invoice: Invoice, shares: list[Share], groups: Groups | None = None, *, written_after: int = 0
+    invoice: Invoice,
+    shares: list[Share],
+    groups: Groups | None = None,
+    *,
+    written_after: int = 0,
+    shares_by_month: dict | None = None,
 ) -> dict:
     """Sum the invoice's detail into lines with the payer's share; return the header totals.
 
     `groups` are the sums the detail INSERTs returned (PostgreSQL); without them the detail
-    written after id `written_after` is read back.
+    written after id `written_after` is read back. A line of an earlier month (an adjustment)
+    is apportioned with the shares of that month (`shares_by_month`: month -> this payer's
+    shares), since a cohort's payers may change from one month to the next.
     """
     share_of = {share.cohort.pk: share for share in shares}
+    by_month = {
+        (service_month, share.cohort.pk): share
+        for service_month, month_shares in (shares_by_month or {}).items()
+        for share in month_shares
+    }
     if groups is None:
         groups = detail_groups(invoice, written_after=written_after)
     corrected = dict(
@@ -248,7 +268,7 @@ def build_lines(
     for key in sorted(groups):
         kind, service_month, regency_id, cohort_id = key
         group = groups[key]
-        share = share_of[cohort_id]
+        share = by_month.get((Month.of(service_month), cohort_id)) or share_of[cohort_id]
         parts = {name: apportion(group[name], share) for name in AMOUNTS}
         is_adjustment = kind == LineKind.ADJUSTMENT
         lines.append(
@@ -297,18 +317,21 @@ def finalise_header(invoice: Invoice, totals: dict[str, int]) -> None:
 def _basis(programme, month, rule, shares, rates) -> dict:
     return {
         "month_rule": rule,
+        # False: the due date skipped weekends only (no holiday records for the year).
+        "holiday_calendar": has_holiday_calendar(month.year),
         "package": programme.package,
         "income_basis": programme.income_basis,
         "sector": str(BILLING_SECTOR),
         "cohorts": {
             str(share.cohort.pk): {
                 "name": share.cohort.name,
-                "funding_source": share.cohort.funding_source,
+                "funding_source": share.payer.funding_source,
                 "share_bp": share.share_bp,
+                "weights": list(share.weights),
                 "rate": {
-                    "jkk": rates[share.cohort.pk].jkk,
-                    "jkm": rates[share.cohort.pk].jkm,
-                    "jht": rates[share.cohort.pk].jht,
+                    "jkk": rates[(share.cohort.pk, share.payer.pk)].jkk,
+                    "jkm": rates[(share.cohort.pk, share.payer.pk)].jkm,
+                    "jht": rates[(share.cohort.pk, share.payer.pk)].jht,
                 },
             }
             for share in shares
@@ -321,8 +344,10 @@ def invoice_number(programme: Programme, payer: Payer, month: Month) -> str:
 
 
 def _bill_payer(
-    *, programme, month, rule, payer, shares, user, billed_months, rates_by_month
-) -> tuple[Invoice, bool]:
+    *, programme, month, rule, payer, shares, user, billed_months, rates_by_month, shares_by_month
+) -> tuple[Invoice | None, bool]:
+    """Bill one payer: `shares` are its shares this month, `shares_by_month` in every month
+    it billed before (a payer may leave a cohort, or join one, from a month on)."""
     rates = rates_by_month[month]
     # One savepoint per payer: a payer with nobody to bill leaves no invoice behind.
     with transaction.atomic():
@@ -334,7 +359,7 @@ def _bill_payer(
                     payer=payer,
                     programme=programme,
                     month=month.first_day,
-                    due_date=due_date(month),
+                    due_date=due_date(month, payer.regency_id),
                     headcount=0,
                     total=0,
                     basis=_basis(programme, month, rule, shares, rates),
@@ -349,28 +374,36 @@ def _bill_payer(
         groups = sums_in_statement()
         written_after = last_detail_id() if groups is None else 0
         for share in shares:
-            _insert_regular(invoice, month, rule, share, rates[share.cohort.pk], groups)
-        cohort_ids = [share.cohort.pk for share in shares]
+            _insert_regular(invoice, month, rule, share, rates[(share.cohort.pk, payer.pk)], groups)
         for earlier in billed_months.get(payer.pk, []):
+            earlier_shares = shares_by_month.get(earlier, [])
+            if not earlier_shares:
+                continue
             insert_removals(
                 invoice=invoice,
                 payer=payer,
                 service_month=earlier,
                 rule=rule,
-                cohort_ids=cohort_ids,
+                cohort_ids=[share.cohort.pk for share in earlier_shares],
                 groups=groups,
             )
-            for share in shares:
+            for share in earlier_shares:
                 _insert_additions(
                     invoice=invoice,
                     payer=payer,
                     service_month=earlier,
                     rule=rule,
                     share=share,
-                    rate=rates_by_month[earlier][share.cohort.pk],
+                    rate=rates_by_month[earlier][(share.cohort.pk, payer.pk)],
                     groups=groups,
                 )
-        totals = build_lines(invoice, shares, groups, written_after=written_after)
+        totals = build_lines(
+            invoice,
+            shares,
+            groups,
+            written_after=written_after,
+            shares_by_month=shares_by_month,
+        )
         if not totals:
             raise _NothingToBill
         finalise_header(invoice, totals)
@@ -422,6 +455,7 @@ def bill_month(
             % {"month": month, "first": first, "last": last},
             code="month_outside_programme",
         )
+    check_editable(programme, "billing")
     rule = policy_for(programme).month_rule
     result = BillingResult(month=month)
     _refresh_statistics(programme, month)
@@ -429,21 +463,26 @@ def bill_month(
         # Deaths recorded since the last run end their places first, so nobody is billed for a
         # month after the month of death and earlier months come back as adjustments.
         end_places_of_the_deceased(user=user)
-        shares = cohort_shares(programme)
+        shares = cohort_shares(programme, month)
         if not shares:
             raise InvalidInput(_("The programme has no cohorts to bill."), code="no_cohorts")
-        by_payer: dict[int, list[Share]] = defaultdict(list)
-        payers: dict[int, Payer] = {}
-        for share in shares:
-            by_payer[share.payer.pk].append(share)
-            payers[share.payer.pk] = share.payer
         billed_months: dict[int, list[Month]] = defaultdict(list)
         for payer_id, billed in Invoice.objects.filter(
             kind=InvoiceKind.INVOICE, programme=programme, month__lt=month.first_day
         ).values_list("payer_id", "month"):
             billed_months[payer_id].append(Month.of(billed))
         months = {month, *(m for months in billed_months.values() for m in months)}
-        rates_by_month = {m: _rates(programme, m, shares) for m in months}
+        # The shares in force in every month billed here: each month is apportioned with its
+        # own payers (a kabupaten that takes over half a cohort from July pays from July).
+        month_shares = {m: (shares if m == month else cohort_shares(programme, m)) for m in months}
+        rates_by_month = {m: _rates(programme, m, month_shares[m]) for m in months}
+        payers: dict[int, Payer] = {}
+        by_payer_month: dict[int, dict[Month, list[Share]]] = defaultdict(lambda: defaultdict(list))
+        for m, m_shares in month_shares.items():
+            for share in m_shares:
+                by_payer_month[share.payer.pk][m].append(share)
+                if m == month or m in billed_months.get(share.payer.pk, []):
+                    payers[share.payer.pk] = share.payer
         progress.start(len(payers), _("Billing %(month)s") % {"month": month})
         # Payers in primary-key order, so concurrent runs take their locks in the same order.
         for payer_id in sorted(payers):
@@ -453,10 +492,11 @@ def bill_month(
                     month=month,
                     rule=rule,
                     payer=payers[payer_id],
-                    shares=by_payer[payer_id],
+                    shares=by_payer_month[payer_id].get(month, []),
                     user=user,
                     billed_months={k: sorted(v) for k, v in billed_months.items()},
                     rates_by_month=rates_by_month,
+                    shares_by_month=by_payer_month[payer_id],
                 )
             except _NothingToBill:
                 result.empty.append(payers[payer_id])

@@ -77,7 +77,7 @@ def _execute(sql: str, params: list | tuple = ()) -> int:
 
 def _scope(programme: Programme, month: Month, payer: Payer | None) -> _Scope:
     """The cohorts the statement covers and their contribution; refuses an unknown payer."""
-    shares = cohort_shares(programme)
+    shares = cohort_shares(programme, month)
     if payer is not None:
         shares = [share for share in shares if share.payer.pk == payer.pk]
         if not shares:

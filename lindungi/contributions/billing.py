@@ -39,8 +39,8 @@ DETAIL_COLUMNS = (
 )
 GROUP_KEY = ("kind", "service_month", "regency_id", "cohort_id")
 AMOUNTS = ("jkk", "jkm", "jht")
-# The enrollment app records no sector; government cohorts are costed the same in every
-# sector (PP 50/2025 excludes APBN/APBD), so billing uses "other".
+# The sector of a cohort-wide figure (reconciliation's expectation, the renewal's budgets):
+# every place is billed at its own sector's rate (Enrollment.sector, SectorRates below).
 BILLING_SECTOR = Sector.OTHER
 
 
@@ -58,6 +58,31 @@ def apportion(amount: int, share: Share) -> int:
     weights = list(enumerate(share.weights))
     part = largest_remainder(abs(amount), weights)[share.position]
     return part if amount >= 0 else -part
+
+
+@dataclass(frozen=True)
+class SectorRates:
+    """One payer's monthly contribution for one cohort in each sector: PP 50/2025 discounts
+    the transport sector from other months than the rest (DOMAIN.md §2)."""
+
+    transport: Contribution
+    other: Contribution
+
+    def of(self, sector: str) -> Contribution:
+        return self.transport if sector == Sector.TRANSPORT else self.other
+
+    def columns(self, alias: str = "e") -> tuple[str, list]:
+        """SQL for a place's jkk, jkm, jht at its sector's rate, with the parameters."""
+        parts, params = [], []
+        for name in AMOUNTS:
+            transport, other = getattr(self.transport, name), getattr(self.other, name)
+            if transport == other:
+                parts.append("%s")
+                params.append(other)
+            else:
+                parts.append(f"CASE WHEN {alias}.sector = %s THEN %s ELSE %s END")
+                params += [Sector.TRANSPORT.value, transport, other]
+        return ", ".join(parts), params
 
 
 class Groups(dict):
@@ -99,36 +124,49 @@ def _write_detail(sql: str, params: list, groups: Groups | None) -> None:
 
 def _rates(
     programme: Programme, month: Month, shares: list[Share]
-) -> dict[tuple[int, int], Contribution]:
-    """(cohort, payer) -> the monthly contribution at the rate that payer's money attracts.
+) -> dict[tuple[int, int], SectorRates]:
+    """(cohort, payer) -> the monthly contribution per sector at the rate that payer's money
+    attracts.
 
     The funding source is the payer's: PP 50/2025's discount reaches a CSR- or self-paid share
-    and never an APBD/APBN-paid one (DOMAIN.md §2).
+    and never an APBD/APBN-paid one (DOMAIN.md §2); the sector is each place's own.
     """
-    keys = {
-        (share.cohort.pk, share.payer.pk): ContributionKey(
+
+    def key(share: Share, sector: str) -> ContributionKey:
+        return ContributionKey(
             package=programme.package,
             basis=programme.income_basis,
-            sector=BILLING_SECTOR,
+            sector=sector,
             funding_source=share.payer.funding_source,
+        )
+
+    keys = [key(share, sector) for share in shares for sector in Sector.values]
+    by_key = contributions_for_groups(month=month, keys=keys)
+    return {
+        (share.cohort.pk, share.payer.pk): SectorRates(
+            transport=by_key[key(share, Sector.TRANSPORT)], other=by_key[key(share, Sector.OTHER)]
         )
         for share in shares
     }
-    by_key = contributions_for_groups(month=month, keys=keys.values())
-    return {pair: by_key[key] for pair, key in keys.items()}
 
 
 def _insert_regular(
-    invoice: Invoice, month: Month, rule: str, share: Share, rate, groups: Groups | None
+    invoice: Invoice,
+    month: Month,
+    rule: str,
+    share: Share,
+    rate: SectorRates,
+    groups: Groups | None,
 ) -> None:
     coverage = covered_in_sql(month, rule)
+    amounts, amount_params = rate.columns()
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
-        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, %s, %s, %s"
+        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, {amounts}"
         f" FROM {ENROLLMENT} e"
         f" WHERE e.programme_id = %s AND e.cohort_id = %s AND {coverage.sql}"
     )
-    params = [invoice.pk, LineKind.REGULAR.value, month.first_day, rate.jkk, rate.jkm, rate.jht]
+    params = [invoice.pk, LineKind.REGULAR.value, month.first_day, *amount_params]
     params += [invoice.programme_id, share.cohort.pk, *coverage.params]
     _write_detail(sql, params, groups)
 
@@ -183,20 +221,21 @@ def _insert_additions(
     service_month: Month,
     rule: str,
     share: Share,
-    rate,
+    rate: SectorRates,
     groups: Groups | None,
 ) -> None:
     """Rows for people covered in `service_month` whom the payer never billed for it."""
     coverage = covered_in_sql(service_month, rule)
+    amounts, amount_params = rate.columns()
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
-        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, %s, %s, %s"
+        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, {amounts}"
         f" FROM {ENROLLMENT} e"
         f" WHERE e.programme_id = %s AND e.cohort_id = %s AND {coverage.sql}"
         f" AND {_net_billed()} = 0"
     )
     params = [invoice.pk, LineKind.ADJUSTMENT.value, service_month.first_day]
-    params += [rate.jkk, rate.jkm, rate.jht, invoice.programme_id, share.cohort.pk]
+    params += [*amount_params, invoice.programme_id, share.cohort.pk]
     params += [*coverage.params, service_month.first_day, payer.pk, invoice.programme_id]
     _write_detail(sql, params, groups)
 
@@ -314,6 +353,10 @@ def finalise_header(invoice: Invoice, totals: dict[str, int]) -> None:
     invoice.is_final = True
 
 
+def _rate_json(rate: Contribution) -> dict[str, int]:
+    return {"jkk": rate.jkk, "jkm": rate.jkm, "jht": rate.jht}
+
+
 def _basis(programme, month, rule, shares, rates) -> dict:
     return {
         "month_rule": rule,
@@ -321,18 +364,16 @@ def _basis(programme, month, rule, shares, rates) -> dict:
         "holiday_calendar": has_holiday_calendar(month.year),
         "package": programme.package,
         "income_basis": programme.income_basis,
-        "sector": str(BILLING_SECTOR),
+        # Each place is billed at its own sector's rate (Enrollment.sector).
+        "sector": "per place",
         "cohorts": {
             str(share.cohort.pk): {
                 "name": share.cohort.name,
                 "funding_source": share.payer.funding_source,
                 "share_bp": share.share_bp,
                 "weights": list(share.weights),
-                "rate": {
-                    "jkk": rates[(share.cohort.pk, share.payer.pk)].jkk,
-                    "jkm": rates[(share.cohort.pk, share.payer.pk)].jkm,
-                    "jht": rates[(share.cohort.pk, share.payer.pk)].jht,
-                },
+                "rate": _rate_json(rates[(share.cohort.pk, share.payer.pk)].other),
+                "rate_transport": _rate_json(rates[(share.cohort.pk, share.payer.pk)].transport),
             }
             for share in shares
         },

@@ -446,9 +446,9 @@ def _carry_over(renewal: Renewal, user) -> int:
     sql = f"""
         INSERT INTO {table(Enrollment)} (person_id, programme_id, cohort_id, regency_id,
             decision_id, state, kpj, start_date, end_date, end_reason, ended_on,
-            rejection_reason, replaces_id, created_at, updated_at)
+            rejection_reason, replaces_id, created_at, updated_at, sector)
         SELECT r.person_id, %s, CASE e.cohort_id {cohort_case} END, r.regency_id,
-            NULL, %s, e.kpj, %s, NULL, '', NULL, '', NULL, %s, %s
+            NULL, %s, e.kpj, %s, NULL, '', NULL, '', NULL, %s, %s, e.sector
         FROM {table(RenewalEntry)} r JOIN {table(Enrollment)} e ON e.id = r.previous_id
         WHERE r.renewal_id = %s AND r.outcome = %s AND e.kpj IS NOT NULL
           AND e.cohort_id IN ({", ".join(str(int(old)) for old in mapping)})

@@ -25,6 +25,7 @@ from lindungi.enrollment.choices import (
     ReplacementMode,
 )
 from lindungi.enrollment.models import Enrollment, EnrollmentEvent, ReplacementPolicy
+from lindungi.enrollment.sectors import assign_sectors
 from lindungi.enrollment.sql import record_transitions
 from lindungi.programs.choices import Outcome, RunStatus
 from lindungi.programs.models import Decision, Programme, SelectionRun
@@ -220,6 +221,11 @@ def enroll_selected(*, run: SelectionRun, user) -> int:
             batch_size=2_000,
         )
         if created:
+            assign_sectors(
+                Enrollment.objects.filter(
+                    programme_id=run.programme_id, decision__run=run, events__isnull=True
+                )
+            )
             record_transitions(
                 Enrollment.objects.filter(
                     programme_id=run.programme_id, decision__run=run, events__isnull=True

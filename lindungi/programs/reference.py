@@ -2,7 +2,8 @@
 where DOMAIN.md says so. The rates page shows them; the writers read them from here.
 
 Override in the environment's settings (LINDUNGI_KPJ_PATTERN, LINDUNGI_INCOME_BASIS_MIN,
-LINDUNGI_INCOME_BASIS_MAX, LINDUNGI_DESIL_LABELS, LINDUNGI_MAX_AGE).
+LINDUNGI_INCOME_BASIS_MAX, LINDUNGI_DESIL_LABELS, LINDUNGI_MAX_AGE,
+LINDUNGI_TRANSPORT_OCCUPATIONS).
 """
 
 import re
@@ -19,6 +20,11 @@ DEFAULT_DESIL_LABELS = {
 }
 
 
+# Words of an occupation (lower case, matched anywhere in it) that put a participant in the
+# transport sector of PP 50/2025: ojek riders are the regulation's own example.
+DEFAULT_TRANSPORT_OCCUPATIONS = ("ojek", "pengemudi", "sopir", "supir", "kernet", "becak")
+
+
 @dataclass(frozen=True)
 class ReferenceValue:
     key: str
@@ -30,6 +36,17 @@ class ReferenceValue:
 
 def kpj_pattern() -> re.Pattern:
     return re.compile(getattr(settings, "LINDUNGI_KPJ_PATTERN", r"^\d{11}$"))
+
+
+def transport_occupations() -> tuple[str, ...]:
+    words = getattr(settings, "LINDUNGI_TRANSPORT_OCCUPATIONS", DEFAULT_TRANSPORT_OCCUPATIONS)
+    return tuple(word.lower() for word in words if word)
+
+
+def sector_of(occupation: str) -> str:
+    """The rate-table sector of an occupation as the registry holds it (Sector values)."""
+    text = (occupation or "").lower()
+    return "transport" if any(word in text for word in transport_occupations()) else "other"
 
 
 def desil_labels() -> dict[int, str]:
@@ -68,6 +85,14 @@ def reference_values() -> list[ReferenceValue]:
             str(_("Age limit for BPU registration")),
             str(getattr(settings, "LINDUNGI_MAX_AGE", 65)),
             "commonly cited as 65; unconfirmed (DOMAIN.md §2)",
+            False,
+        ),
+        ReferenceValue(
+            "LINDUNGI_TRANSPORT_OCCUPATIONS",
+            str(_("Occupations billed as the transport sector")),
+            ", ".join(transport_occupations()),
+            "PP 50/2025 names the transport sector (ojek riders); which registry occupations"
+            " count as transport is our reading, unconfirmed (DOMAIN.md §2)",
             False,
         ),
     ]

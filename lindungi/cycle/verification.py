@@ -327,8 +327,9 @@ def set_exception(
 
 
 def comment_entry(*, user, entry: RenewalEntry, comment: str) -> RenewalEntry:
-    """A regency officer's comment on one of their own regency's people."""
-    require(user, Action.VIEW_PEOPLE)
+    """A regency officer's comment on one of their own regency's people (the province may
+    comment too; auditors and the insurer read only)."""
+    require(user, Action.PROPOSE_EXCLUSION)
     if not can_access_regency(user, entry.regency_id):
         raise RenewalEntry.DoesNotExist
     comment = comment.strip()

@@ -95,7 +95,10 @@ def _scope(programme: Programme, month: Month, payer: Payer | None) -> _Scope:
     """The cohorts the statement covers and their contribution; refuses an unknown payer."""
     shares = cohort_shares(programme, month)
     if payer is not None:
-        shares = [share for share in shares if share.payer.pk == payer.pk]
+        # The payer's cohorts this month, with every share of them: the insurer bills each
+        # person's whole contribution whoever pays which part.
+        cohort_ids = {share.cohort.pk for share in shares if share.payer.pk == payer.pk}
+        shares = [share for share in shares if share.cohort.pk in cohort_ids]
         if not shares:
             raise InvalidInput(
                 _("%(payer)s pays for no cohort of %(programme)s.")

@@ -386,7 +386,7 @@ def invoice_number(programme: Programme, payer: Payer, month: Month) -> str:
 
 def _bill_payer(
     *, programme, month, rule, payer, shares, user, billed_months, rates_by_month, shares_by_month
-) -> tuple[Invoice | None, bool]:
+) -> tuple[Invoice, bool]:
     """Bill one payer: `shares` are its shares this month, `shares_by_month` in every month
     it billed before (a payer may leave a cohort, or join one, from a month on)."""
     rates = rates_by_month[month]

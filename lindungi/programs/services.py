@@ -224,7 +224,7 @@ def add_cohort(
         if second_payer_share_bp and not (second_payer_name and second_payer_type):
             raise InvalidInput(_("A shared cost needs a second payer."), code="share_invalid")
     province_code = programme.province_id or (
-        programme.regency.province_id if programme.regency_id else None
+        programme.regency.province_id if programme.regency is not None else None
     )
     with transaction.atomic():
         if shares is None:

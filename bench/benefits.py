@@ -146,7 +146,8 @@ def main() -> None:
     from lindungi.core.roles import Role
     from lindungi.enrollment.models import Enrollment
     from lindungi.programs.choices import FundingSource, PayerType
-    from lindungi.programs.models import Cohort, Programme
+    from lindungi.programs.models import Programme
+    from lindungi.programs.tests.helpers import cohort_with_payer
     from lindungi.regions.services import load_regions
 
     load_regions(province_codes=["53"])
@@ -162,7 +163,7 @@ def main() -> None:
             coverage_end=date(2025, 12, 31),
             target_headcount=people_needed,
         )
-        cohort = Cohort.objects.create(
+        cohort = cohort_with_payer(
             programme=programme,
             name="APBD Provinsi",
             payer_type=PayerType.PROVINCE,

@@ -97,7 +97,8 @@ _RUN: dict[str, int] = {}
 
 
 def _programme() -> None:
-    from lindungi.programs.models import Cohort, Programme, RunQuota, SelectionRun
+    from lindungi.programs.models import Programme, RunQuota, SelectionRun
+    from lindungi.programs.tests.helpers import cohort_with_payer
     from lindungi.regions.models import Regency
 
     programme = Programme.objects.create(
@@ -109,7 +110,7 @@ def _programme() -> None:
         target_headcount=100_000,
         status="active",
     )
-    cohort = Cohort.objects.create(
+    cohort = cohort_with_payer(
         programme=programme,
         name="APBD",
         payer_type="province",

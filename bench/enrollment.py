@@ -30,7 +30,8 @@ def main() -> None:
     from lindungi.enrollment.responses import import_insurer_response
     from lindungi.enrollment.simulator import simulate_response
     from lindungi.programs.choices import FundingSource, PayerType
-    from lindungi.programs.models import Cohort, Programme
+    from lindungi.programs.models import Programme
+    from lindungi.programs.tests.helpers import cohort_with_payer
     from lindungi.regions.models import Village
     from lindungi.regions.services import load_regions
     from lindungi.registry.models import Person
@@ -66,7 +67,7 @@ def main() -> None:
         coverage_end=datetime.date(2025, 12, 31),
         target_headcount=args.rows,
     )
-    cohort = Cohort.objects.create(
+    cohort = cohort_with_payer(
         programme=programme,
         name="APBD",
         payer_type=PayerType.PROVINCE,

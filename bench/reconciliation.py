@@ -133,8 +133,9 @@ def main() -> None:
     from lindungi.core.errors import InvalidInput
     from lindungi.enrollment.models import Enrollment
     from lindungi.programs.choices import FundingSource, PayerType
-    from lindungi.programs.models import Cohort, Programme
+    from lindungi.programs.models import Programme
     from lindungi.programs.rates import monthly_contribution
+    from lindungi.programs.tests.helpers import cohort_with_payer
     from lindungi.regions.services import load_regions
 
     load_regions(province_codes=["53"])
@@ -149,7 +150,7 @@ def main() -> None:
             coverage_end=date(2025, 12, 31),
             target_headcount=args.rows,
         )
-        cohort = Cohort.objects.create(
+        cohort = cohort_with_payer(
             programme=programme,
             name="APBD Provinsi",
             payer_type=PayerType.PROVINCE,

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "lindungi.programs",
     "lindungi.enrollment",
     "lindungi.contributions",
+    "lindungi.cycle",
     "lindungi.benefits",
     "lindungi.awards",
     "lindungi.reports",

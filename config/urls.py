@@ -17,6 +17,7 @@ urlpatterns = [
     path("contributions/", include("lindungi.contributions.urls")),
     path("benefits/", include("lindungi.benefits.urls")),
     path("reports/", include("lindungi.reports.urls")),
+    path("cycle/", include("lindungi.cycle.urls")),
     path("awards/", include("lindungi.awards.urls")),
     path("", include("lindungi.web.urls")),
 ]

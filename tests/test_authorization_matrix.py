@@ -159,6 +159,44 @@ MATRIX: dict[str, Route] = {
         regional=True,
         writes=Action.DECIDE_EXCLUSION,
     ),
+    # --- the yearly cycle (issue 13): close-out, renewal and its re-verification diff
+    "cycle:renew": Route(
+        needs=Action.MANAGE_PROGRAMMES,
+        args=_pk("programs.Programme"),
+        writes=Action.MANAGE_PROGRAMMES,
+    ),
+    "cycle:close": Route(
+        needs=Action.MANAGE_PROGRAMMES,
+        args=_pk("programs.Programme"),
+        writes=Action.MANAGE_PROGRAMMES,
+    ),
+    "cycle:closeout": Route(needs=Action.VIEW_MONEY, args=_pk("programs.Programme")),
+    "cycle:closeout_xlsx": Route(needs=Action.VIEW_MONEY, args=_pk("programs.Programme")),
+    "cycle:closeout_pdf": Route(needs=Action.VIEW_MONEY, args=_pk("programs.Programme")),
+    "cycle:renewal": Route(needs=Action.VIEW_PEOPLE, args=_pk("cycle.Renewal")),
+    "cycle:renewal_xlsx": Route(needs=Action.VIEW_PEOPLE, args=_pk("cycle.Renewal")),
+    "cycle:reverify": Route(
+        needs=Action.MANAGE_PROGRAMMES,
+        args=_pk("cycle.Renewal"),
+        writes=Action.MANAGE_PROGRAMMES,
+    ),
+    "cycle:approve": Route(
+        needs=Action.APPROVE_SELECTION,
+        args=_pk("cycle.Renewal"),
+        writes=Action.APPROVE_SELECTION,
+    ),
+    "cycle:exception": Route(
+        needs=Action.APPROVE_SELECTION,
+        args=_pk("cycle.RenewalEntry"),
+        regional=True,
+        writes=Action.APPROVE_SELECTION,
+    ),
+    "cycle:comment": Route(
+        needs=Action.PROPOSE_EXCLUSION,
+        args=_pk("cycle.RenewalEntry"),
+        regional=True,
+        writes=Action.PROPOSE_EXCLUSION,
+    ),
     # --- enrollment
     "enrollment:list": Route(),
     "enrollment:batches": Route(),

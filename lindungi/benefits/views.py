@@ -64,7 +64,7 @@ def claim_detail(request, pk: int):
     payers = []
     if claim.cohort_id:
         cohort = claim.cohort
-        payers = [name for name in (cohort.payer_name, cohort.second_payer_name) if name]
+        payers = [share.payer.name for share in cohort.first_shares()]
     return render(
         request,
         "benefits/claim.html",

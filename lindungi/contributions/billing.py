@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from lindungi.audit.services import record_event
 from lindungi.contributions.choices import InvoiceKind, LineKind
 from lindungi.contributions.coverage import ENROLLMENT, table
-from lindungi.contributions.due_dates import due_date
+from lindungi.contributions.due_dates import due_date, has_holiday_calendar
 from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
 from lindungi.contributions.policy import Share, cohort_shares, policy_for
 from lindungi.core.changes import notify
@@ -28,6 +28,7 @@ from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.enrollment.coverage import covered_in_sql
 from lindungi.enrollment.deaths import end_places_of_the_deceased
 from lindungi.programs.choices import Sector
+from lindungi.programs.lifecycle import check_editable
 from lindungi.programs.models import Programme
 from lindungi.programs.rates import Contribution, ContributionKey, contributions_for_groups
 
@@ -38,8 +39,8 @@ DETAIL_COLUMNS = (
 )
 GROUP_KEY = ("kind", "service_month", "regency_id", "cohort_id")
 AMOUNTS = ("jkk", "jkm", "jht")
-# The enrollment app records no sector; government cohorts are costed the same in every
-# sector (PP 50/2025 excludes APBN/APBD), so billing uses "other".
+# The sector of a cohort-wide figure (reconciliation's expectation, the renewal's budgets):
+# every place is billed at its own sector's rate (Enrollment.sector, SectorRates below).
 BILLING_SECTOR = Sector.OTHER
 
 
@@ -57,6 +58,31 @@ def apportion(amount: int, share: Share) -> int:
     weights = list(enumerate(share.weights))
     part = largest_remainder(abs(amount), weights)[share.position]
     return part if amount >= 0 else -part
+
+
+@dataclass(frozen=True)
+class SectorRates:
+    """One payer's monthly contribution for one cohort in each sector: PP 50/2025 discounts
+    the transport sector from other months than the rest (DOMAIN.md §2)."""
+
+    transport: Contribution
+    other: Contribution
+
+    def of(self, sector: str) -> Contribution:
+        return self.transport if sector == Sector.TRANSPORT else self.other
+
+    def columns(self, alias: str = "e") -> tuple[str, list]:
+        """SQL for a place's jkk, jkm, jht at its sector's rate, with the parameters."""
+        parts, params = [], []
+        for name in AMOUNTS:
+            transport, other = getattr(self.transport, name), getattr(self.other, name)
+            if transport == other:
+                parts.append("%s")
+                params.append(other)
+            else:
+                parts.append(f"CASE WHEN {alias}.sector = %s THEN %s ELSE %s END")
+                params += [Sector.TRANSPORT.value, transport, other]
+        return ", ".join(parts), params
 
 
 class Groups(dict):
@@ -96,31 +122,51 @@ def _write_detail(sql: str, params: list, groups: Groups | None) -> None:
             groups.add((kind, month, regency_id, cohort_id), *amounts)
 
 
-def _rates(programme: Programme, month: Month, shares: list[Share]) -> dict[int, Contribution]:
-    keys = {
-        share.cohort.pk: ContributionKey(
+def _rates(
+    programme: Programme, month: Month, shares: list[Share]
+) -> dict[tuple[int, int], SectorRates]:
+    """(cohort, payer) -> the monthly contribution per sector at the rate that payer's money
+    attracts.
+
+    The funding source is the payer's: PP 50/2025's discount reaches a CSR- or self-paid share
+    and never an APBD/APBN-paid one (DOMAIN.md §2); the sector is each place's own.
+    """
+
+    def key(share: Share, sector: str) -> ContributionKey:
+        return ContributionKey(
             package=programme.package,
             basis=programme.income_basis,
-            sector=BILLING_SECTOR,
-            funding_source=share.cohort.funding_source,
+            sector=sector,
+            funding_source=share.payer.funding_source,
+        )
+
+    keys = [key(share, sector) for share in shares for sector in Sector.values]
+    by_key = contributions_for_groups(month=month, keys=keys)
+    return {
+        (share.cohort.pk, share.payer.pk): SectorRates(
+            transport=by_key[key(share, Sector.TRANSPORT)], other=by_key[key(share, Sector.OTHER)]
         )
         for share in shares
     }
-    by_key = contributions_for_groups(month=month, keys=keys.values())
-    return {cohort_id: by_key[key] for cohort_id, key in keys.items()}
 
 
 def _insert_regular(
-    invoice: Invoice, month: Month, rule: str, share: Share, rate, groups: Groups | None
+    invoice: Invoice,
+    month: Month,
+    rule: str,
+    share: Share,
+    rate: SectorRates,
+    groups: Groups | None,
 ) -> None:
     coverage = covered_in_sql(month, rule)
+    amounts, amount_params = rate.columns()
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
-        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, %s, %s, %s"
+        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, {amounts}"
         f" FROM {ENROLLMENT} e"
         f" WHERE e.programme_id = %s AND e.cohort_id = %s AND {coverage.sql}"
     )
-    params = [invoice.pk, LineKind.REGULAR.value, month.first_day, rate.jkk, rate.jkm, rate.jht]
+    params = [invoice.pk, LineKind.REGULAR.value, month.first_day, *amount_params]
     params += [invoice.programme_id, share.cohort.pk, *coverage.params]
     _write_detail(sql, params, groups)
 
@@ -175,20 +221,21 @@ def _insert_additions(
     service_month: Month,
     rule: str,
     share: Share,
-    rate,
+    rate: SectorRates,
     groups: Groups | None,
 ) -> None:
     """Rows for people covered in `service_month` whom the payer never billed for it."""
     coverage = covered_in_sql(service_month, rule)
+    amounts, amount_params = rate.columns()
     sql = (
         f"INSERT INTO {DETAIL} ({DETAIL_COLUMNS})"  # noqa: S608 (names are ours)
-        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, %s, %s, %s"
+        f" SELECT %s, %s, %s, e.id, e.regency_id, e.cohort_id, 1, {amounts}"
         f" FROM {ENROLLMENT} e"
         f" WHERE e.programme_id = %s AND e.cohort_id = %s AND {coverage.sql}"
         f" AND {_net_billed()} = 0"
     )
     params = [invoice.pk, LineKind.ADJUSTMENT.value, service_month.first_day]
-    params += [rate.jkk, rate.jkm, rate.jht, invoice.programme_id, share.cohort.pk]
+    params += [*amount_params, invoice.programme_id, share.cohort.pk]
     params += [*coverage.params, service_month.first_day, payer.pk, invoice.programme_id]
     _write_detail(sql, params, groups)
 
@@ -228,14 +275,26 @@ def detail_groups(invoice: Invoice, *, written_after: int = 0) -> Groups:
 
 
 def build_lines(
-    invoice: Invoice, shares: list[Share], groups: Groups | None = None, *, written_after: int = 0
+    invoice: Invoice,
+    shares: list[Share],
+    groups: Groups | None = None,
+    *,
+    written_after: int = 0,
+    shares_by_month: dict | None = None,
 ) -> dict:
     """Sum the invoice's detail into lines with the payer's share; return the header totals.
 
     `groups` are the sums the detail INSERTs returned (PostgreSQL); without them the detail
-    written after id `written_after` is read back.
+    written after id `written_after` is read back. A line of an earlier month (an adjustment)
+    is apportioned with the shares of that month (`shares_by_month`: month -> this payer's
+    shares), since a cohort's payers may change from one month to the next.
     """
     share_of = {share.cohort.pk: share for share in shares}
+    by_month = {
+        (service_month, share.cohort.pk): share
+        for service_month, month_shares in (shares_by_month or {}).items()
+        for share in month_shares
+    }
     if groups is None:
         groups = detail_groups(invoice, written_after=written_after)
     corrected = dict(
@@ -248,7 +307,7 @@ def build_lines(
     for key in sorted(groups):
         kind, service_month, regency_id, cohort_id = key
         group = groups[key]
-        share = share_of[cohort_id]
+        share = by_month.get((Month.of(service_month), cohort_id)) or share_of[cohort_id]
         parts = {name: apportion(group[name], share) for name in AMOUNTS}
         is_adjustment = kind == LineKind.ADJUSTMENT
         lines.append(
@@ -294,22 +353,27 @@ def finalise_header(invoice: Invoice, totals: dict[str, int]) -> None:
     invoice.is_final = True
 
 
+def _rate_json(rate: Contribution) -> dict[str, int]:
+    return {"jkk": rate.jkk, "jkm": rate.jkm, "jht": rate.jht}
+
+
 def _basis(programme, month, rule, shares, rates) -> dict:
     return {
         "month_rule": rule,
+        # False: the due date skipped weekends only (no holiday records for the year).
+        "holiday_calendar": has_holiday_calendar(month.year),
         "package": programme.package,
         "income_basis": programme.income_basis,
-        "sector": str(BILLING_SECTOR),
+        # Each place is billed at its own sector's rate (Enrollment.sector).
+        "sector": "per place",
         "cohorts": {
             str(share.cohort.pk): {
                 "name": share.cohort.name,
-                "funding_source": share.cohort.funding_source,
+                "funding_source": share.payer.funding_source,
                 "share_bp": share.share_bp,
-                "rate": {
-                    "jkk": rates[share.cohort.pk].jkk,
-                    "jkm": rates[share.cohort.pk].jkm,
-                    "jht": rates[share.cohort.pk].jht,
-                },
+                "weights": list(share.weights),
+                "rate": _rate_json(rates[(share.cohort.pk, share.payer.pk)].other),
+                "rate_transport": _rate_json(rates[(share.cohort.pk, share.payer.pk)].transport),
             }
             for share in shares
         },
@@ -321,8 +385,10 @@ def invoice_number(programme: Programme, payer: Payer, month: Month) -> str:
 
 
 def _bill_payer(
-    *, programme, month, rule, payer, shares, user, billed_months, rates_by_month
+    *, programme, month, rule, payer, shares, user, billed_months, rates_by_month, shares_by_month
 ) -> tuple[Invoice, bool]:
+    """Bill one payer: `shares` are its shares this month, `shares_by_month` in every month
+    it billed before (a payer may leave a cohort, or join one, from a month on)."""
     rates = rates_by_month[month]
     # One savepoint per payer: a payer with nobody to bill leaves no invoice behind.
     with transaction.atomic():
@@ -334,7 +400,7 @@ def _bill_payer(
                     payer=payer,
                     programme=programme,
                     month=month.first_day,
-                    due_date=due_date(month),
+                    due_date=due_date(month, payer.regency_id),
                     headcount=0,
                     total=0,
                     basis=_basis(programme, month, rule, shares, rates),
@@ -349,28 +415,36 @@ def _bill_payer(
         groups = sums_in_statement()
         written_after = last_detail_id() if groups is None else 0
         for share in shares:
-            _insert_regular(invoice, month, rule, share, rates[share.cohort.pk], groups)
-        cohort_ids = [share.cohort.pk for share in shares]
+            _insert_regular(invoice, month, rule, share, rates[(share.cohort.pk, payer.pk)], groups)
         for earlier in billed_months.get(payer.pk, []):
+            earlier_shares = shares_by_month.get(earlier, [])
+            if not earlier_shares:
+                continue
             insert_removals(
                 invoice=invoice,
                 payer=payer,
                 service_month=earlier,
                 rule=rule,
-                cohort_ids=cohort_ids,
+                cohort_ids=[share.cohort.pk for share in earlier_shares],
                 groups=groups,
             )
-            for share in shares:
+            for share in earlier_shares:
                 _insert_additions(
                     invoice=invoice,
                     payer=payer,
                     service_month=earlier,
                     rule=rule,
                     share=share,
-                    rate=rates_by_month[earlier][share.cohort.pk],
+                    rate=rates_by_month[earlier][(share.cohort.pk, payer.pk)],
                     groups=groups,
                 )
-        totals = build_lines(invoice, shares, groups, written_after=written_after)
+        totals = build_lines(
+            invoice,
+            shares,
+            groups,
+            written_after=written_after,
+            shares_by_month=shares_by_month,
+        )
         if not totals:
             raise _NothingToBill
         finalise_header(invoice, totals)
@@ -422,6 +496,7 @@ def bill_month(
             % {"month": month, "first": first, "last": last},
             code="month_outside_programme",
         )
+    check_editable(programme, "billing")
     rule = policy_for(programme).month_rule
     result = BillingResult(month=month)
     _refresh_statistics(programme, month)
@@ -429,21 +504,26 @@ def bill_month(
         # Deaths recorded since the last run end their places first, so nobody is billed for a
         # month after the month of death and earlier months come back as adjustments.
         end_places_of_the_deceased(user=user)
-        shares = cohort_shares(programme)
+        shares = cohort_shares(programme, month)
         if not shares:
             raise InvalidInput(_("The programme has no cohorts to bill."), code="no_cohorts")
-        by_payer: dict[int, list[Share]] = defaultdict(list)
-        payers: dict[int, Payer] = {}
-        for share in shares:
-            by_payer[share.payer.pk].append(share)
-            payers[share.payer.pk] = share.payer
         billed_months: dict[int, list[Month]] = defaultdict(list)
         for payer_id, billed in Invoice.objects.filter(
             kind=InvoiceKind.INVOICE, programme=programme, month__lt=month.first_day
         ).values_list("payer_id", "month"):
             billed_months[payer_id].append(Month.of(billed))
         months = {month, *(m for months in billed_months.values() for m in months)}
-        rates_by_month = {m: _rates(programme, m, shares) for m in months}
+        # The shares in force in every month billed here: each month is apportioned with its
+        # own payers (a kabupaten that takes over half a cohort from July pays from July).
+        month_shares = {m: (shares if m == month else cohort_shares(programme, m)) for m in months}
+        rates_by_month = {m: _rates(programme, m, month_shares[m]) for m in months}
+        payers: dict[int, Payer] = {}
+        by_payer_month: dict[int, dict[Month, list[Share]]] = defaultdict(lambda: defaultdict(list))
+        for m, m_shares in month_shares.items():
+            for share in m_shares:
+                by_payer_month[share.payer.pk][m].append(share)
+                if m == month or m in billed_months.get(share.payer.pk, []):
+                    payers[share.payer.pk] = share.payer
         progress.start(len(payers), _("Billing %(month)s") % {"month": month})
         # Payers in primary-key order, so concurrent runs take their locks in the same order.
         for payer_id in sorted(payers):
@@ -453,10 +533,11 @@ def bill_month(
                     month=month,
                     rule=rule,
                     payer=payers[payer_id],
-                    shares=by_payer[payer_id],
+                    shares=by_payer_month[payer_id].get(month, []),
                     user=user,
                     billed_months={k: sorted(v) for k, v in billed_months.items()},
                     rates_by_month=rates_by_month,
+                    shares_by_month=by_payer_month[payer_id],
                 )
             except _NothingToBill:
                 result.empty.append(payers[payer_id])

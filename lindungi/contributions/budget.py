@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from lindungi.audit.services import record_event
 from lindungi.contributions.choices import AppropriationKind, InvoiceKind
 from lindungi.contributions.models import Appropriation, Invoice, Payer, Payment
-from lindungi.contributions.policy import WHOLE
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 from lindungi.core.money import largest_remainder
 from lindungi.core.permissions import Action, require
+from lindungi.programs.funding import WHOLE
 
 
 def add_appropriation(

@@ -66,3 +66,9 @@ AGING_BUCKETS = (
     ("61_90", _("61-90 days"), 61, 90),
     ("over_90", _("Over 90 days"), 91, None),
 )
+
+
+class HolidayKind(models.TextChoices):
+    NATIONAL = "national", _("National holiday")
+    COLLECTIVE_LEAVE = "cuti_bersama", _("Collective leave (cuti bersama)")
+    REGIONAL = "regional", _("Regional holiday")

@@ -27,7 +27,8 @@ def issue_credit_note(*, invoice: Invoice, user) -> Invoice:
     programme = invoice.programme
     rule = policy_for(programme).month_rule
     with transaction.atomic():
-        shares = [s for s in cohort_shares(programme) if s.payer.pk == invoice.payer_id]
+        month = Month.of(invoice.month)
+        shares = [s for s in cohort_shares(programme, month) if s.payer.pk == invoice.payer_id]
         sequence = Invoice.objects.filter(corrects=invoice).count() + 1
         note = Invoice.objects.create(
             kind=InvoiceKind.CREDIT_NOTE,

@@ -11,12 +11,14 @@ lunar ones are the Ministry of Religious Affairs' calendar estimates, marked PRO
 Replace them when the 2027 SKB is published.
 """
 
+import logging
 from datetime import date, timedelta
 
 from lindungi.core.dates import Month
 
 DUE_DAY = 15
 
+# The seed of the Holiday records (migration contributions 0005); the records are what is read.
 NATIONAL_HOLIDAYS: dict[date, str] = {
     # 2025
     date(2025, 1, 1): "Tahun Baru Masehi",
@@ -74,27 +76,62 @@ NATIONAL_HOLIDAYS: dict[date, str] = {
     date(2027, 12, 25): "Kelahiran Yesus Kristus",
 }
 
-# Years the table covers; outside them only weekends are known, which we refuse to guess with.
-COVERED_YEARS = frozenset(day.year for day in NATIONAL_HOLIDAYS)
+SKB_SOURCES = {
+    2025: "SKB 3 Menteri No. 1017/2024, 2/2024, 2/2024",
+    2026: "SKB 3 Menteri No. 1497/2025, 2/2025, 5/2025",
+    2027: "no SKB yet: fixed dates certain, lunar dates estimated (PROVISIONAL)",
+}
+
+logger = logging.getLogger(__name__)
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in NATIONAL_HOLIDAYS
+def _days_off(year: int, regency_code: str | None) -> frozenset[date] | None:
+    """The year's days off that move a due date, from the Holiday records; None without any."""
+    from django.db.models import Q
+
+    from lindungi.contributions.models import Holiday
+
+    rows = Holiday.objects.filter(day__year=year)
+    if not rows.filter(regency__isnull=True).exists():
+        return None
+    rows = rows.filter(moves_due_date=True).filter(
+        Q(regency__isnull=True) | Q(regency_id=regency_code)
+    )
+    return frozenset(rows.values_list("day", flat=True))
 
 
-def next_working_day(day: date) -> date:
+def has_holiday_calendar(year: int) -> bool:
+    from lindungi.contributions.models import Holiday
+
+    return Holiday.objects.filter(day__year=year, regency__isnull=True).exists()
+
+
+def is_working_day(day: date, days_off: frozenset[date] | None = None) -> bool:
+    if days_off is None:
+        days_off = _days_off(day.year, None) or frozenset()
+    return day.weekday() < 5 and day not in days_off
+
+
+def next_working_day(day: date, regency_code: str | None = None) -> date:
     """`day` itself if it is a working day, otherwise the first working day after it."""
-    while not is_working_day(day):
+    days_off = _days_off(day.year, regency_code) or frozenset()
+    while not is_working_day(day, days_off):
         day += timedelta(days=1)
+        if day.month == 1 and day.day == 1:
+            days_off = _days_off(day.year, regency_code) or frozenset()
     return day
 
 
-def due_date(month: Month) -> date:
+def due_date(month: Month, regency_code: str | None = None) -> date:
     """The payment due date of a contribution month (DOMAIN.md §2).
 
-    Raises ValueError for a year the holiday table does not cover, so a missing table shows
-    up as an error rather than as a silently wrong date on an invoice.
+    A year without holiday records warns (logged, and `has_holiday_calendar` is False so the
+    invoice says so) and moves the date over weekends only, instead of refusing to bill: the
+    administrator adds the year's holidays when the SKB is published.
     """
-    if month.year not in COVERED_YEARS:
-        raise ValueError(f"no national holiday table for {month.year}; add it to due_dates.py")
-    return next_working_day(date(month.year, month.month, DUE_DAY))
+    if not has_holiday_calendar(month.year):
+        logger.warning(
+            "no holiday calendar for %s: due dates skip weekends only; add the year's holidays",
+            month.year,
+        )
+    return next_working_day(date(month.year, month.month, DUE_DAY), regency_code)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindungi.contributions.choices import (
     AppropriationKind,
+    HolidayKind,
     InvoiceKind,
     LineKind,
     MonthRule,
@@ -21,7 +22,9 @@ from lindungi.contributions.choices import (
     StatementRejection,
 )
 from lindungi.core.errors import InvalidTransition
-from lindungi.programs.choices import PayerType
+
+# Payers became programme records (issue 13); re-exported for the code that bills them.
+from lindungi.programs.models import Payer
 
 
 class ImmutableQuerySet(models.QuerySet):
@@ -60,25 +63,6 @@ class ImmutableModel(models.Model):
             f"{type(self).__name__} {self.pk} is issued and cannot be deleted",
             code="issued_record_immutable",
         )
-
-
-class Payer(models.Model):
-    """Who pays: a province, a regency, a company. Derived from the cohorts' payer fields."""
-
-    payer_type = models.CharField(_("payer type"), max_length=20, choices=PayerType.choices)
-    name = models.CharField(_("name"), max_length=200)
-    regency = models.ForeignKey(
-        "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["payer_type", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["payer_type", "name"], name="contrib_payer_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class BillingPolicy(models.Model):
@@ -382,7 +366,7 @@ class StatementImport(models.Model):
     month = models.DateField(_("month"))
     # Null: the statement covers every cohort of the programme.
     payer = models.ForeignKey(
-        "contributions.Payer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Payer, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # "programme" or "payer:<id>": a non-null key for the uniqueness rules below.
     scope = models.CharField(max_length=40, default="programme")
@@ -510,3 +494,39 @@ class StatementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.statement_id} {self.kpj or self.nik} {self.category}"
+
+
+class Holiday(models.Model):
+    """A day off that may move a due date (DOMAIN.md §2: due by the 15th, next working day).
+
+    Records an administrator maintains (Django admin), one set per year from the SKB 3 Menteri,
+    not a table in the code. Cuti bersama are recorded but do not move a due date unless marked
+    so: banks and the regional treasury settle on them. A regional holiday (with a regency)
+    moves only the due dates of that regency's payer.
+    """
+
+    day = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(
+        _("kind"), max_length=15, choices=HolidayKind.choices, default=HolidayKind.NATIONAL
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    moves_due_date = models.BooleanField(_("moves a due date"), default=True)
+    source = models.CharField(_("legal basis"), max_length=200, blank=True)
+    provisional = models.BooleanField(_("provisional"), default=False)
+
+    class Meta:
+        ordering = ["day", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "kind", "regency"], name="contrib_holiday_once"),
+            models.CheckConstraint(
+                condition=Q(kind=HolidayKind.REGIONAL, regency__isnull=False)
+                | (~Q(kind=HolidayKind.REGIONAL) & Q(regency__isnull=True)),
+                name="contrib_holiday_regional_has_regency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"

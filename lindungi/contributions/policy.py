@@ -1,11 +1,11 @@
-"""A programme's billing policy and payers, read from its cohorts."""
+"""A programme's billing policy and the payers' shares of its cohorts, month by month."""
 
 from dataclasses import dataclass
 
-from lindungi.contributions.models import BillingPolicy, Payer
-from lindungi.programs.models import Cohort, Programme
-
-WHOLE = 10_000
+from lindungi.contributions.models import BillingPolicy
+from lindungi.core.dates import Month
+from lindungi.programs.funding import shares_in_force
+from lindungi.programs.models import Cohort, Payer, Programme
 
 
 def policy_for(programme: Programme) -> BillingPolicy:
@@ -22,33 +22,22 @@ class Share:
     payer: Payer
     # The payer's share of the cohort's cost, in basis points.
     share_bp: int
-    # The weights of both payers in apportioning order (first payer first), for largest
-    # remainder: both invoices apportion the same way, so the two shares add up exactly.
+    # The weights of all the month's payers in apportioning order (payer id order), for
+    # largest remainder: every invoice apportions the same way, so the parts add up exactly.
     weights: tuple[int, ...]
     position: int
 
 
-def _payer(payer_type: str, name: str, regency_id: str | None) -> Payer:
-    payer, _ = Payer.objects.get_or_create(
-        payer_type=payer_type, name=name, defaults={"regency_id": regency_id}
-    )
-    return payer
+def cohort_shares(programme: Programme, month: Month | None = None) -> list[Share]:
+    """Every (cohort, payer) pair of the programme in `month` with the payer's share.
 
-
-def cohort_shares(programme: Programme) -> list[Share]:
-    """Every (cohort, payer) pair of the programme with the payer's share."""
-    shares: list[Share] = []
-    for cohort in Cohort.objects.filter(programme=programme).order_by("pk"):
-        second = cohort.second_payer_share_bp if cohort.second_payer_name else 0
-        weights = (WHOLE - second, second)
-        first_payer = _payer(cohort.payer_type, cohort.payer_name, cohort.payer_regency_id)
-        if weights[0]:
-            shares.append(Share(cohort, first_payer, weights[0], weights, 0))
-        if second:
-            second_payer = _payer(
-                cohort.second_payer_type or cohort.payer_type,
-                cohort.second_payer_name,
-                cohort.second_payer_regency_id,
-            )
-            shares.append(Share(cohort, second_payer, second, weights, 1))
-    return shares
+    Without a month, the shares of the programme's first month.
+    """
+    month = month or Month.of(programme.coverage_start)
+    cohorts = {cohort.pk: cohort for cohort in Cohort.objects.filter(programme=programme)}
+    result: list[Share] = []
+    for cohort_id, shares in sorted(shares_in_force(programme, month).items()):
+        weights = tuple(share.share_bp for share in shares)
+        for position, share in enumerate(shares):
+            result.append(Share(cohorts[cohort_id], share.payer, share.share_bp, weights, position))
+    return result

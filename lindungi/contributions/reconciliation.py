@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
-from lindungi.contributions.billing import BILLING_SECTOR
 from lindungi.contributions.choices import ReconciliationCategory as Category
 from lindungi.contributions.choices import StatementRejection as Rejection
 from lindungi.contributions.coverage import ENROLLMENT, PERSON, table
@@ -43,6 +42,7 @@ from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.core.sql import bulk_insert as copy_rows
 from lindungi.enrollment.coverage import covered_in_sql
+from lindungi.programs.choices import Sector
 from lindungi.programs.models import Programme
 from lindungi.programs.rates import ContributionKey, contributions_for_groups
 
@@ -65,8 +65,24 @@ STAGE_COLUMNS = ("row_number", "kpj", "nik", "amount", "rejection", "raw")
 class _Scope:
     key: str
     payer: Payer | None
-    # cohort id -> the month's contribution per person (the insurer bills the whole of it).
+    # cohort id -> the month's contribution per person (the insurer bills the whole of it),
+    # for the places of the other sectors and for those of the transport sector.
     expected: dict[int, int]
+    expected_transport: dict[int, int]
+
+    def expected_sql(self, alias: str = "e") -> str:
+        """A place's expected contribution by its cohort and sector (integer constants)."""
+
+        def by_cohort(amounts: dict[int, int]) -> str:
+            cases = " ".join(
+                f"WHEN {int(cohort_id)} THEN {int(amount)}" for cohort_id, amount in amounts.items()
+            )
+            return f"CASE {alias}.cohort_id {cases} ELSE 0 END"
+
+        return (
+            f"CASE WHEN {alias}.sector = '{Sector.TRANSPORT.value}'"
+            f" THEN {by_cohort(self.expected_transport)} ELSE {by_cohort(self.expected)} END"
+        )
 
 
 def _execute(sql: str, params: list | tuple = ()) -> int:
@@ -77,9 +93,12 @@ def _execute(sql: str, params: list | tuple = ()) -> int:
 
 def _scope(programme: Programme, month: Month, payer: Payer | None) -> _Scope:
     """The cohorts the statement covers and their contribution; refuses an unknown payer."""
-    shares = cohort_shares(programme)
+    shares = cohort_shares(programme, month)
     if payer is not None:
-        shares = [share for share in shares if share.payer.pk == payer.pk]
+        # The payer's cohorts this month, with every share of them: the insurer bills each
+        # person's whole contribution whoever pays which part.
+        cohort_ids = {share.cohort.pk for share in shares if share.payer.pk == payer.pk}
+        shares = [share for share in shares if share.cohort.pk in cohort_ids]
         if not shares:
             raise InvalidInput(
                 _("%(payer)s pays for no cohort of %(programme)s.")
@@ -88,18 +107,31 @@ def _scope(programme: Programme, month: Month, payer: Payer | None) -> _Scope:
             )
     if not shares:
         raise InvalidInput(_("The programme has no cohorts to bill."), code="no_cohorts")
+    return _Scope(
+        key=f"payer:{payer.pk}" if payer is not None else "programme",
+        payer=payer,
+        expected=_expected(programme, month, shares, Sector.OTHER),
+        expected_transport=_expected(programme, month, shares, Sector.TRANSPORT),
+    )
+
+
+def _expected(programme: Programme, month: Month, shares, sector: str) -> dict[int, int]:
+    """cohort id -> the whole contribution per person in `month`, following the month's
+    funding shares: each payer's share at the rate its own money attracts (PP 50/2025's
+    discount reaches CSR- and self-paid shares only), rounded half up to the rupiah. With one
+    payer, or payers of one funding source, that is exactly the rate."""
     keys = {
-        share.cohort.pk: ContributionKey(
-            programme.package, programme.income_basis, BILLING_SECTOR, share.cohort.funding_source
+        (share.cohort.pk, share.payer.pk): ContributionKey(
+            programme.package, programme.income_basis, sector, share.payer.funding_source
         )
         for share in shares
     }
     rates = contributions_for_groups(month=month, keys=keys.values())
-    return _Scope(
-        key=f"payer:{payer.pk}" if payer is not None else "programme",
-        payer=payer,
-        expected={cohort_id: rates[key].total for cohort_id, key in keys.items()},
-    )
+    weighted: dict[int, int] = {}
+    for share in shares:
+        total = rates[keys[(share.cohort.pk, share.payer.pk)]].total
+        weighted[share.cohort.pk] = weighted.get(share.cohort.pk, 0) + total * share.share_bp
+    return {cohort_id: (amount + 5_000) // 10_000 for cohort_id, amount in weighted.items()}
 
 
 def _check_month(programme: Programme, month: Month) -> None:
@@ -178,9 +210,7 @@ def _match(programme: Programme, scope: _Scope, coverage) -> None:
     Written once rather than updated in place: on PostgreSQL an UPDATE of 100,000 rows writes
     every row a second time (1.5 s of the 6 s this took with UPDATEs)."""
     cohorts = ", ".join(str(int(cohort_id)) for cohort_id in scope.expected)
-    expected = " ".join(
-        f"WHEN {int(cohort_id)} THEN {int(amount)}" for cohort_id, amount in scope.expected.items()
-    )
+    expected = scope.expected_sql("e")
     _execute(
         f"CREATE TEMP TABLE {MATCHED} AS SELECT x.*,"  # noqa: S608
         # A person on several rows: the first row counts, the later ones are rejected.
@@ -188,7 +218,7 @@ def _match(programme: Programme, scope: _Scope, coverage) -> None:
         " x.rejection IS NULL ORDER BY x.row_number) > 1 THEN %s ELSE x.rejection END"
         " AS outcome FROM ("
         " SELECT s.row_number, s.kpj, s.nik, s.amount, s.raw, e.id AS enrollment_id,"
-        f" e.regency_id, CASE WHEN {coverage.sql} THEN CASE e.cohort_id {expected} ELSE 0 END"
+        f" e.regency_id, CASE WHEN {coverage.sql} THEN {expected}"
         " ELSE 0 END AS expected,"
         " CASE WHEN s.rejection IS NOT NULL THEN s.rejection WHEN e.id IS NULL THEN %s"
         f" WHEN e.cohort_id NOT IN ({cohorts}) THEN %s END AS rejection"
@@ -218,10 +248,7 @@ def _write_lines(statement: StatementImport, scope: _Scope, coverage) -> None:
     """Every line with its category in two statements: the file's accepted rows, then the
     people covered here whom the file leaves out."""
     cohorts = ", ".join(str(int(cohort_id)) for cohort_id in scope.expected)
-    expected = "CASE e.cohort_id " + " ".join(
-        f"WHEN {int(cohort_id)} THEN {int(amount)}" for cohort_id, amount in scope.expected.items()
-    )
-    expected += " ELSE 0 END"
+    expected = scope.expected_sql("e")
     columns = (
         "statement_id, row_number, kpj, nik, insurer_amount, expected_amount, enrollment_id,"
         " regency_id, category, resolved, resolution_note"

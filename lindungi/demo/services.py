@@ -22,8 +22,6 @@ PROGRAMME_2026 = "Perlindungan Pekerja Rentan NTT 2026"
 COVERAGE_START = date(2025, 7, 18)
 COVERAGE_END = date(2025, 12, 31)
 REPLACEMENT_CUTOFF = date(2025, 10, 31)
-# Two kabupaten that fund their own cohorts in 2026 (DOMAIN.md §1).
-REGENCY_COHORTS_2026 = (("53.03", 14_880), ("53.15", 2_829))
 
 
 @dataclass
@@ -69,7 +67,7 @@ class _Steps:
         "Mengirim ke BPJS Ketenagakerjaan",
         "Mencatat peserta keluar dan pengganti",
         "Menagih iuran Juli-Desember",
-        "Menyiapkan program 2026",
+        "Memperpanjang program ke 2026",
         "Merangkum dasbor",
         "Menyiapkan Paritrana Award",
     )
@@ -92,7 +90,7 @@ class _Steps:
         self._exits_and_replacements(programme)
         self._bill_and_pay(programme)
         self.figures.update(add_claims(user=self.user, programme=programme, seed=self.scale.seed))
-        self._programme_2026()
+        self._programme_2026(programme)
         self._summarise()
         self._awards()
         self.progress.finish()
@@ -190,7 +188,7 @@ class _Steps:
                 basis=programme.income_basis,
                 month=Month.of(programme.coverage_start),
                 sector=Sector.OTHER,
-                funding_source=share.cohort.funding_source,
+                funding_source=share.payer.funding_source,
             ).total
             add_appropriation(
                 payer=share.payer,
@@ -340,33 +338,21 @@ class _Steps:
         )
         self._step()
 
-    def _programme_2026(self) -> None:
-        from lindungi.programs.choices import FundingSource, PayerType
-        from lindungi.regions.models import Regency
+    def _programme_2026(self, programme_2025) -> None:
+        """The second year (issue 13): renewed, re-verified, selected, billed per payer."""
+        from lindungi.demo.second_year import run_second_year
 
-        cohorts = [self._province_cohort(2026, self.scale.target // 2)]
-        for code, places in REGENCY_COHORTS_2026:
-            regency = Regency.objects.get(code=code)
-            cohorts.append(
-                {
-                    "name": f"APBD {regency.name} 2026",
-                    "payer_type": PayerType.REGENCY,
-                    "payer_name": f"Pemerintah {regency.name}",
-                    "payer_regency_code": code,
-                    "regency_code": code,
-                    "funding_source": FundingSource.APBD,
-                    # Scaled with the demo so a small test run keeps the same shape.
-                    "headcount": max(1, places * self.scale.target // 100_000),
-                }
+        self.figures.update(
+            run_second_year(
+                user=self.user,
+                preparer=self._preparer(),
+                programme_2025=programme_2025,
+                target=self.scale.target,
+                candidates=self.scale.candidates,
+                seed=self.scale.seed,
+                directory=self.directory,
             )
-        programme = self._create_programme(
-            name=PROGRAMME_2026,
-            year=2026,
-            start=date(2026, 1, 1),
-            end=date(2026, 12, 31),
-            cohorts=cohorts,
         )
-        self._budget(programme, months=12, document="Rancangan APBD 2026")
         self._step()
 
     def _awards(self) -> None:

@@ -46,6 +46,9 @@ COLUMNS = (
     "KODE_DESA",
     "DESA",
     "PEKERJAAN",
+    # The KPJ the person already holds from an earlier programme (one KPJ for life): the
+    # insurer continues it instead of registering the person a second time.
+    "KPJ",
     "PENGHASILAN",
     "PAKET",
     "TANGGAL_MULAI",
@@ -233,6 +236,15 @@ def _fixed_values(batch: SubmissionBatch) -> tuple[str, str, str, str]:
     )
 
 
+def _known_kpj_sql() -> str:
+    """The person's KPJ from an earlier place, if any (the newest by number, one probe of the
+    (person, state) index per row)."""
+    return (
+        f"(SELECT MAX(o.kpj) FROM {Enrollment._meta.db_table} o"  # noqa: S608
+        f" WHERE o.person_id = b.person_id AND o.kpj IS NOT NULL)"
+    )
+
+
 def _rows_sql(columns: str) -> str:
     return (
         f"SELECT {columns} FROM {BatchEntry._meta.db_table} b "  # noqa: S608
@@ -252,7 +264,8 @@ def batch_rows(batch: SubmissionBatch) -> Iterator[tuple]:
         else "p.birth_date"  # SQLite stores dates as ISO text
     )
     sql = _rows_sql(
-        f"b.nik, p.full_name, {birth}, p.sex, p.address, p.village_id, v.name, p.occupation"
+        f"b.nik, p.full_name, {birth}, p.sex, p.address, p.village_id, v.name, p.occupation,"
+        f" COALESCE({_known_kpj_sql()}, '')"
     )
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, [batch.pk])
@@ -282,6 +295,7 @@ def _copied_csv_lines(batch: SubmissionBatch) -> Iterator[bytes]:
             "p.village_id",
             "v.name",
             "p.occupation",
+            _known_kpj_sql(),
             *["CAST(%s AS text)"] * 4,
         )
     )

@@ -56,18 +56,36 @@ NIK_PATTERN = re.compile(r"^\d{16}$")
 CHUNK = 5_000
 
 
-def _open_places(niks: list[str]) -> dict[str, tuple[int, str]]:
-    """NIK -> (enrollment id, regency) of the person's open place (the newest if several)."""
-    places: dict[str, tuple[int, str]] = {}
+def _open_places(niks: list[str], on: dict[str, date]) -> dict[str, tuple[int, str]]:
+    """NIK -> (enrollment id, regency) of the open place the exit on `on[nik]` ends.
+
+    With places in two programmes (December's and the renewed year's), the exit ends the
+    place whose programme covers the exit date, never a later one: an exit dated 31 December
+    2025 once ended everybody's 2026 place, before it had even started. Without such a place,
+    the newest open place (a place not yet covered ends without coverage).
+    """
+    candidates: dict[str, list[tuple[int, str, date, date]]] = defaultdict(list)
     for start in range(0, len(niks), CHUNK):
-        for nik, pk, regency in (
+        for nik, pk, regency, first, last in (
             Enrollment.objects.filter(
                 person__nik__in=niks[start : start + CHUNK], state__in=OPEN_STATES
             )
             .order_by("created_at", "id")
-            .values_list("person__nik", "id", "regency_id")
+            .values_list(
+                "person__nik",
+                "id",
+                "regency_id",
+                "programme__coverage_start",
+                "programme__coverage_end",
+            )
         ):
-            places[nik] = (pk, regency)
+            candidates[nik].append((pk, regency, first, last))
+    places: dict[str, tuple[int, str]] = {}
+    for nik, rows in candidates.items():
+        day = on.get(nik)
+        covering = [row for row in rows if day is not None and row[2] <= day <= row[3]]
+        chosen = (covering or rows)[-1]
+        places[nik] = (chosen[0], chosen[1])
     return places
 
 
@@ -134,7 +152,8 @@ def import_exits(
             valid.pop(number)
     with transaction.atomic():
         niks = sorted({nik for nik, _r, _d in valid.values()})
-        places = _open_places(niks)
+        exit_days = {nik: ended_on for nik, _r, ended_on in valid.values()}
+        places = _open_places(niks, exit_days)
         ended = _ended_places(niks)
         groups: dict[tuple[str, date], list[int]] = defaultdict(list)
         unchanged = 0

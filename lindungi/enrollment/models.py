@@ -26,6 +26,7 @@ from lindungi.enrollment.choices import (
     RowResult,
 )
 from lindungi.enrollment.querysets import EnrollmentQuerySet
+from lindungi.programs.choices import Sector
 
 KPJ_VALIDATOR = RegexValidator(r"^\d{11}$", _("A KPJ number has 11 digits."))
 
@@ -69,6 +70,16 @@ class Enrollment(models.Model):
     # The date the exit takes effect; earlier than the day it was recorded for a past-dated exit.
     ended_on = models.DateField(_("exit date"), null=True, blank=True)
     rejection_reason = models.CharField(max_length=300, blank=True)
+    # The participant's sector, read from their occupation when the place is created
+    # (enrollment.sectors) and carried into next year's place: PP 50/2025 discounts the
+    # transport sector from other months than the rest (DOMAIN.md §2), so billing needs it.
+    sector = models.CharField(
+        _("sector"),
+        max_length=10,
+        choices=Sector.choices,
+        default=Sector.OTHER,
+        db_default=Sector.OTHER,
+    )
     # Set when this place replaces another one that freed up.
     replaces = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"

@@ -25,6 +25,7 @@ from lindungi.enrollment.choices import (
     ReplacementStatus,
 )
 from lindungi.enrollment.models import Enrollment, Replacement, ReplacementPolicy
+from lindungi.enrollment.sectors import assign_sectors
 from lindungi.enrollment.selectors import list_next_waitlisted
 from lindungi.enrollment.sql import record_transitions
 
@@ -88,6 +89,7 @@ def replace_freed_places(*, user, vacated_ids: list[int], on: date | None = None
                     )
                     for place, decision in pairs
                 )
+                assign_sectors(Enrollment.objects.filter(pk__in=[item.pk for item in new_places]))
                 record_transitions(
                     Enrollment.objects.filter(pk__in=[item.pk for item in new_places]),
                     to_state=EnrollmentState.SELECTED,
@@ -149,6 +151,7 @@ def decide_replacement(*, user, replacement: Replacement, accept: bool) -> Repla
                 decision=decision,
                 replaces=vacated,
             )
+            assign_sectors(Enrollment.objects.filter(pk=new.pk))
             record_transitions(
                 Enrollment.objects.filter(pk=new.pk),
                 to_state=EnrollmentState.SELECTED,

@@ -44,6 +44,7 @@ from lindungi.enrollment.models import (
 )
 from lindungi.enrollment.replacement import replace_freed_places
 from lindungi.enrollment.sql import gc_paused
+from lindungi.programs.lifecycle import activate_if_started
 
 ALIASES = {
     "NIK": ("no_nik", "nomor_induk_kependudukan"),
@@ -340,6 +341,8 @@ def _import_response(
             summary=counts(response),
             user=user,
         )
+        # The first people covered make a programme with an approved selection active.
+        activate_if_started(user=user, programme=batch.programme, covered=response.rows_activated)
     progress.finish()
     return response
 

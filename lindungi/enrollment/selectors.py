@@ -1,9 +1,11 @@
 """Reads for the enrollment app. Every people queryset passes through `scoped`."""
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from lindungi.core.permissions import Action, require, scoped
 from lindungi.core.timeline import TimelineEntry
@@ -110,6 +112,34 @@ def list_replacements(*, user, status: str | None = None) -> QuerySet[Replacemen
     return queryset.filter(status=status) if status else queryset
 
 
+def count_contribution_months(
+    person_ids: list[int], *, until: date | None = None
+) -> dict[int, int]:
+    """Person id -> months with coverage, counted across programmes, years and payers.
+
+    A month counts once however many places cover it, so a participant carried from
+    December 2025 into January 2026 (two places, two payers) has an unbroken record. The
+    JKM scholarship needs 36 such months (DOMAIN.md §3); a month counts when any day of it
+    is covered, up to `until` (today by default). Reads only the people asked about.
+    """
+    until = until or timezone.localdate()
+    months: dict[int, set[tuple[int, int]]] = {person_id: set() for person_id in person_ids}
+    places = (
+        Enrollment.objects.filter(
+            person_id__in=person_ids, state__in=COVERAGE_STATES, start_date__isnull=False
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")))
+        .values_list("person_id", "start_date", "end_date")
+    )
+    for person_id, start, end in places:
+        last = min(end or until, until)
+        year, month = start.year, start.month
+        while (year, month) <= (last.year, last.month):
+            months[person_id].add((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return {person_id: len(covered) for person_id, covered in months.items()}
+
+
 def _covered_between(first_day, last_day) -> QuerySet[Enrollment]:
     """Enrollments covered on at least one day of [first_day, last_day], any programme.
 
@@ -136,23 +166,38 @@ def count_covered_by_regency(*, first_day, last_day) -> dict[str, int]:
 
 def count_covered_by_payer_regency(*, first_day, last_day) -> dict[str, dict[str, int]]:
     """Payer regency code -> {"funded": people whose cohort the regency pays alone,
-    "co_funded": people whose cohort it pays a share of}, covered during the span."""
-    from lindungi.programs.choices import PayerType
+    "co_funded": people whose cohort it pays a share of}, covered during the span.
 
-    covered = _covered_between(first_day, last_day)
+    Payers are records with funding shares (issue 13): a regency "funds" a cohort where it
+    holds the whole share, "co-funds" it where it holds part, in the cohort's first month.
+    """
+    from lindungi.programs.choices import PayerType
+    from lindungi.programs.models import FundingShare
+
+    first_shares: dict[int, list[tuple]] = {}
+    for cohort_id, from_month, payer_type, regency, share_bp in FundingShare.objects.order_by(
+        "cohort_id", "from_month"
+    ).values_list("cohort_id", "from_month", "payer__payer_type", "payer__regency_id", "share_bp"):
+        rows = first_shares.setdefault(cohort_id, [])
+        if not rows or rows[0][0] == from_month:
+            rows.append((from_month, payer_type, regency, share_bp))
+    roles: dict[int, list[tuple[str, str]]] = {}
+    for cohort_id, rows in first_shares.items():
+        for _month, payer_type, regency, share_bp in rows:
+            if payer_type == PayerType.REGENCY and regency:
+                key = "funded" if share_bp == 10_000 else "co_funded"
+                roles.setdefault(cohort_id, []).append((regency, key))
     figures: dict[str, dict[str, int]] = {}
-    for key, payer_type, regency in (
-        ("funded", "cohort__payer_type", "cohort__payer_regency_id"),
-        ("co_funded", "cohort__second_payer_type", "cohort__second_payer_regency_id"),
-    ):
-        rows = (
-            covered.filter(**{payer_type: PayerType.REGENCY, f"{regency}__isnull": False})
-            .values(regency)
-            .annotate(people=Count("person_id", distinct=True))
-            .order_by()
-        )
-        for row in rows:
-            figures.setdefault(row[regency], {"funded": 0, "co_funded": 0})[key] = row["people"]
+    covered = (
+        _covered_between(first_day, last_day)
+        .filter(cohort_id__in=list(roles))
+        .values("cohort_id")
+        .annotate(people=Count("person_id", distinct=True))
+        .order_by()
+    )
+    for row in covered:
+        for regency, key in roles[row["cohort_id"]]:
+            figures.setdefault(regency, {"funded": 0, "co_funded": 0})[key] += row["people"]
     return figures
 
 

@@ -25,12 +25,15 @@ from lindungi.enrollment.choices import (
     ReplacementMode,
 )
 from lindungi.enrollment.models import Enrollment, EnrollmentEvent, ReplacementPolicy
+from lindungi.enrollment.sectors import assign_sectors
 from lindungi.enrollment.sql import record_transitions
 from lindungi.programs.choices import Outcome, RunStatus
 from lindungi.programs.models import Decision, Programme, SelectionRun
+from lindungi.programs.reference import kpj_pattern
 from lindungi.registry.choices import DeathSource
 from lindungi.registry.services import record_deaths
 
+# The default; the format in force is a setting (programs.reference.kpj_pattern).
 KPJ_PATTERN = re.compile(r"^\d{11}$")
 
 # Who may move an enrollment into each state.
@@ -86,7 +89,7 @@ def change_state(
         before = {"state": current.state, "kpj": current.kpj, "end_date": current.end_date}
         fields: dict = {"state": to_state, "updated_at": timezone.now()}
         if to_state == EnrollmentState.ACTIVE:
-            if not kpj or not KPJ_PATTERN.match(kpj):
+            if not kpj or not kpj_pattern().match(kpj):
                 raise InvalidInput(_("A KPJ number has 11 digits."), code="kpj_malformed")
             programme = current.programme
             if not programme.coverage_start <= on <= programme.coverage_end:
@@ -218,6 +221,11 @@ def enroll_selected(*, run: SelectionRun, user) -> int:
             batch_size=2_000,
         )
         if created:
+            assign_sectors(
+                Enrollment.objects.filter(
+                    programme_id=run.programme_id, decision__run=run, events__isnull=True
+                )
+            )
             record_transitions(
                 Enrollment.objects.filter(
                     programme_id=run.programme_id, decision__run=run, events__isnull=True

@@ -41,7 +41,7 @@ def simulate_response(content: bytes, *, seed: int = 0, rejection_rate: float = 
             writer.writerow((row["NIK"], "", "DITOLAK", reason, row["TANGGAL_MULAI"], batch))
             continue
         next_kpj += rng.randrange(1, 40)
-        writer.writerow(
-            (row["NIK"], f"{next_kpj:011d}", "DITERIMA", "", row["TANGGAL_MULAI"], batch)
-        )
+        # One KPJ for life: a person the file says already holds one keeps it.
+        kpj = row.get("KPJ") or f"{next_kpj:011d}"
+        writer.writerow((row["NIK"], kpj, "DITERIMA", "", row["TANGGAL_MULAI"], batch))
     return out.getvalue().encode("utf-8")

@@ -15,6 +15,7 @@ from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, can_access_regency, require
 from lindungi.programs.choices import ExclusionStatus, Outcome, PendingDuplicates, RunStatus
+from lindungi.programs.lifecycle import activate_if_started
 from lindungi.programs.models import Decision, ExclusionProposal, SelectionRun
 from lindungi.registry.choices import DuplicateStatus
 from lindungi.registry.models import DuplicateCandidate
@@ -79,7 +80,18 @@ def approve_run(*, user, run: SelectionRun) -> SelectionRun:
             },
             user=user,
         )
+        # A renewed programme's continuing people are covered before its selection is
+        # approved: approving it is then what makes the programme active.
+        activate_if_started(user=user, programme=run.programme, covered=_covered(run))
     return run
+
+
+def _covered(run: SelectionRun) -> int:
+    from django.apps import apps
+
+    # Read through the registry: enrollment builds on programs, not the other way round.
+    enrollment = apps.get_model("enrollment", "Enrollment")
+    return enrollment.objects.filter(programme_id=run.programme_id, state="active").count()
 
 
 def propose_exclusion(*, user, decision: Decision, reason: str) -> ExclusionProposal:

@@ -48,13 +48,22 @@ class FundingSource(models.TextChoices):
 class PayerType(models.TextChoices):
     PROVINCE = "province", _("Province")
     REGENCY = "regency", _("Regency/city")
+    VILLAGE = "village", _("Village (village fund)")
     CSR_COMPANY = "csr_company", _("Company (CSR)")
     WORKER = "worker", _("The worker")
 
 
 class ProgrammeStatus(models.TextChoices):
+    """The programme's lifecycle (issue 13): draft -> active -> closing -> closed.
+
+    Draft: being prepared, everything may change. Active: its selection is approved and its
+    first people are covered. Closing: coverage has ended, the last statements and payments
+    still arrive. Closed: the close-out report is frozen and nothing changes any more.
+    """
+
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")
+    CLOSING = "closing", _("Closing")
     CLOSED = "closed", _("Closed")
 
 
@@ -91,6 +100,8 @@ class Criterion(models.TextChoices):
     HOUSEHOLD_FIRST = "household_first", _("Households with no member already selected first")
     OLDER_FIRST = "older_first", _("Older first")
     YOUNGER_FIRST = "younger_first", _("Younger first")
+    # Renewal (issue 13): last year's participants carried over keep their place first.
+    CONTINUED = "continued", _("Continued from last year first")
 
 
 DEFAULT_CRITERIA = [

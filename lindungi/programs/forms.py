@@ -2,7 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.core.forms import DateInput
-from lindungi.programs.choices import Package, QuotaMethod
+from lindungi.programs.choices import (
+    Component,
+    FundingSource,
+    Package,
+    QuotaMethod,
+    RateKind,
+    Sector,
+)
 from lindungi.regions.models import Province, Regency
 
 
@@ -44,3 +51,28 @@ class DecideExclusionForm(forms.Form):
         choices=[("1", _("Accept")), ("0", _("Refuse"))], coerce=lambda value: value == "1"
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class RateRuleForm(forms.Form):
+    component = forms.ChoiceField(label=_("Component"), choices=Component.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=RateKind.choices)
+    value = forms.IntegerField(
+        label=_("Value (bp of income, whole rupiah, or share still payable in bp)"), min_value=0
+    )
+    effective_from = forms.DateField(label=_("From"), widget=forms.DateInput({"type": "date"}))
+    effective_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    only_sector = forms.ChoiceField(
+        label=_("Only for sector"), choices=[("", "–"), *Sector.choices], required=False
+    )
+    except_sector = forms.ChoiceField(
+        label=_("Not for sector"), choices=[("", "–"), *Sector.choices], required=False
+    )
+    excluded_funding_sources = forms.MultipleChoiceField(
+        label=_("Not when paid from"),
+        choices=FundingSource.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300)

@@ -137,50 +137,103 @@ class Programme(models.Model):
         return str(self.regency or self.province)
 
 
+class Payer(models.Model):
+    """Who pays: the province, a kabupaten/kota government, a village fund, a company's CSR, or
+    the participant themself, with the funding source its money comes from.
+
+    A payer is a record, not a name typed into each cohort: a government payer is found by its
+    region (one per province and per regency), so a second spelling of the same government
+    never becomes a second payer with its own invoices and budget. The table keeps its
+    original name: invoices and appropriations have pointed at it since the first release.
+    """
+
+    payer_type = models.CharField(_("payer type"), max_length=20, choices=PayerType.choices)
+    name = models.CharField(_("name"), max_length=200)
+    funding_source = models.CharField(
+        _("funding source"),
+        max_length=20,
+        choices=FundingSource.choices,
+        default=FundingSource.APBD,
+    )
+    province = models.ForeignKey(
+        "regions.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        db_table = "contributions_payer"
+        ordering = ["payer_type", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["payer_type", "name"], name="contrib_payer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Cohort(models.Model):
-    """A group of places in a programme paid by one payer (optionally shared with a second)."""
+    """A group of places in a programme, paid by its funding shares (any number of payers)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
     name = models.CharField(max_length=200)
     # Cohorts fill places in this order where they share a regency.
     position = models.PositiveSmallIntegerField(default=1)
-    payer_type = models.CharField(max_length=20, choices=PayerType.choices)
-    payer_name = models.CharField(max_length=200)
-    payer_regency = models.ForeignKey(
-        "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    funding_source = models.CharField(max_length=20, choices=FundingSource.choices)
     headcount = models.PositiveIntegerField()
     # Blank: places spread over the programme's whole region; set: all places in this regency.
     regency = models.ForeignKey(
         "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    second_payer_type = models.CharField(max_length=20, choices=PayerType.choices, blank=True)
-    second_payer_name = models.CharField(max_length=200, blank=True)
-    second_payer_regency = models.ForeignKey(
-        "regions.Regency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    second_funding_source = models.CharField(
-        max_length=20, choices=FundingSource.choices, blank=True
-    )
-    # Share of the cost borne by the second payer, in basis points (2500 = 25%).
-    second_payer_share_bp = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["programme", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def first_shares(self) -> list["FundingShare"]:
+        """The shares the cohort started with (its earliest month), largest first."""
+        shares = sorted(self.funding_shares.all(), key=lambda s: (s.from_month, -s.share_bp))
+        return [share for share in shares if share.from_month == shares[0].from_month]
+
+    @property
+    def funding_source(self) -> str:
+        """The funding source of the cohort's main payer (the largest first share)."""
+        shares = self.first_shares()
+        return shares[0].payer.funding_source if shares else FundingSource.APBD
+
+
+class FundingShare(models.Model):
+    """One payer's share of a cohort's cost from a month on (until the cohort's next change).
+
+    The shares of a cohort with the same `from_month` add up to 10,000 basis points (checked by
+    `programs.funding.set_funding_shares`, the only writer). Rounding rule: each invoice line
+    amount is split over the month's payers by the largest-remainder method, payers in id
+    order, so the parts add up to the line exactly and every payer's invoice computes the same
+    split (`core.money.largest_remainder`).
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="funding_shares")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="funding_shares")
+    # First day of the first contribution month the share applies to.
+    from_month = models.DateField()
+    share_bp = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["cohort", "from_month", "payer"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(second_payer_share_bp__lte=10_000),
-                name="programs_cohort_share_at_most_whole",
+            models.UniqueConstraint(
+                fields=["cohort", "from_month", "payer"], name="programs_share_once"
             ),
             models.CheckConstraint(
-                condition=Q(second_payer_share_bp=0) | ~Q(second_payer_name=""),
-                name="programs_cohort_share_needs_second_payer",
+                condition=Q(share_bp__gte=1, share_bp__lte=10_000),
+                name="programs_share_within_whole",
             ),
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.cohort_id} {self.payer_id} {self.share_bp} from {self.from_month}"
 
 
 class Quota(models.Model):
@@ -403,6 +456,8 @@ class Decision(models.Model):
     # Bit set of choices.Reason; 0 means eligible.
     reasons = models.PositiveIntegerField()
     household_first = models.BooleanField(default=True)
+    # Carried over from last year's programme by the renewal (criterion "continued").
+    continued = models.BooleanField(default=False)
     tie_break = models.BigIntegerField()
     rank = models.PositiveIntegerField(null=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices)

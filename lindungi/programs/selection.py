@@ -47,6 +47,7 @@ from lindungi.programs.choices import (
     Reason,
     RunStatus,
 )
+from lindungi.programs.lifecycle import check_editable
 from lindungi.programs.models import (
     ActiveInsurerParticipant,
     Decision,
@@ -67,7 +68,7 @@ STAGE = "programs_selection_stage"
 RANKED = "programs_selection_ranked"
 DECISION_COLUMNS = (
     "run_id, person_id, nik, kk_number, regency_id, desil, poverty_label, birth_date, age,"
-    " reasons, household_first, tie_break, rank, outcome, cohort_id"
+    " reasons, household_first, tie_break, rank, outcome, cohort_id, continued"
 )
 # SQLite: keep the run's pages (~400 MB at a million candidates) in memory instead of spilling
 # them to the WAL halfway and reading them back for every index insertion.
@@ -124,6 +125,7 @@ def _order_sql(criteria: list[str], *, with_household: bool) -> str:
         Criterion.HOUSEHOLD_FIRST: "household_first DESC",
         Criterion.OLDER_FIRST: "birth_date ASC",
         Criterion.YOUNGER_FIRST: "birth_date DESC",
+        Criterion.CONTINUED: "continued DESC",
     }
     parts = [
         terms[Criterion(item)]
@@ -139,6 +141,13 @@ RUN = table(SelectionRun)
 PROGRAMME = table(Programme)
 RUN_QUOTA = table(RunQuota)
 ACTIVE_PARTICIPANT = table(ActiveInsurerParticipant)
+
+
+def _enrollment_table() -> str:
+    """Read through the app registry: enrollment builds on programs, not the other way round."""
+    from django.apps import apps
+
+    return table(apps.get_model("enrollment", "Enrollment"))
 
 
 def _stage_candidates(programme: Programme) -> None:
@@ -165,6 +174,7 @@ def _stage_candidates(programme: Programme) -> None:
                         WHEN p.desil > %(max_desil)s THEN {Reason.DESIL_ABOVE_LIMIT} ELSE 0 END
                  + CASE WHEN p.died_on IS NOT NULL THEN {Reason.DECEASED} ELSE 0 END
                  + CASE WHEN %(check_active)s AND a.is_wage_earner = %(false)s
+                        AND ce.person_id IS NULL
                         THEN {Reason.ALREADY_ACTIVE} ELSE 0 END
                  + CASE WHEN %(check_wage)s AND a.is_wage_earner = %(true)s
                         THEN {Reason.WAGE_EARNER} ELSE 0 END
@@ -175,6 +185,7 @@ def _stage_candidates(programme: Programme) -> None:
                         THEN {Reason.DUPLICATE_PENDING} ELSE 0 END
                 ) AS reasons_without_age,
                 CASE WHEN ck.kk_number IS NULL THEN 1 ELSE 0 END AS household_free,
+                CASE WHEN ce.person_id IS NULL THEN 0 ELSE 1 END AS continued,
                 (CAST(substr(p.nik, 1, 8) AS BIGINT) * 48271
                  + CAST(substr(p.nik, 9, 8) AS BIGINT) * 69621
                  + %(seed)s * 40692) %% {HASH_PRIME} AS hash_x
@@ -183,13 +194,18 @@ def _stage_candidates(programme: Programme) -> None:
             LEFT JOIN (SELECT DISTINCT person_id FROM covered) cp ON cp.person_id = p.id
             LEFT JOIN (SELECT DISTINCT kk_number FROM covered) ck ON ck.kk_number = p.kk_number
             LEFT JOIN ({_SECOND_OF_A_PAIR}) dup ON dup.person_id = p.id
+            -- Carried over from last year (renewal): already covered in this programme, so
+            -- the insurer's list of active participants does not make them ineligible.
+            LEFT JOIN (SELECT DISTINCT person_id FROM {_enrollment_table()}
+                       WHERE programme_id = %(programme)s AND state = 'active'
+                         AND decision_id IS NULL) ce ON ce.person_id = p.id
             {_person_order_fence()}
         )
         SELECT person_id, nik, kk_number, regency_id, desil, poverty_label, birth_date, age,
             reasons_without_age
             + CASE WHEN age < %(min_age)s OR age > %(max_age)s
                    THEN {Reason.AGE_OUT_OF_RANGE} ELSE 0 END AS reasons,
-            household_free,
+            household_free, continued,
             ((((hash_x * hash_x + %(seed)s) %% {HASH_PRIME}) * 1103515245 + hash_x)
              %% {HASH_PRIME}) AS tie_break
         FROM base
@@ -309,7 +325,7 @@ def _rank_eligible(run: SelectionRun, criteria: list[str]) -> None:
         CREATE TEMPORARY TABLE {RANKED} AS
         WITH household AS (
             SELECT s.person_id, s.regency_id, s.nik, s.desil, s.poverty_label, s.birth_date,
-                s.tie_break, (s.household_free = 1 AND ROW_NUMBER() OVER (
+                s.tie_break, s.continued, (s.household_free = 1 AND ROW_NUMBER() OVER (
                     PARTITION BY s.kk_number{bytes_collation()}
                     ORDER BY {_order_sql(criteria, with_household=False)}
                 ) = 1) AS household_first
@@ -360,7 +376,8 @@ def _insert_decisions(run: SelectionRun) -> None:
         SELECT %(run)s, s.person_id, s.nik, s.kk_number, s.regency_id, s.desil,
             s.poverty_label, s.birth_date, s.age, s.reasons,
             CASE WHEN r.person_id IS NULL THEN s.household_free = 1 ELSE r.household_first END,
-            s.tie_break, r.rank, COALESCE(r.outcome, %(ineligible)s), r.cohort_id
+            s.tie_break, r.rank, COALESCE(r.outcome, %(ineligible)s), r.cohort_id,
+            s.continued = 1
         FROM {STAGE} s LEFT JOIN {RANKED} r ON r.person_id = s.person_id
         """,  # noqa: S608
         {"run": run.pk, "ineligible": Outcome.INELIGIBLE},
@@ -430,6 +447,7 @@ def run_selection(
             # Ends with the transaction (the caller's, if it holds one).
             fetch(f"SET LOCAL work_mem = '{POSTGRES_RUN_WORK_MEM}'")
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        check_editable(programme, "selection")
         if programme.runs.filter(status=RunStatus.APPROVED).exists():
             raise InvalidTransition(
                 _("This programme already has an approved selection; it is frozen."),

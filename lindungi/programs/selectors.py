@@ -14,6 +14,7 @@ from lindungi.programs.choices import ExclusionStatus, Outcome, RunStatus
 from lindungi.programs.models import (
     Decision,
     ExclusionProposal,
+    FundingShare,
     Programme,
     RateRule,
     RunQuota,
@@ -184,6 +185,14 @@ def _explain(*, user, run: SelectionRun, nik: str) -> str:
         )
     if decision.outcome == Outcome.SELECTED:
         values["cohort"] = decision.cohort.name if decision.cohort else ""
+        if decision.continued:
+            return (
+                _(
+                    "Continued from last year: ranked %(rank)s in %(regency)s, within the "
+                    "quota of %(quota)s (desil %(desil)s); keeps the place in %(cohort)s."
+                )
+                % values
+            )
         return (
             _(
                 "Ranked %(rank)s in %(regency)s, within the quota of %(quota)s (desil "
@@ -226,3 +235,15 @@ def person_timeline_entries(person, user) -> Iterable[TimelineEntry]:
             _("%(programme)s, rank %(rank)s")
             % {"programme": decision.run.programme, "rank": decision.rank or "–"},
         )
+
+
+def list_funding_shares(programme: Programme) -> list[FundingShare]:
+    """Every funding share of the programme's cohorts with `percent` for display."""
+    shares = list(
+        FundingShare.objects.filter(cohort__programme=programme)
+        .select_related("cohort", "payer")
+        .order_by("cohort__position", "cohort_id", "from_month", "-share_bp", "payer_id")
+    )
+    for share in shares:
+        share.percent = f"{share.share_bp / 100:g}".replace(".", ",")
+    return shares

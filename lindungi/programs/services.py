@@ -15,6 +15,7 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require
 from lindungi.programs.active_list import import_active_participants
@@ -25,7 +26,9 @@ from lindungi.programs.choices import (
     PayerType,
     QuotaMethod,
 )
-from lindungi.programs.models import Cohort, Programme, Quota
+from lindungi.programs.funding import ShareSpec, find_or_create_payer, write_shares
+from lindungi.programs.lifecycle import check_editable, check_fields_editable
+from lindungi.programs.models import Cohort, Programme, Quota, RateRule
 from lindungi.regions.models import Province, Regency
 
 # The declared income a BPU may report (DOMAIN.md §2); settings may move the bounds.
@@ -40,7 +43,6 @@ PROGRAMME_FIELDS = frozenset(
         "package",
         "income_basis",
         "target_headcount",
-        "status",
         "min_age",
         "max_age",
         "max_desil",
@@ -65,7 +67,7 @@ def income_basis_bounds() -> tuple[int, int]:
 
 
 def _snapshot(programme: Programme) -> dict[str, Any]:
-    return model_to_dict(programme, fields=[*PROGRAMME_FIELDS, "province", "regency"])
+    return model_to_dict(programme, fields=[*PROGRAMME_FIELDS, "status", "province", "regency"])
 
 
 def _validate_programme(programme: Programme) -> None:
@@ -147,11 +149,18 @@ def create_programme(
 
 def update_programme(*, user, programme: Programme, **changes: Any) -> Programme:
     require(user, Action.MANAGE_PROGRAMMES)
-    unknown = set(changes) - PROGRAMME_FIELDS
+    unknown = set(changes) - PROGRAMME_FIELDS - {"status"}
     if unknown:
         raise InvalidInput(f"unknown programme fields: {sorted(unknown)}", code="unknown_field")
+    if "status" in changes:
+        raise InvalidInput(
+            _("The status follows the programme's lifecycle and cannot be typed in."),
+            code="status_not_editable",
+        )
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        changed = {field for field, value in changes.items() if getattr(programme, field) != value}
+        check_fields_editable(programme, changed)
         before = _snapshot(programme)
         for field, value in changes.items():
             setattr(programme, field, value)
@@ -172,10 +181,11 @@ def add_cohort(
     user,
     programme: Programme,
     name: str,
-    payer_type: str,
-    payer_name: str,
-    funding_source: str,
     headcount: int,
+    shares: list[ShareSpec] | None = None,
+    payer_type: str = "",
+    payer_name: str = "",
+    funding_source: str = "",
     regency_code: str | None = None,
     payer_regency_code: str | None = None,
     position: int | None = None,
@@ -185,16 +195,16 @@ def add_cohort(
     second_funding_source: str = "",
     second_payer_share_bp: int = 0,
 ) -> Cohort:
-    """Add a group of places with its payer, optionally sharing the cost with a second payer."""
+    """Add a group of places with its funding shares from the programme's first month.
+
+    Either `shares` (payer records with basis points adding up to 10,000) or the short form:
+    one payer described by type, name and funding source, optionally sharing the cost with a
+    second; both payers are looked up (or created) as records by `find_or_create_payer`.
+    """
     require(user, Action.MANAGE_PROGRAMMES)
-    if payer_type not in PayerType.values or funding_source not in FundingSource.values:
-        raise InvalidInput(_("Unknown payer type or funding source."), code="payer_invalid")
+    check_editable(programme, "cohorts")
     if headcount <= 0:
         raise InvalidInput(_("The headcount must be positive."), code="headcount_invalid")
-    if not 0 <= second_payer_share_bp <= 10_000:
-        raise InvalidInput(_("The second payer's share must be 0-100%."), code="share_invalid")
-    if second_payer_share_bp and not (second_payer_name and second_payer_type):
-        raise InvalidInput(_("A shared cost needs a second payer."), code="share_invalid")
     if regency_code is not None:
         in_region = (
             regency_code == programme.regency_id
@@ -208,29 +218,73 @@ def add_cohort(
             )
     elif programme.regency_id:
         regency_code = programme.regency_id
+    if shares is None:
+        if not 0 <= second_payer_share_bp <= 10_000:
+            raise InvalidInput(_("The second payer's share must be 0-100%."), code="share_invalid")
+        if second_payer_share_bp and not (second_payer_name and second_payer_type):
+            raise InvalidInput(_("A shared cost needs a second payer."), code="share_invalid")
+    province_code = programme.province_id or (
+        programme.regency.province_id if programme.regency is not None else None
+    )
     with transaction.atomic():
+        if shares is None:
+            first = find_or_create_payer(
+                payer_type=payer_type,
+                name=payer_name,
+                funding_source=funding_source,
+                regency_code=payer_regency_code,
+                province_code=province_code,
+            )
+            shares = [ShareSpec(first, 10_000 - second_payer_share_bp)]
+            if second_payer_share_bp:
+                second = find_or_create_payer(
+                    payer_type=second_payer_type,
+                    name=second_payer_name,
+                    funding_source=second_funding_source or funding_source,
+                    regency_code=second_payer_regency_code,
+                    province_code=province_code,
+                )
+                shares.append(ShareSpec(second, second_payer_share_bp))
+            shares = [share for share in shares if share.share_bp]
         if position is None:
             position = programme.cohorts.count() + 1
         cohort = Cohort.objects.create(
             programme=programme,
             name=name.strip(),
             position=position,
-            payer_type=payer_type,
-            payer_name=payer_name.strip(),
-            payer_regency_id=payer_regency_code,
-            funding_source=funding_source,
             headcount=headcount,
             regency_id=regency_code,
-            second_payer_type=second_payer_type,
-            second_payer_name=second_payer_name.strip(),
-            second_payer_regency_id=second_payer_regency_code,
-            second_funding_source=second_funding_source,
-            second_payer_share_bp=second_payer_share_bp,
         )
+        start = Month.of(programme.coverage_start)
+        write_shares(cohort, start.first_day, shares)
         record_event(
             action="programs.cohort_added",
             target=cohort,
-            after=model_to_dict(cohort),
+            after={
+                **model_to_dict(cohort),
+                "shares": [{"payer": s.payer.pk, "share_bp": s.share_bp} for s in shares],
+                "from_month": str(start),
+            },
+            user=user,
+        )
+    return cohort
+
+
+def set_cohort_headcount(*, user, cohort: Cohort, headcount: int) -> Cohort:
+    """Change how many places a cohort funds (while its programme is a draft)."""
+    require(user, Action.MANAGE_PROGRAMMES)
+    check_editable(cohort.programme, "cohorts")
+    if headcount <= 0:
+        raise InvalidInput(_("The headcount must be positive."), code="headcount_invalid")
+    with transaction.atomic():
+        before = cohort.headcount
+        Cohort.objects.filter(pk=cohort.pk).update(headcount=headcount)
+        cohort.headcount = headcount
+        record_event(
+            action="programs.cohort_headcount_set",
+            target=cohort,
+            before={"headcount": before},
+            after={"headcount": headcount},
             user=user,
         )
     return cohort
@@ -239,6 +293,7 @@ def add_cohort(
 def set_quotas(*, user, cohort: Cohort, headcounts: dict[str, int]) -> list[Quota]:
     """Replace a cohort's typed-in quotas; they must add up to its headcount exactly."""
     require(user, Action.MANAGE_PROGRAMMES)
+    check_editable(cohort.programme, "cohorts")
     if any(value < 0 for value in headcounts.values()):
         raise InvalidInput(_("Quotas cannot be negative."), code="quota_invalid")
     if sum(headcounts.values()) != cohort.headcount:
@@ -300,11 +355,68 @@ def create_ntt_2025_programme(*, user) -> Programme:
     return programme
 
 
+RATE_RULE_FIELDS = (
+    "component",
+    "kind",
+    "value",
+    "effective_from",
+    "effective_to",
+    "only_sector",
+    "except_sector",
+    "excluded_funding_sources",
+    "legal_basis",
+)
+
+
+def add_rate_rule(*, user, **fields: Any) -> RateRule:
+    """A new regulation's rate or discount, entered with its legal basis (not a migration)."""
+    from lindungi.programs.choices import Component, RateKind, Sector
+
+    require(user, Action.MANAGE_PROGRAMMES)
+    unknown = set(fields) - set(RATE_RULE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown rate fields: {sorted(unknown)}", code="unknown_field")
+    legal_basis = (fields.get("legal_basis") or "").strip()
+    if len(legal_basis) < 5:
+        raise InvalidInput(_("Name the regulation the rate comes from."), code="legal_basis")
+    if fields.get("component") not in Component.values or fields.get("kind") not in RateKind.values:
+        raise InvalidInput(_("Unknown component or kind."), code="rate_invalid")
+    value = fields.get("value")
+    if not isinstance(value, int) or value < 0:
+        raise InvalidInput(_("The value must be a whole number."), code="rate_invalid")
+    if fields["kind"] == RateKind.DISCOUNT and value > 10_000:
+        raise InvalidInput(
+            _("A discount gives the share still payable: at most 10,000 bp."), code="rate_invalid"
+        )
+    end = fields.get("effective_to")
+    if end is not None and end < fields["effective_from"]:
+        raise InvalidInput(_("The rate must end after it starts."), code="rate_invalid")
+    for name in ("only_sector", "except_sector"):
+        if fields.get(name) and fields[name] not in Sector.values:
+            raise InvalidInput(_("Unknown sector."), code="rate_invalid")
+    sources = list(fields.get("excluded_funding_sources") or [])
+    if any(source not in FundingSource.values for source in sources):
+        raise InvalidInput(_("Unknown funding source."), code="rate_invalid")
+    with transaction.atomic():
+        rule = RateRule.objects.create(
+            **{**fields, "legal_basis": legal_basis, "excluded_funding_sources": sources}
+        )
+        record_event(
+            action="programs.rate_rule_added",
+            target=rule,
+            after=model_to_dict(rule),
+            user=user,
+        )
+    return rule
+
+
 __all__ = [
     "add_cohort",
+    "add_rate_rule",
     "create_ntt_2025_programme",
     "create_programme",
     "import_active_participants",
+    "set_cohort_headcount",
     "set_quotas",
     "update_programme",
 ]

@@ -14,10 +14,17 @@ from lindungi.core.permissions import Action, can, can_access_regency, require
 from lindungi.programs import selectors
 from lindungi.programs.approval import approve_run, decide_exclusion, propose_exclusion
 from lindungi.programs.choices import Outcome
-from lindungi.programs.forms import DecideExclusionForm, ExclusionForm, ProgrammeForm
+from lindungi.programs.forms import (
+    DecideExclusionForm,
+    ExclusionForm,
+    ProgrammeForm,
+    RateRuleForm,
+)
 from lindungi.programs.jobs import start_selection_job
+from lindungi.programs.lifecycle import editable_table
 from lindungi.programs.models import Decision, ExclusionProposal, Programme, SelectionRun
-from lindungi.programs.services import create_programme
+from lindungi.programs.reference import reference_values
+from lindungi.programs.services import add_rate_rule, create_programme
 
 PAGE_SIZE = 100
 
@@ -61,6 +68,8 @@ def programme_detail(request, pk: int):
     run = selectors.current_run(programme)
     context = {
         "programme": programme,
+        "editable": editable_table(programme),
+        "shares": selectors.list_funding_shares(programme),
         "run": run,
         "quotas": selectors.list_run_quotas(run) if run else [],
         "results": selectors.regency_results(user=request.user, run=run)
@@ -92,7 +101,29 @@ def quotas(request, run_id: int):
 
 @login_required
 def rate_table(request):
-    return render(request, "programs/rates.html", {"rules": selectors.list_rate_rules()})
+    """The rate table, the reference settings with their sources, and (for managers) the
+    form that enters a new regulation's rates."""
+    can_manage = can(request.user, Action.MANAGE_PROGRAMMES)
+    form = RateRuleForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        require(request.user, Action.MANAGE_PROGRAMMES)
+        if form.is_valid():
+            try:
+                add_rate_rule(user=request.user, **form.cleaned_data)
+            except LindungiError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The rate is added to the table."))
+                return redirect("programs:rates")
+    return render(
+        request,
+        "programs/rates.html",
+        {
+            "rules": selectors.list_rate_rules(),
+            "reference": reference_values(),
+            "form": form,
+        },
+    )
 
 
 @login_required

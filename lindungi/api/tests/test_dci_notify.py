@@ -129,14 +129,15 @@ def test_subscribers_are_told_who_was_enrolled_and_who_exited(
 ):
     from lindungi.contributions.tests.conftest import enroll
     from lindungi.enrollment.models import EnrollmentEvent
-    from lindungi.programs.models import Cohort, Programme
+    from lindungi.programs.models import Programme
+    from lindungi.programs.tests.helpers import cohort_with_payer
 
     base, _received = receiver
     programme = Programme.objects.create(
         name="P", province_id="53", year=2025, coverage_start=datetime.date(2025, 7, 18),
         coverage_end=datetime.date(2025, 12, 31), target_headcount=10,
     )  # fmt: skip
-    cohort = Cohort.objects.create(
+    cohort = cohort_with_payer(
         programme=programme, name="APBD", payer_type="province", payer_name="NTT",
         funding_source="APBD", headcount=10,
     )  # fmt: skip

@@ -14,7 +14,8 @@ from lindungi.contributions.models import Invoice, Payer, Payment
 from lindungi.enrollment.choices import EnrollmentState, ExitReason
 from lindungi.enrollment.models import Enrollment
 from lindungi.programs.choices import FundingSource, PayerType
-from lindungi.programs.models import Cohort, Programme
+from lindungi.programs.models import Programme
+from lindungi.programs.tests.helpers import cohort_with_payer
 from lindungi.regions.selectors import poor_population
 from lindungi.registry.tests.factories import PersonFactory
 
@@ -45,7 +46,7 @@ def cohort(programme, name, **payer):
         "funding_source": FundingSource.APBD,
     }
     fields.update(payer)
-    return Cohort.objects.create(
+    return cohort_with_payer(
         programme=programme, name=name, position=next(_numbers), headcount=100, **fields
     )
 
@@ -118,7 +119,7 @@ def alor_story(programme):
     enroll(shared, start=july)
     # Covered only in 2024.
     enroll(province, start=datetime.date(2024, 3, 1), end=datetime.date(2024, 12, 31))
-    payer = Payer.objects.create(
+    payer, _created = Payer.objects.get_or_create(
         payer_type=PayerType.REGENCY, name="Pemerintah Kabupaten Alor", regency_id="53.05"
     )
     invoice(payer, programme, october, paid_on=datetime.date(2025, 10, 15))

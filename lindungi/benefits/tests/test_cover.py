@@ -8,6 +8,7 @@ from lindungi.benefits.models import Claim
 from lindungi.benefits.tests.conftest import bill_and_pay, enroll, make_programme
 from lindungi.contributions.models import BillingPolicy
 from lindungi.core.dates import Month
+from lindungi.programs.funding import find_or_create_payer
 from lindungi.registry.tests.factories import PersonFactory
 
 D = datetime.date
@@ -92,10 +93,14 @@ def test_three_renewed_years_with_different_payers_count_36_months(db):
     for year in (2025, 2026, 2027):
         cohort = make_programme(year, D(year, 1, 1), D(year, 12, 31))
         if year == 2026:
-            cohort.payer_name = "Pemerintah Kabupaten Alor"
-            cohort.payer_type = "regency"
-            cohort.payer_regency_id = "53.05"
-            cohort.save()
+            # Payers are records with funding shares (issue 13): Alor pays the 2026 cohort.
+            alor = find_or_create_payer(
+                payer_type="regency",
+                name="Pemerintah Kabupaten Alor",
+                funding_source="APBD",
+                regency_code="53.05",
+            )
+            cohort.funding_shares.update(payer=alor)
         enroll(cohort, person, start=D(year, 1, 1), end=D(year, 12, 31))
         bill_and_pay(cohort.programme, Month(year, 1), Month(year, 12))
     assert contribution_months([person.pk]) == {person.pk: 36}

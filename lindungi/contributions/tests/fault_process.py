@@ -36,7 +36,8 @@ def setup() -> None:
     from lindungi.contributions.tests.conftest import enroll
     from lindungi.core.dates import Month
     from lindungi.programs.choices import FundingSource, PayerType
-    from lindungi.programs.models import Cohort, Programme
+    from lindungi.programs.models import Programme
+    from lindungi.programs.tests.helpers import cohort_with_payer
 
     programme = Programme.objects.create(
         name="Fault",
@@ -46,7 +47,7 @@ def setup() -> None:
         coverage_end=datetime.date(2025, 12, 31),
         target_headcount=30,
     )
-    cohort = Cohort.objects.create(
+    cohort = cohort_with_payer(
         programme=programme,
         name="APBD",
         payer_type=PayerType.PROVINCE,

@@ -19,6 +19,7 @@ from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, P
 from lindungi.core.dates import Month
 from lindungi.enrollment.models import Enrollment
 from lindungi.programs.models import Cohort, Programme
+from lindungi.programs.tests.helpers import cohort_with_payer
 from lindungi.registry.models import Person
 
 
@@ -55,7 +56,7 @@ def _setup():
         coverage_end="2025-12-31",
         target_headcount=50,
     )
-    cohort = Cohort.objects.create(
+    cohort = cohort_with_payer(
         programme=programme,
         name="APBD",
         payer_type=PayerType.PROVINCE,

@@ -21,9 +21,10 @@ from lindungi.contributions.reconciliation import (
     summarise,
 )
 from lindungi.contributions.statement_file import parse_amount
-from lindungi.contributions.tests.conftest import enroll, shared_cohort
+from lindungi.contributions.tests.conftest import enroll
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
+from lindungi.programs.tests.factories import CohortFactory
 
 AUGUST = Month(2025, 8)
 
@@ -262,11 +263,15 @@ def test_a_corrected_file_supersedes_the_current_version(cohort, people, provinc
 
 
 def test_a_payer_statement_covers_that_payers_cohorts_only(cohort, people, province_officer):
-    alor_share = shared_cohort(cohort.programme, share_bp=0, name="Alor")
-    alor_share.payer_name = "Pemerintah Kabupaten Alor"
-    alor_share.payer_type = "regency"
-    alor_share.payer_regency_id = "53.05"
-    alor_share.save()
+    # A cohort Alor pays for alone (a payer record of its own).
+    alor_share = CohortFactory(
+        programme=cohort.programme,
+        name="Alor",
+        position=2,
+        payer_type="regency",
+        payer_name="Pemerintah Kabupaten Alor",
+        payer_regency_id="53.05",
+    )
     alor_person = enroll(alor_share)
     bill_month(programme=cohort.programme, month=AUGUST, user=province_officer)
     province = Payer.objects.get(name="Pemerintah Provinsi NTT")

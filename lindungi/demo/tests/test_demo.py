@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from lindungi.demo.services import PROGRAMME_2025, PROGRAMME_2026, DemoScale, load_demo
+from lindungi.programs.choices import ProgrammeStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,10 @@ def test_demo_builds_the_2025_story(demo):
     # Maker-checker: prepared by one person, approved by another.
     assert run.created_by.role == "province_officer"
     assert run.approved_by_id != run.created_by_id
+    # Renewed into 2026 and closed: nothing of 2025 stays active after its year.
+    assert programme.status == ProgrammeStatus.CLOSED
     states = set(Enrollment.objects.filter(programme=programme).values_list("state", flat=True))
-    assert {EnrollmentState.ACTIVE, EnrollmentState.ENDED} <= states
+    assert EnrollmentState.ACTIVE not in states
     invoices = Invoice.objects.filter(programme=programme)
     # July to December, two payers: the province and the kabupaten of the small cohort.
     assert invoices.count() == 12
@@ -50,7 +53,7 @@ def test_demo_builds_the_2025_story(demo):
     # Places refused by the insurer and places freed by exits before the cut-off are refilled.
     assert figures["refilled_refusals"] > 0
     assert figures["exit_replacements"] > 0
-    lapsing = programme.cohorts.get(payer_regency_id=LAPSING_REGENCY)
+    lapsing = programme.cohorts.get(funding_shares__payer__regency_id=LAPSING_REGENCY)
     places = Enrollment.objects.filter(programme=programme, cohort=lapsing)
     lapsed = places.filter(state=EnrollmentState.ENDED, end_reason=ExitReason.LAPSED)
     assert figures["lapsed"] == lapsed.count() > 0
@@ -65,10 +68,40 @@ def test_demo_builds_the_2025_story(demo):
 
     budget_2025 = Appropriation.objects.get(fiscal_year=2025, payer__regency__isnull=True)
     assert budget_2025.amount == 990 * 16_800 * 6
-    draft = Programme.objects.get(name=PROGRAMME_2026)
-    assert draft.cohorts.count() == 3
-    assert Appropriation.objects.filter(fiscal_year=2026).count() == 3
-    assert draft.runs.count() == 0
+
+
+def test_demo_continues_into_2026(demo):
+    from lindungi.contributions.models import Appropriation, Invoice, Payment
+    from lindungi.enrollment.choices import EnrollmentState
+    from lindungi.enrollment.models import BatchEntry, Enrollment
+    from lindungi.programs.models import Programme
+
+    figures = demo.figures
+    new = Programme.objects.get(name=PROGRAMME_2026)
+    assert new.status == ProgrammeStatus.ACTIVE
+    # Province 500 (50,000 at full scale), the renewed Sabu Raijua cohort, TTU 148 and
+    # Manggarai Barat 28 of their own.
+    assert list(new.cohorts.order_by("position").values_list("headcount", flat=True)) == [
+        500,
+        10,
+        148,
+        28,
+    ]
+    carried = Enrollment.objects.filter(programme=new, decision__isnull=True)
+    assert carried.count() == figures["continued_2026"] == 500
+    assert set(carried.values_list("state", "start_date")) == {
+        (EnrollmentState.ACTIVE, date(2026, 1, 1))
+    }
+    assert not BatchEntry.objects.filter(enrollment__in=carried).exists()
+    # Five payers: the province, Sabu Raijua, TTU, Manggarai Barat, and Belu from July.
+    invoices = Invoice.objects.filter(programme=new)
+    assert invoices.values("payer").distinct().count() == 5
+    belu = invoices.filter(payer__regency_id="53.04")
+    assert list(belu.values_list("month", flat=True).order_by("month")) == [date(2026, 7, 1)]
+    unpaid = invoices.exclude(pk__in=Payment.objects.values("invoice_id"))
+    assert set(unpaid.values_list("payer__regency_id", flat=True)) == {"53.15"}
+    assert unpaid.count() == 4
+    assert Appropriation.objects.filter(fiscal_year=2026).count() == 5
 
 
 def test_demo_twice_changes_nothing(demo, province_admin):

@@ -12,7 +12,8 @@ from lindungi.enrollment.choices import EnrollmentState, ExitReason
 from lindungi.enrollment.models import Enrollment, EnrollmentEvent, RejectedResponseRow
 from lindungi.enrollment.responses import import_insurer_response
 from lindungi.programs.choices import FundingSource, PayerType
-from lindungi.programs.models import Cohort, Programme
+from lindungi.programs.models import Programme
+from lindungi.programs.tests.helpers import cohort_with_payer
 from lindungi.registry.tests.factories import PersonFactory
 
 D = datetime.date
@@ -39,7 +40,7 @@ def programme_2026(db):
 
 @pytest.fixture
 def cohort_2026(programme_2026):
-    return Cohort.objects.create(
+    return cohort_with_payer(
         programme=programme_2026,
         name="APBD Provinsi NTT 2026",
         payer_type=PayerType.PROVINCE,

@@ -28,6 +28,9 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
 
 class CohortFactory(factory.django.DjangoModelFactory):
+    """A cohort paid by one payer record (two with `second_payer_share_bp`): the payer fields
+    are the arguments of `helpers.cohort_with_payer`, which writes the funding shares."""
+
     class Meta:
         model = Cohort
 
@@ -37,6 +40,12 @@ class CohortFactory(factory.django.DjangoModelFactory):
     payer_name = "Pemerintah Provinsi NTT"
     funding_source = FundingSource.APBD
     headcount = 100
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from lindungi.programs.tests.helpers import cohort_with_payer
+
+        return cohort_with_payer(**kwargs)
 
 
 class SharedCohortFactory(CohortFactory):

@@ -46,3 +46,53 @@ def make_programme(user, *, quotas=None, headcount=None, regency_code=None, **op
 
 def person(village=ALOR_VILLAGE, **fields):
     return PersonFactory(village_code=village, **fields)
+
+
+def cohort_with_payer(
+    *,
+    programme,
+    name: str,
+    headcount: int,
+    payer_type: str,
+    payer_name: str,
+    funding_source: str,
+    payer_regency_id: str | None = None,
+    second_payer_type: str = "",
+    second_payer_name: str = "",
+    second_payer_regency_id: str | None = None,
+    second_funding_source: str = "",
+    second_payer_share_bp: int = 0,
+    **fields,
+):
+    """A cohort written directly (fixtures and benchmarks), paid by one or two payer records.
+
+    Same arguments as the payer text fields cohorts used to carry; the shares start in the
+    programme's first month.
+    """
+    from lindungi.programs.funding import ShareSpec, find_or_create_payer, write_shares
+    from lindungi.programs.models import Cohort
+
+    province = programme.province_id or "53"
+    cohort = Cohort.objects.create(programme=programme, name=name, headcount=headcount, **fields)
+    first = find_or_create_payer(
+        payer_type=payer_type,
+        name=payer_name,
+        funding_source=funding_source,
+        regency_code=payer_regency_id,
+        province_code=province,
+    )
+    shares = [ShareSpec(first, 10_000 - second_payer_share_bp)]
+    if second_payer_share_bp:
+        second = find_or_create_payer(
+            payer_type=second_payer_type or payer_type,
+            name=second_payer_name,
+            funding_source=second_funding_source or funding_source,
+            regency_code=second_payer_regency_id,
+            province_code=province,
+        )
+        shares.append(ShareSpec(second, second_payer_share_bp))
+    first_month = programme.coverage_start
+    if isinstance(first_month, str):
+        first_month = date.fromisoformat(first_month)
+    write_shares(cohort, first_month.replace(day=1), [s for s in shares if s.share_bp])
+    return cohort

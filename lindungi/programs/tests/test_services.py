@@ -30,7 +30,11 @@ def test_ntt_2025_programme(province_officer):
         1_000_000,
         "53",
     )
-    assert list(programme.cohorts.values_list("headcount", "funding_source")) == [(100_000, "APBD")]
+    assert list(
+        programme.cohorts.values_list(
+            "headcount", "funding_shares__payer__funding_source", "funding_shares__share_bp"
+        )
+    ) == [(100_000, "APBD", 10_000)]
     assert AuditEvent.objects.filter(action__startswith="programs.").count() == 2
 
 
@@ -68,7 +72,15 @@ def test_2026_shape_province_and_regency_cohorts_with_shared_cost(province_offic
         second_funding_source="CSR",
         second_payer_share_bp=2_500,
     )
-    assert (ttu.position, ttu.regency_id, ttu.second_payer_share_bp) == (2, "53.03", 2_500)
+    assert (ttu.position, ttu.regency_id) == (2, "53.03")
+    assert list(
+        ttu.funding_shares.order_by("-share_bp").values_list(
+            "payer__name", "payer__regency_id", "payer__funding_source", "share_bp", "from_month"
+        )
+    ) == [
+        ("Pemkab TTU", "53.03", "APBD", 7_500, date(2026, 1, 1)),
+        ("PT Contoh", None, "CSR", 2_500, date(2026, 1, 1)),
+    ]
 
 
 @pytest.mark.parametrize("basis", [999_999, 20_700_001])

@@ -13,6 +13,7 @@ from lindungi.contributions.models import BillingPolicy
 from lindungi.contributions.tests.conftest import TTU_VILLAGE, enroll
 from lindungi.core.dates import Month
 from lindungi.enrollment.choices import MonthRule
+from lindungi.programs.tests.helpers import cohort_with_payer
 from lindungi.reports import selectors
 from lindungi.reports.monthly import build_monthly_report
 from lindungi.reports.services import refresh_summaries
@@ -24,7 +25,7 @@ D = datetime.date
 @pytest.fixture
 def cohort(db):
     from lindungi.programs.choices import FundingSource, PayerType
-    from lindungi.programs.models import Cohort, Programme
+    from lindungi.programs.models import Programme
 
     programme = Programme.objects.create(
         name="Perlindungan Pekerja Rentan NTT 2025",
@@ -35,7 +36,7 @@ def cohort(db):
         target_headcount=100,
     )
 
-    return Cohort.objects.create(
+    return cohort_with_payer(
         programme=programme,
         name="APBD Provinsi NTT 2025",
         payer_type=PayerType.PROVINCE,

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from lindungi.enrollment.choices import EnrollmentState
 from lindungi.enrollment.models import Enrollment
 from lindungi.programs.choices import FundingSource, PayerType, RunStatus
-from lindungi.programs.models import Cohort, Programme, SelectionRun
+from lindungi.programs.models import Programme, SelectionRun
+from lindungi.programs.tests.helpers import cohort_with_payer
 from lindungi.registry.choices import DuplicateRule
 from lindungi.registry.models import DuplicateCandidate, Person
 from lindungi.registry.tests.factories import PersonFactory
@@ -30,7 +31,7 @@ def findings(province_officer):
         target_headcount=10,
         max_per_household=1,
     )
-    cohort = Cohort.objects.create(
+    cohort = cohort_with_payer(
         programme=programme,
         name="APBD",
         payer_type=PayerType.PROVINCE,

@@ -7,6 +7,7 @@ is due leaves a credit with the payer, which `apply_credit` settles later invoic
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -15,12 +16,15 @@ from lindungi.contributions.allocation import flag_unpaid_people
 from lindungi.contributions.choices import InvoiceKind, PaymentSource, Standing
 from lindungi.contributions.models import (
     EnrollmentStanding,
+    HeldPayment,
     Invoice,
     Payer,
     Payment,
+    WriteOff,
 )
 from lindungi.contributions.policy import policy_for
 from lindungi.core.changes import notify
+from lindungi.core.checker import ApprovalStatus
 from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require
@@ -31,10 +35,11 @@ from lindungi.programs.models import Programme
 class Balance:
     due: int  # total plus credit notes
     paid: int
+    written_off: int = 0  # approved write-offs (a second person's): closes debt, pays nobody
 
     @property
     def outstanding(self) -> int:
-        return max(self.due - self.paid, 0)
+        return max(self.due - self.paid - self.written_off, 0)
 
     @property
     def credit(self) -> int:
@@ -42,7 +47,7 @@ class Balance:
 
     @property
     def is_paid(self) -> bool:
-        return self.paid >= self.due
+        return self.paid + self.written_off >= self.due
 
 
 def balances(
@@ -65,8 +70,19 @@ def balances(
         .annotate(total=models.Sum("amount"))
         .values_list("invoice_id", "total")
     )
+    written_off = dict(
+        WriteOff.objects.filter(invoice_id__in=ids, status=ApprovalStatus.APPROVED)
+        .values("invoice_id")
+        .annotate(total=models.Sum("amount"))
+        .values_list("invoice_id", "total")
+    )
     return {
-        pk: Balance(due=total + corrections.get(pk, 0), paid=paid.get(pk, 0)) for pk, total in rows
+        pk: Balance(
+            due=total + corrections.get(pk, 0),
+            paid=paid.get(pk, 0),
+            written_off=written_off.get(pk, 0),
+        )
+        for pk, total in rows
     }
 
 
@@ -86,9 +102,11 @@ def _lock_payer(payer: Payer) -> None:
 
 def record_payment(
     *, invoice: Invoice, paid_on: date, amount: int, bank_reference: str, user
-) -> Payment:
+) -> Payment | HeldPayment:
     """Record money received. Partial payments leave the rest outstanding; over-payments
-    become the payer's credit."""
+    become the payer's credit. Above `settings.LINDUNGI_PAYMENT_APPROVAL_ABOVE` the payment
+    is held for a second person (`contributions.approvals.decide_payment`) and counts once
+    approved."""
     require(user, Action.RECORD_PAYMENT)
     if invoice.kind != InvoiceKind.INVOICE:
         raise InvalidInput(
@@ -101,14 +119,42 @@ def record_payment(
         raise InvalidInput(_("The bank reference is required."), code="reference_required")
     with transaction.atomic():
         _lock_payer(invoice.payer)
-        if Payment.objects.filter(
-            invoice=invoice, source=PaymentSource.BANK, bank_reference=bank_reference
-        ).exists():
+        if (
+            Payment.objects.filter(
+                invoice=invoice, source=PaymentSource.BANK, bank_reference=bank_reference
+            ).exists()
+            or HeldPayment.objects.filter(
+                invoice=invoice, status=ApprovalStatus.PENDING, bank_reference=bank_reference
+            ).exists()
+        ):
             raise InvalidInput(
                 _("Bank reference %(ref)s is already recorded for this invoice.")
                 % {"ref": bank_reference},
                 code="duplicate_reference",
             )
+        threshold = settings.LINDUNGI_PAYMENT_APPROVAL_ABOVE
+        if threshold is not None and amount > threshold:
+            held = HeldPayment.objects.create(
+                invoice=invoice,
+                paid_on=paid_on,
+                amount=amount,
+                bank_reference=bank_reference,
+                prepared_by=user,
+            )
+            notify("contributions.billing")
+            record_event(
+                action="contributions.payment_held",
+                target=held,
+                user=user,
+                after={
+                    "invoice": invoice.number,
+                    "amount": amount,
+                    "paid_on": paid_on,
+                    "bank_reference": bank_reference,
+                },
+                summary={"approval_above": threshold},
+            )
+            return held
         before = balances(Invoice.objects.filter(pk=invoice.pk))[invoice.pk]
         payment = Payment.objects.create(
             invoice=invoice,

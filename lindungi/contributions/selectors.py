@@ -146,6 +146,18 @@ def invoice_balance(user, invoice: Invoice) -> Balance:
     return Balance(due=share_of(balance.due, share), paid=share_of(balance.paid, share))
 
 
+def invoice_approvals(user, invoice: Invoice) -> dict[str, list]:
+    """The invoice's held payments and write-offs with both people (whole-invoice amounts:
+    province-wide readers only)."""
+    if regency_scope(user) is not None:
+        return {"held": [], "write_offs": []}
+    people = ("prepared_by", "decided_by")
+    return {
+        "held": list(invoice.held_payments.select_related(*people)),
+        "write_offs": list(invoice.write_offs.select_related(*people)),
+    }
+
+
 def list_invoice_payments(user, invoice: Invoice) -> list[PaymentRow]:
     shares = _regency_share(user)
     rows = invoice.payments.order_by("paid_on", "id")

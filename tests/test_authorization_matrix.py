@@ -113,6 +113,12 @@ MATRIX: dict[str, Route] = {
     "registry:template": Route(args=lambda world, region: {"kind": "csv"}),
     "registry:duplicates": Route(needs=Action.VIEW_PEOPLE),
     "registry:regency_moves": Route(needs=Action.REVIEW_REGENCY_MOVES),
+    "enrollment:resolve_duplicate": Route(
+        needs=Action.REVIEW_DUPLICATES,
+        args=_pk("registry.DuplicateCandidate"),
+        regional=True,
+        writes=Action.REVIEW_DUPLICATES,
+    ),
     "registry:review_duplicate": Route(
         needs=Action.REVIEW_DUPLICATES,
         args=_pk("registry.DuplicateCandidate"),

@@ -228,12 +228,17 @@ def _stage_candidates(programme: Programme) -> None:
 # The second person of each likely-duplicate pair still open (level 1) or confirmed (level 2):
 # the first keeps their chance, the second is held out (or excluded) with the reason. A pair
 # is stored once with first_person_id < second_person_id, so "second" is stable.
+# A resolved pair (registry.services.resolve_duplicate) holds out the person NOT kept, which
+# may be the first.
+_HELD_OUT = (
+    "CASE WHEN kept_person_id = second_person_id THEN first_person_id ELSE second_person_id END"
+)
 _SECOND_OF_A_PAIR = f"""
-    SELECT second_person_id AS person_id,
+    SELECT {_HELD_OUT} AS person_id,
         MAX(CASE WHEN status = %(confirmed)s THEN 2 ELSE 1 END) AS level
     FROM {table(DuplicateCandidate)}
     WHERE status IN (%(open)s, %(confirmed)s)
-    GROUP BY second_person_id
+    GROUP BY {_HELD_OUT}
 """  # noqa: S608 (a table name from the model)
 
 

@@ -47,7 +47,9 @@ class Balance:
 
     @property
     def is_paid(self) -> bool:
-        return self.paid + self.written_off >= self.due
+        """Paid in money (a write-off closes the debt but pays for nobody: claims' cover and
+        the lapse rule read this)."""
+        return self.paid >= self.due
 
 
 def balances(

@@ -143,7 +143,11 @@ def invoice_balance(user, invoice: Invoice) -> Balance:
     if shares is None:
         return balance
     share = shares.get(invoice.pk, (0, invoice.total))
-    return Balance(due=share_of(balance.due, share), paid=share_of(balance.paid, share))
+    return Balance(
+        due=share_of(balance.due, share),
+        paid=share_of(balance.paid, share),
+        written_off=share_of(balance.written_off, share),
+    )
 
 
 def invoice_approvals(user, invoice: Invoice) -> dict[str, list]:

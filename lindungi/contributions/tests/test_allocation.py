@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from lindungi.accounts.testing import acting_officer
 from lindungi.contributions.allocation import invoice_allocation
@@ -175,3 +176,14 @@ def test_the_database_refuses_an_end_before_the_start(cohort):
     place = enroll(cohort)
     with pytest.raises(IntegrityError), transaction.atomic():
         Enrollment.objects.filter(pk=place.pk).update(end_date=D(2025, 7, 1))
+
+
+def test_the_payment_pages_state_the_rule(client, cohort, province_officer):
+    enroll(cohort)
+    (july,) = bill_month(programme=cohort.programme, month=MONTHS[0], user=acting_officer()).created
+    client.force_login(province_officer)
+    for url in (
+        reverse("contributions:invoice", args=[july.pk]),
+        reverse("contributions:payments"),
+    ):
+        assert "bulan layanan terlama lebih dulu" in client.get(url).content.decode()

@@ -113,7 +113,7 @@ def flag_unpaid_people(*, programme_id: int, as_of: date, limit: int) -> None:
     sql = (
         f"WITH unpaid AS (SELECT DISTINCT u.enrollment_id, u.service_month"  # noqa: S608
         f" FROM ({_unpaid_rows_sql(short_sql)}) u),"
-        f" months AS (SELECT d.enrollment_id, d.service_month, SUM(d.sign) AS net,"
+        f" billed AS (SELECT d.enrollment_id, d.service_month, SUM(d.sign) AS net,"
         f" MAX(CASE WHEN d.sign > 0 AND i.kind = '{due_kind}' AND i.due_date < %s"
         f" THEN 1 ELSE 0 END) AS due"
         f" FROM {detail} d JOIN {invoice} i ON i.id = d.invoice_id"
@@ -121,7 +121,7 @@ def flag_unpaid_people(*, programme_id: int, as_of: date, limit: int) -> None:
         f" GROUP BY d.enrollment_id, d.service_month),"
         f" status AS (SELECT m.enrollment_id, m.service_month,"
         f" CASE WHEN u.enrollment_id IS NULL THEN 0 ELSE 1 END AS is_unpaid"
-        f" FROM months m LEFT JOIN unpaid u ON u.enrollment_id = m.enrollment_id"
+        f" FROM billed m LEFT JOIN unpaid u ON u.enrollment_id = m.enrollment_id"
         f" AND u.service_month = m.service_month WHERE m.net > 0 AND m.due = 1),"
         f" marked AS (SELECT s.enrollment_id, s.service_month, s.is_unpaid,"
         f" MAX(CASE WHEN s.is_unpaid = 0 THEN s.service_month END)"

@@ -82,7 +82,7 @@ def test_a_payment_above_the_threshold_waits_for_a_second_person(
     )
     assert balance(invoice).is_paid
     event = AuditEvent.objects.get(action="contributions.payment_approved")
-    assert (event.summary["prepared_by"], event.summary["decided_by"]) == (
+    assert (event.changes["summary"]["prepared_by"], event.changes["summary"]["decided_by"]) == (
         province_officer.username,
         checker.username,
     )
@@ -145,7 +145,7 @@ def test_a_write_off_needs_a_reason_and_a_second_person(invoice, province_office
     # The debt is closed; the money is not paid (it pays for nobody).
     assert (balance(invoice).outstanding, balance(invoice).is_paid) == (0, False)
     event = AuditEvent.objects.get(action="contributions.write_off_approved")
-    assert (event.summary["prepared_by"], event.summary["decided_by"]) == (
+    assert (event.changes["summary"]["prepared_by"], event.changes["summary"]["decided_by"]) == (
         province_officer.username,
         checker.username,
     )

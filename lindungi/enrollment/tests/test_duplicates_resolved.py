@@ -72,7 +72,7 @@ def test_keeping_the_second_excludes_the_first_from_selection(province_officer):
         DuplicateResolution.MERGED,
     )
     event = AuditEvent.objects.get(action="registry.duplicate_resolved")
-    assert (event.after["kept_nik"], event.after["other_nik"]) == (second.nik, first.nik)
+    assert (event.changes["kept_nik"][1], event.changes["other_nik"][1]) == (second.nik, first.nik)
 
 
 def test_an_excluded_duplicate_says_so_in_the_why(province_officer):

@@ -20,7 +20,6 @@ from lindungi.audit.services import record_event
 from lindungi.contributions.choices import InvoiceKind, PaymentSource
 from lindungi.contributions.models import HeldPayment, Invoice, Payer, Payment, WriteOff
 from lindungi.contributions.payments import balances
-from lindungi.core.changes import notify
 from lindungi.core.checker import ApprovalStatus, check_decidable, checker_summary, decide
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, can, require
@@ -49,7 +48,6 @@ def decide_payment(*, held: HeldPayment, approve: bool, user, note: str = "") ->
                 recorded_by=held.prepared_by,
             )
         decide(held, user=user, approve=approve, note=note, fields=("payment",))
-        notify("contributions.billing")
         record_event(
             action="contributions.payment_approved" if approve else "contributions.payment_refused",
             target=held,
@@ -90,7 +88,6 @@ def propose_write_off(*, invoice: Invoice, reason: str, user) -> WriteOff:
         write_off = WriteOff.objects.create(
             invoice=invoice, amount=outstanding, reason=reason, prepared_by=user
         )
-        notify("contributions.billing")
         record_event(
             action="contributions.write_off_proposed",
             target=write_off,
@@ -122,7 +119,6 @@ def decide_write_off(*, write_off: WriteOff, approve: bool, user, note: str = ""
                     code="balance_changed",
                 )
         decide(write_off, user=user, approve=approve, note=note)
-        notify("contributions.billing")
         record_event(
             action="contributions.write_off_approved"
             if approve

@@ -143,7 +143,6 @@ def record_payment(
                 bank_reference=bank_reference,
                 prepared_by=user,
             )
-            notify("contributions.billing")
             record_event(
                 action="contributions.payment_held",
                 target=held,

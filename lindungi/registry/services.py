@@ -130,7 +130,6 @@ def resolve_duplicate(
             ]
         )
         other_nik = locked.second_nik if keep.pk == locked.first_person_id else locked.first_nik
-        notify("registry.duplicates")
         record_event(
             action="registry.duplicate_resolved",
             target=locked,

@@ -94,14 +94,11 @@ def test_an_excluded_duplicate_says_so_in_the_why(province_officer):
     assert "Digabung" not in kept_why and "ganda dari" not in kept_why
 
 
-def test_the_double_place_ends_and_a_single_place_is_left(province_officer):
+def test_the_double_place_ends(province_officer):
     first, second, lone = person(), person(), person()
     cohort = CohortFactory()
-    other_cohort = CohortFactory()
     kept_place = EnrollmentFactory(cohort=cohort, person=first)
     double = EnrollmentFactory(cohort=cohort, person=second)
-    # In another programme only the other person holds a place: it is their one place.
-    single = EnrollmentFactory(cohort=other_cohort, person=second)
     untouched = EnrollmentFactory(cohort=cohort, person=lone)
     result = resolve_duplicate_pair(
         duplicate=pair(first, second),
@@ -111,7 +108,7 @@ def test_the_double_place_ends_and_a_single_place_is_left(province_officer):
         user=province_officer,
         on=ON,
     )
-    assert (result.places_ended, result.places_kept) == (1, 1)
+    assert (result.places_ended, result.places_kept) == (1, 0)
     double.refresh_from_db()
     assert (double.state, double.end_reason, double.ended_on) == (
         EnrollmentState.ENDED,
@@ -120,12 +117,27 @@ def test_the_double_place_ends_and_a_single_place_is_left(province_officer):
     )
     assert double.events.filter(to_state=EnrollmentState.ENDED, note__contains=first.nik).exists()
     states = dict(
-        Enrollment.objects.filter(pk__in=[kept_place.pk, single.pk, untouched.pk]).values_list(
-            "pk", "state"
-        )
+        Enrollment.objects.filter(pk__in=[kept_place.pk, untouched.pk]).values_list("pk", "state")
     )
     assert set(states.values()) == {EnrollmentState.ACTIVE}
     assert AuditEvent.objects.filter(action="enrollment.duplicate_places_ended").exists()
+
+
+def test_the_only_place_of_the_person_is_left_open(province_officer):
+    """The kept record holds no place: the other record's place is the one this human has."""
+    first, second = person(), person()
+    only = EnrollmentFactory(cohort=CohortFactory(), person=second)
+    result = resolve_duplicate_pair(
+        duplicate=pair(first, second),
+        keep=first,
+        resolution=DuplicateResolution.MERGED,
+        reason=REASON,
+        user=province_officer,
+        on=ON,
+    )
+    assert (result.places_ended, result.places_kept) == (0, 1)
+    only.refresh_from_db()
+    assert only.state == EnrollmentState.ACTIVE
 
 
 def test_bad_resolutions_change_nothing(province_officer, outsider):

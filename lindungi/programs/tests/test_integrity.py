@@ -106,7 +106,7 @@ def test_the_household_limit_is_counted_and_leaves_no_gap_in_the_ranks(province_
         province_officer, quotas={"53.05": 2, "53.03": 0}, headcount=2, max_per_household=1
     )
     family = [person(desil=desil, kk_number="5305010101010002") for desil in (1, 2, 3)]
-    others = [person(desil=4), person(desil=5)]
+    others = [person(desil=2), person(desil=3)]
     summary = run_selection(user=province_officer, programme=programme)
     assert (summary.candidates, summary.eligible, summary.selected, summary.waitlisted) == (
         5,

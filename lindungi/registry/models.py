@@ -253,13 +253,14 @@ class DuplicateCandidate(models.Model):
     # A confirmed pair resolved (issue 19, point 2): the record kept, and the other one merged
     # into it or excluded, with the reason. Both Person rows stay, with their NIK, history and
     # import provenance; the other one is never selected again and its places end.
+    # db_default: the import's bulk INSERT of pairs names only the columns it knows.
     resolution = models.CharField(
-        max_length=10, choices=DuplicateResolution.choices, blank=True, default=""
+        max_length=10, choices=DuplicateResolution.choices, blank=True, default="", db_default=""
     )
     kept_person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    resolution_reason = models.TextField(blank=True)
+    resolution_reason = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-created_at", "id"]

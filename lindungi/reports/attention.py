@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.contributions.approvals import waiting_for
+from lindungi.contributions.approvals import waiting_count
 from lindungi.contributions.choices import InvoiceKind, ReconciliationCategory
 from lindungi.contributions.models import Invoice, InvoiceLine, Payment, StatementLine, WriteOff
 from lindungi.core.checker import ApprovalStatus
@@ -124,12 +124,11 @@ def compute_attention(user) -> list[AttentionItem]:
             )
         )
     if can(user, Action.RECORD_PAYMENT) or can(user, Action.MANAGE_BILLING):
-        held, write_offs = waiting_for(user)
         items.append(
             AttentionItem(
                 "approvals",
                 _("Payments and write-offs waiting for your approval"),
-                held.count() + write_offs.count(),
+                waiting_count(user),
                 _url("contributions:approvals"),
                 "warning",
             )

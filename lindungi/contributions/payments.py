@@ -227,13 +227,14 @@ def assess_standing(*, programme: Programme, as_of: date, user) -> StandingResul
         EnrollmentStanding.objects.filter(enrollment__programme=programme).delete()
         if not policy.payer_delay_accepted:
             flag_unpaid_people(programme_id=programme.pk, as_of=as_of, limit=limit)
-        counts = {Standing.AT_RISK: 0, Standing.LAPSED: 0}
-        counts.update(
+        counts: dict[str, int] = {Standing.AT_RISK: 0, Standing.LAPSED: 0}
+        for standing, count in (
             EnrollmentStanding.objects.filter(enrollment__programme=programme)
             .values("standing")
             .annotate(n=models.Count("pk"))
             .values_list("standing", "n")
-        )
+        ):
+            counts[standing] = count
         notify("contributions.billing")
         record_event(
             action="contributions.standing_assessed",

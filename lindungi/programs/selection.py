@@ -229,16 +229,21 @@ def _stage_candidates(programme: Programme) -> None:
 # the first keeps their chance, the second is held out (or excluded) with the reason. A pair
 # is stored once with first_person_id < second_person_id, so "second" is stable.
 # A resolved pair (registry.services.resolve_duplicate) holds out the person NOT kept, which
-# may be the first.
-_HELD_OUT = (
-    "CASE WHEN kept_person_id = second_person_id THEN first_person_id ELSE second_person_id END"
-)
+# may be the first: the rare pairs that kept the second add their first person. (A CASE in the
+# GROUP BY instead cost SQLite its automatic index on the join: +1.2 s at 50,000 candidates.)
+_DUPLICATES = table(DuplicateCandidate)
 _SECOND_OF_A_PAIR = f"""
-    SELECT {_HELD_OUT} AS person_id,
-        MAX(CASE WHEN status = %(confirmed)s THEN 2 ELSE 1 END) AS level
-    FROM {table(DuplicateCandidate)}
-    WHERE status IN (%(open)s, %(confirmed)s)
-    GROUP BY {_HELD_OUT}
+    SELECT person_id, MAX(level) AS level FROM (
+        SELECT second_person_id AS person_id,
+            CASE WHEN status = %(confirmed)s THEN 2 ELSE 1 END AS level
+        FROM {_DUPLICATES}
+        WHERE status IN (%(open)s, %(confirmed)s)
+          AND (kept_person_id IS NULL OR kept_person_id <> second_person_id)
+        UNION ALL
+        SELECT first_person_id, 2 FROM {_DUPLICATES}
+        WHERE status = %(confirmed)s AND kept_person_id = second_person_id
+    ) pairs
+    GROUP BY person_id
 """  # noqa: S608 (a table name from the model)
 
 

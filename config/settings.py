@@ -327,3 +327,6 @@ LOGGING = {
 }
 # Paritrana Award evidence (PDF, PNG, JPEG): the largest file a participant may upload.
 LINDUNGI_AWARD_EVIDENCE_MAX_BYTES = env_int("LINDUNGI_AWARD_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+# Maker-checker (issue 19, point 3): a bank payment above this many rupiah waits for a second
+# person with the right before it counts; unset (the default), no payment waits.
+LINDUNGI_PAYMENT_APPROVAL_ABOVE = env_int("LINDUNGI_PAYMENT_APPROVAL_ABOVE", 0) or None

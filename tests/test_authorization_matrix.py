@@ -113,6 +113,12 @@ MATRIX: dict[str, Route] = {
     "registry:template": Route(args=lambda world, region: {"kind": "csv"}),
     "registry:duplicates": Route(needs=Action.VIEW_PEOPLE),
     "registry:regency_moves": Route(needs=Action.REVIEW_REGENCY_MOVES),
+    "enrollment:resolve_duplicate": Route(
+        needs=Action.REVIEW_DUPLICATES,
+        args=_pk("registry.DuplicateCandidate"),
+        regional=True,
+        writes=Action.REVIEW_DUPLICATES,
+    ),
     "registry:review_duplicate": Route(
         needs=Action.REVIEW_DUPLICATES,
         args=_pk("registry.DuplicateCandidate"),
@@ -339,6 +345,21 @@ MATRIX: dict[str, Route] = {
         needs=Action.MANAGE_BILLING, args=_pk("contributions.Invoice"), writes=Action.MANAGE_BILLING
     ),
     "contributions:run_lapses": Route(needs=Action.MANAGE_BILLING, writes=Action.MANAGE_BILLING),
+    # Maker-checker (issue 19, point 3): what waits for a second person, and the decisions.
+    "contributions:approvals": Route(needs=Action.VIEW_MONEY),
+    "contributions:decide_payment": Route(
+        needs=Action.RECORD_PAYMENT,
+        args=_pk("contributions.HeldPayment"),
+        writes=Action.RECORD_PAYMENT,
+    ),
+    "contributions:write_off": Route(
+        needs=Action.MANAGE_BILLING, args=_pk("contributions.Invoice"), writes=Action.MANAGE_BILLING
+    ),
+    "contributions:decide_write_off": Route(
+        needs=Action.MANAGE_BILLING,
+        args=_pk("contributions.WriteOff"),
+        writes=Action.MANAGE_BILLING,
+    ),
     # --- API clients and the DCI API (machine clients with a token only)
     "api:clients": Route(needs=Action.MANAGE_USERS, writes=Action.MANAGE_USERS),
     "api:client-revoke": Route(

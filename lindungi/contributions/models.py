@@ -21,6 +21,7 @@ from lindungi.contributions.choices import (
     Standing,
     StatementRejection,
 )
+from lindungi.core.checker import MakerChecker
 from lindungi.core.errors import InvalidTransition
 
 # Payers became programme records (issue 13); re-exported for the code that bills them.
@@ -530,3 +531,47 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.name}"
+
+class HeldPayment(MakerChecker):
+    """A bank payment above `settings.LINDUNGI_PAYMENT_APPROVAL_ABOVE`, waiting for a second
+    person: approved, it becomes the `Payment` (recorded by its preparer); refused, nothing."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="held_payments")
+    paid_on = models.DateField(_("date paid"))
+    amount = models.BigIntegerField(_("amount"))
+    bank_reference = models.CharField(_("bank reference"), max_length=100)
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="held_as"
+    )
+
+    class Meta:
+        ordering = ["-prepared_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contrib_held_positive"),
+            models.UniqueConstraint(
+                fields=["invoice", "bank_reference"],
+                condition=Q(status="pending"),
+                name="contrib_held_reference_unique",
+            ),
+        ]
+
+
+class WriteOff(MakerChecker):
+    """Writing off the unpaid rest of an invoice, with a reason; effective once a second person
+    approves it. It closes the debt, it pays for nobody: the lapse rule still reads the money."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="write_offs")
+    amount = models.BigIntegerField(_("amount"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-prepared_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contrib_write_off_positive"),
+            # One write-off waits per invoice at a time.
+            models.UniqueConstraint(
+                fields=["invoice"],
+                condition=Q(status="pending"),
+                name="contrib_write_off_one_pending",
+            ),
+        ]

@@ -4,26 +4,28 @@ An invoice's amount due is its total plus the credit notes that correct it. Payi
 is due leaves a credit with the payer, which `apply_credit` settles later invoices from.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection, models, transaction
+from django.conf import settings
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
-from lindungi.contributions.choices import InvoiceKind, LineKind, PaymentSource, Standing
-from lindungi.contributions.coverage import ENROLLMENT, table
+from lindungi.contributions.allocation import flag_unpaid_people
+from lindungi.contributions.choices import InvoiceKind, PaymentSource, Standing
 from lindungi.contributions.models import (
     EnrollmentStanding,
+    HeldPayment,
     Invoice,
-    InvoiceDetail,
     Payer,
     Payment,
+    WriteOff,
 )
 from lindungi.contributions.policy import policy_for
 from lindungi.core.changes import notify
-from lindungi.core.dates import Month, local_today
+from lindungi.core.checker import ApprovalStatus
+from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require
 from lindungi.programs.models import Programme
@@ -33,10 +35,11 @@ from lindungi.programs.models import Programme
 class Balance:
     due: int  # total plus credit notes
     paid: int
+    written_off: int = 0  # approved write-offs (a second person's): closes debt, pays nobody
 
     @property
     def outstanding(self) -> int:
-        return max(self.due - self.paid, 0)
+        return max(self.due - self.paid - self.written_off, 0)
 
     @property
     def credit(self) -> int:
@@ -44,6 +47,8 @@ class Balance:
 
     @property
     def is_paid(self) -> bool:
+        """Paid in money (a write-off closes the debt but pays for nobody: claims' cover and
+        the lapse rule read this)."""
         return self.paid >= self.due
 
 
@@ -67,8 +72,19 @@ def balances(
         .annotate(total=models.Sum("amount"))
         .values_list("invoice_id", "total")
     )
+    written_off = dict(
+        WriteOff.objects.filter(invoice_id__in=ids, status=ApprovalStatus.APPROVED)
+        .values("invoice_id")
+        .annotate(total=models.Sum("amount"))
+        .values_list("invoice_id", "total")
+    )
     return {
-        pk: Balance(due=total + corrections.get(pk, 0), paid=paid.get(pk, 0)) for pk, total in rows
+        pk: Balance(
+            due=total + corrections.get(pk, 0),
+            paid=paid.get(pk, 0),
+            written_off=written_off.get(pk, 0),
+        )
+        for pk, total in rows
     }
 
 
@@ -88,9 +104,11 @@ def _lock_payer(payer: Payer) -> None:
 
 def record_payment(
     *, invoice: Invoice, paid_on: date, amount: int, bank_reference: str, user
-) -> Payment:
+) -> Payment | HeldPayment:
     """Record money received. Partial payments leave the rest outstanding; over-payments
-    become the payer's credit."""
+    become the payer's credit. Above `settings.LINDUNGI_PAYMENT_APPROVAL_ABOVE` the payment
+    is held for a second person (`contributions.approvals.decide_payment`) and counts once
+    approved."""
     require(user, Action.RECORD_PAYMENT)
     if invoice.kind != InvoiceKind.INVOICE:
         raise InvalidInput(
@@ -103,14 +121,41 @@ def record_payment(
         raise InvalidInput(_("The bank reference is required."), code="reference_required")
     with transaction.atomic():
         _lock_payer(invoice.payer)
-        if Payment.objects.filter(
-            invoice=invoice, source=PaymentSource.BANK, bank_reference=bank_reference
-        ).exists():
+        if (
+            Payment.objects.filter(
+                invoice=invoice, source=PaymentSource.BANK, bank_reference=bank_reference
+            ).exists()
+            or HeldPayment.objects.filter(
+                invoice=invoice, status=ApprovalStatus.PENDING, bank_reference=bank_reference
+            ).exists()
+        ):
             raise InvalidInput(
                 _("Bank reference %(ref)s is already recorded for this invoice.")
                 % {"ref": bank_reference},
                 code="duplicate_reference",
             )
+        threshold = settings.LINDUNGI_PAYMENT_APPROVAL_ABOVE
+        if threshold is not None and amount > threshold:
+            held = HeldPayment.objects.create(
+                invoice=invoice,
+                paid_on=paid_on,
+                amount=amount,
+                bank_reference=bank_reference,
+                prepared_by=user,
+            )
+            record_event(
+                action="contributions.payment_held",
+                target=held,
+                user=user,
+                after={
+                    "invoice": invoice.number,
+                    "amount": amount,
+                    "paid_on": paid_on,
+                    "bank_reference": bank_reference,
+                },
+                summary={"approval_above": threshold},
+            )
+            return held
         before = balances(Invoice.objects.filter(pk=invoice.pk))[invoice.pk]
         payment = Payment.objects.create(
             invoice=invoice,
@@ -163,36 +208,6 @@ def apply_credit(*, invoice: Invoice, user) -> Payment:
     return payment
 
 
-def unpaid_run(programme: Programme, as_of: date) -> dict[int, list[Month]]:
-    """Per cohort, the latest consecutive past-due months not fully paid (oldest first).
-
-    A month is unpaid for a cohort when any invoice of any of its payers for that month that
-    bills the cohort is past due and not fully paid.
-    """
-    invoices = Invoice.objects.filter(
-        kind=InvoiceKind.INVOICE, programme=programme, due_date__lt=as_of
-    )
-    balance = balances(invoices)
-    cohort_months: dict[int, dict[Month, bool]] = defaultdict(dict)
-    for invoice_id, cohort_id, month in (
-        invoices.filter(lines__kind=LineKind.REGULAR)
-        .values_list("pk", "lines__cohort_id", "month")
-        .distinct()
-    ):
-        key = Month.of(month)
-        paid = balance[invoice_id].is_paid
-        cohort_months[cohort_id][key] = cohort_months[cohort_id].get(key, True) and paid
-    runs: dict[int, list[Month]] = {}
-    for cohort_id, months in cohort_months.items():
-        run: list[Month] = []
-        for month in sorted(months, reverse=True):
-            if months[month]:
-                break
-            run.insert(0, month)
-        runs[cohort_id] = run
-    return runs
-
-
 @dataclass(frozen=True)
 class StandingResult:
     at_risk: int
@@ -200,21 +215,26 @@ class StandingResult:
 
 
 def assess_standing(*, programme: Programme, as_of: date, user) -> StandingResult:
-    """Flag the enrollments whose payer is behind: at risk once the unpaid run reaches the
-    policy's limit (the last month arrears may still be paid), lapsed beyond it. Nobody is
-    flagged when the insurer accepted that the government payer pays late."""
+    """Flag the enrollments whose payer is behind FOR THEM: a partial payment is allocated per
+    person (`contributions.allocation`: oldest month first, then in the invoice's detail
+    order), and each person's own unpaid run counts: at risk once it reaches the policy's limit
+    (the last month arrears may still be paid), lapsed beyond it. Nobody is flagged when the
+    insurer accepted that the government payer pays late."""
     require(user, Action.MANAGE_BILLING)
     policy = policy_for(programme)
     limit = policy.lapse_after_months
     with transaction.atomic():
         EnrollmentStanding.objects.filter(enrollment__programme=programme).delete()
-        counts = {Standing.AT_RISK: 0, Standing.LAPSED: 0}
         if not policy.payer_delay_accepted:
-            for cohort_id, run in unpaid_run(programme, as_of).items():
-                if len(run) < limit:
-                    continue
-                standing = Standing.LAPSED if len(run) > limit else Standing.AT_RISK
-                counts[standing] += _flag(programme, cohort_id, run, standing, as_of)
+            flag_unpaid_people(programme_id=programme.pk, as_of=as_of, limit=limit)
+        counts: dict[str, int] = {Standing.AT_RISK: 0, Standing.LAPSED: 0}
+        for standing, count in (
+            EnrollmentStanding.objects.filter(enrollment__programme=programme)
+            .values("standing")
+            .annotate(n=models.Count("pk"))
+            .values_list("standing", "n")
+        ):
+            counts[standing] = count
         notify("contributions.billing")
         record_event(
             action="contributions.standing_assessed",
@@ -229,23 +249,3 @@ def assess_standing(*, programme: Programme, as_of: date, user) -> StandingResul
             },
         )
     return StandingResult(at_risk=counts[Standing.AT_RISK], lapsed=counts[Standing.LAPSED])
-
-
-def _flag(programme, cohort_id: int, run: list[Month], standing: str, as_of: date) -> int:
-    """Flag everyone billed (net) for the latest unpaid month of the cohort, set-based."""
-    standing_table = table(EnrollmentStanding)
-    detail, invoice = table(InvoiceDetail), table(Invoice)
-    sql = (
-        f"INSERT INTO {standing_table} (enrollment_id, regency_id, standing, unpaid_months,"  # noqa: S608 (names are ours)
-        f" unpaid_since, assessed_on)"
-        f" SELECT e.id, e.regency_id, %s, %s, %s, %s FROM {ENROLLMENT} e"
-        f" WHERE e.programme_id = %s AND e.cohort_id = %s AND EXISTS ("
-        f" SELECT 1 FROM {detail} d JOIN {invoice} i ON i.id = d.invoice_id"
-        f" WHERE d.enrollment_id = e.id AND d.service_month = %s AND i.programme_id = %s"
-        f" GROUP BY d.enrollment_id HAVING SUM(d.sign) > 0)"
-    )
-    params = [standing, len(run), run[0].first_day, as_of, programme.pk, cohort_id]
-    params += [run[-1].first_day, programme.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount

@@ -143,7 +143,23 @@ def invoice_balance(user, invoice: Invoice) -> Balance:
     if shares is None:
         return balance
     share = shares.get(invoice.pk, (0, invoice.total))
-    return Balance(due=share_of(balance.due, share), paid=share_of(balance.paid, share))
+    return Balance(
+        due=share_of(balance.due, share),
+        paid=share_of(balance.paid, share),
+        written_off=share_of(balance.written_off, share),
+    )
+
+
+def invoice_approvals(user, invoice: Invoice) -> dict[str, list]:
+    """The invoice's held payments and write-offs with both people (whole-invoice amounts:
+    province-wide readers only)."""
+    if regency_scope(user) is not None:
+        return {"held": [], "write_offs": []}
+    people = ("prepared_by", "decided_by")
+    return {
+        "held": list(invoice.held_payments.select_related(*people)),
+        "write_offs": list(invoice.write_offs.select_related(*people)),
+    }
 
 
 def list_invoice_payments(user, invoice: Invoice) -> list[PaymentRow]:

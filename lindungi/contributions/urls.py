@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lindungi.contributions import views, views_budget, views_reconciliation
+from lindungi.contributions import views, views_approvals, views_budget, views_reconciliation
 
 app_name = "contributions"
 urlpatterns = [
@@ -12,6 +12,14 @@ urlpatterns = [
     path("tagihan/<int:pk>/nota-kredit/", views.credit_note_issue, name="issue_credit_note"),
     path("tagihan/<int:pk>/pakai-kredit/", views.credit_apply, name="apply_credit"),
     path("pembayaran/", views.payment_list, name="payments"),
+    path("persetujuan/", views_approvals.approvals, name="approvals"),
+    path("persetujuan/pembayaran/<int:pk>/", views_approvals.payment_decide, name="decide_payment"),
+    path("tagihan/<int:pk>/hapus-buku/", views_approvals.write_off_propose, name="write_off"),
+    path(
+        "persetujuan/hapus-buku/<int:pk>/",
+        views_approvals.write_off_decide,
+        name="decide_write_off",
+    ),
     path("tunggakan/status/", views.lapses_run, name="run_lapses"),
     path("tunggakan/", views.arrears, name="arrears"),
     path("rekonsiliasi/", views_reconciliation.reconciliation, name="reconciliation"),

@@ -16,11 +16,13 @@ from lindungi.contributions.credit_notes import issue_credit_note
 from lindungi.contributions.documents import detail_xlsx_chunks, invoice_pdf
 from lindungi.contributions.forms import PaymentForm
 from lindungi.contributions.lapses import start_lapses_job
+from lindungi.contributions.models import HeldPayment
 from lindungi.contributions.payments import apply_credit, payer_credit, record_payment
 from lindungi.contributions.selectors import (
     aging_buckets,
     arrears_aging,
     get_invoice,
+    invoice_approvals,
     invoice_balance,
     list_details,
     list_invoice_payments,
@@ -59,6 +61,7 @@ def invoice_detail(request, pk: int, form: PaymentForm | None = None):
             "may_record_payment": can(request.user, Action.RECORD_PAYMENT),
             "may_correct": can(request.user, Action.MANAGE_BILLING),
             "payer_credit": payer_credit(invoice.payer) if balance.outstanding else 0,
+            **invoice_approvals(request.user, invoice),
         },
         status=400 if form is not None else 200,
     )
@@ -98,11 +101,16 @@ def payment_record(request, pk: int):
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:
-            record_payment(invoice=invoice, user=request.user, **form.cleaned_data)
+            recorded = record_payment(invoice=invoice, user=request.user, **form.cleaned_data)
         except LindungiError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Payment recorded."))
+            if isinstance(recorded, HeldPayment):
+                messages.success(
+                    request, _("The payment is held until a second person approves it.")
+                )
+            else:
+                messages.success(request, _("Payment recorded."))
             return redirect("contributions:invoice", pk=invoice.pk)
     return invoice_detail(request, pk, form=form)
 

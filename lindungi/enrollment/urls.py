@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lindungi.enrollment import views
+from lindungi.enrollment import views, views_duplicates
 
 app_name = "enrollment"
 urlpatterns = [
@@ -13,4 +13,9 @@ urlpatterns = [
     path("responses/<int:pk>/", views.response_detail, name="response"),
     path("exits/", views.exits, name="exits"),
     path("<int:pk>/exit/", views.exit_one, name="exit"),
+    path(
+        "duplicates/<int:pk>/resolve/",
+        views_duplicates.resolve_duplicate,
+        name="resolve_duplicate",
+    ),
 ]

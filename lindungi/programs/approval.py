@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
+from lindungi.core.checker import require_second_person
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, can_access_regency, require
 from lindungi.programs.choices import ExclusionStatus, Outcome, PendingDuplicates, RunStatus
@@ -35,11 +36,11 @@ def approve_run(*, user, run: SelectionRun) -> SelectionRun:
     require(user, Action.APPROVE_SELECTION)
     with transaction.atomic():
         run = _lock_draft(run)
-        if run.created_by_id == user.pk:
-            raise InvalidTransition(
-                _("A selection is approved by a second person, not by the one who ran it."),
-                code="self_approval",
-            )
+        require_second_person(
+            prepared_by_id=run.created_by_id,
+            user=user,
+            message=_("A selection is approved by a second person, not by the one who ran it."),
+        )
         open_proposals = ExclusionProposal.objects.filter(
             decision__run=run, status=ExclusionStatus.PROPOSED
         ).count()

@@ -34,7 +34,6 @@ from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.core.sql import (
     analyze,
     bytes_collation,
-    execute,
     fetch,
     is_postgres,
     sqlite_cache,
@@ -65,6 +64,8 @@ HASH_PRIME = 2_147_483_647
 POVERTY_ORDER = ("extreme_poor", "poor", "near_poor", "vulnerable", "not_poor")
 # A temporary table lives in the connection that made it, so concurrent runs never meet.
 STAGE = "programs_selection_stage"
+# No household holds this many places: the ranking's limit when the programme sets none.
+NO_HOUSEHOLD_LIMIT = 2**31 - 1
 RANKED = "programs_selection_ranked"
 DECISION_COLUMNS = (
     "run_id, person_id, nik, kk_number, regency_id, desil, poverty_label, birth_date, age,"
@@ -238,51 +239,47 @@ def _stage_candidates(programme: Programme) -> None:
             "confirmed": DuplicateStatus.CONFIRMED,
         },
     )
-    if programme.max_per_household:
-        _limit_households(programme)
 
 
 # The second person of each likely-duplicate pair still open (level 1) or confirmed (level 2):
 # the first keeps their chance, the second is held out (or excluded) with the reason. A pair
 # is stored once with first_person_id < second_person_id, so "second" is stable.
+# A resolved pair (registry.services.resolve_duplicate) holds out the person NOT kept, which
+# may be the first: the rare pairs that kept the second add their first person. (A CASE in the
+# GROUP BY instead cost SQLite its automatic index on the join: +1.2 s at 50,000 candidates.)
+_DUPLICATES = table(DuplicateCandidate)
 _SECOND_OF_A_PAIR = f"""
-    SELECT second_person_id AS person_id,
-        MAX(CASE WHEN status = %(confirmed)s THEN 2 ELSE 1 END) AS level
-    FROM {table(DuplicateCandidate)}
-    WHERE status IN (%(open)s, %(confirmed)s)
-    GROUP BY second_person_id
+    SELECT person_id, MAX(level) AS level FROM (
+        SELECT second_person_id AS person_id,
+            CASE WHEN status = %(confirmed)s THEN 2 ELSE 1 END AS level
+        FROM {_DUPLICATES}
+        WHERE status IN (%(open)s, %(confirmed)s)
+          AND (kept_person_id IS NULL OR kept_person_id <> second_person_id)
+        UNION ALL
+        SELECT first_person_id, 2 FROM {_DUPLICATES}
+        WHERE status = %(confirmed)s AND kept_person_id = second_person_id
+    ) pairs
+    GROUP BY person_id
 """  # noqa: S608 (a table name from the model)
 
 
-def _limit_households(programme: Programme) -> None:
-    """Mark the eligible beyond the programme's places per family card (KK), set-based.
-
-    In each household the eligible are ranked by the programme's own criteria; those past the
-    limit get Reason.HOUSEHOLD_LIMIT, so they never enter the ranking and the "why" says so.
-    """
-    execute(
-        f"""
-        UPDATE {STAGE} SET reasons = reasons + {Reason.HOUSEHOLD_LIMIT}
-        WHERE person_id IN (
-            SELECT person_id FROM (
-                SELECT person_id, ROW_NUMBER() OVER (
-                    PARTITION BY kk_number{bytes_collation()}
-                    ORDER BY {_order_sql(programme.criteria, with_household=False)}
-                ) AS place
-                FROM {STAGE} WHERE reasons = 0
-            ) ranked WHERE place > %(limit)s
-        )
-        """,  # noqa: S608
-        {"limit": programme.max_per_household},
-    )
-
-
 def _count_staged() -> dict[tuple[str, int], int]:
-    """Staged people by (regency, reason mask); mask 0 are the eligible."""
+    """Staged people by (regency, reason mask); mask 0 are the eligible. The eligible the
+    ranking found beyond their household's limit count as Reason.HOUSEHOLD_LIMIT."""
     rows = fetch(
         f"SELECT regency_id, reasons, COUNT(*) FROM {STAGE} GROUP BY regency_id, reasons"  # noqa: S608
     )
-    return {(regency, reasons): count for regency, reasons, count in rows}
+    counts = {(regency, reasons): count for regency, reasons, count in rows}
+    over = fetch(
+        f"SELECT regency_id, COUNT(*) FROM {RANKED} WHERE rank IS NULL GROUP BY regency_id"  # noqa: S608
+    )
+    for regency, count in over:
+        counts[(regency, 0)] -= count
+        if not counts[(regency, 0)]:
+            del counts[(regency, 0)]
+        key = (regency, int(Reason.HOUSEHOLD_LIMIT))
+        counts[key] = counts.get(key, 0) + count
+    return counts
 
 
 def _store_quotas(
@@ -312,12 +309,18 @@ def _store_quotas(
     return RunQuota.objects.bulk_create(quotas)
 
 
-def _rank_eligible(run: SelectionRun, criteria: list[str]) -> None:
-    """Rank the eligible of each regency and join the ranks to the stored quotas, staged.
+def _rank_eligible(criteria: list[str], household_limit: int | None) -> None:
+    """Rank the eligible of each regency, staged, with the household rule in the same pass.
 
-    Only what the eligible add to their staged row is kept: household flag, rank, outcome and
-    cohort. Sort keys compare as bytes (COLLATE "C" on PostgreSQL, SQLite's own default), the
-    NIK and KK number being digits: the same order as any collation, without the locale's cost.
+    One window over each family card (KK), in the programme's own order, gives every eligible
+    person their place in the household: place 1 of a household not already covered is
+    `household_first`; a place beyond `household_limit` is the household limit
+    (Reason.HOUSEHOLD_LIMIT: no rank, never selected, the "why" says so). Issue 19 measured
+    the separate UPDATE of the stage this replaces at +20-31 s on PostgreSQL at a million
+    candidates. Outcome and cohort are joined from the quotas when the decisions are written
+    (the quotas need the counts, which need the limit). Sort keys compare as bytes (COLLATE
+    "C" on PostgreSQL, SQLite's own default), the NIK and KK number being digits: the same
+    order as any collation, without the locale's cost.
     """
     fetch(f"DROP TABLE IF EXISTS {RANKED}")
     fetch(
@@ -325,28 +328,26 @@ def _rank_eligible(run: SelectionRun, criteria: list[str]) -> None:
         CREATE TEMPORARY TABLE {RANKED} AS
         WITH household AS (
             SELECT s.person_id, s.regency_id, s.nik, s.desil, s.poverty_label, s.birth_date,
-                s.tie_break, s.continued, (s.household_free = 1 AND ROW_NUMBER() OVER (
+                s.tie_break, s.continued, s.household_free, ROW_NUMBER() OVER (
                     PARTITION BY s.kk_number{bytes_collation()}
                     ORDER BY {_order_sql(criteria, with_household=False)}
-                ) = 1) AS household_first
+                ) AS place
             FROM {STAGE} s WHERE s.reasons = 0
         ),
-        ranked AS (
-            SELECT household.person_id, household.regency_id, household.household_first,
-                ROW_NUMBER() OVER (
-                    PARTITION BY regency_id{bytes_collation()}
-                    ORDER BY {_order_sql(criteria, with_household=True)}
-                ) AS rank
+        flagged AS (
+            SELECT person_id, regency_id, nik, desil, poverty_label, birth_date, tie_break,
+                continued, (household_free = 1 AND place = 1) AS household_first,
+                CASE WHEN place > %(limit)s THEN 1 ELSE 0 END AS over_limit
             FROM household
         )
-        SELECT c.person_id, c.household_first, c.rank,
-            CASE WHEN q.cohort_id IS NULL THEN %(waitlisted)s ELSE %(selected)s END AS outcome,
-            q.cohort_id
-        FROM ranked c
-        LEFT JOIN {RUN_QUOTA} q ON q.run_id = %(run)s AND q.regency_id = c.regency_id
-            AND c.rank > q.rank_from AND c.rank <= q.rank_to
+        SELECT f.person_id, f.regency_id, f.household_first,
+            CASE WHEN f.over_limit = 1 THEN NULL ELSE ROW_NUMBER() OVER (
+                PARTITION BY f.regency_id{bytes_collation()}, f.over_limit
+                ORDER BY {_order_sql(criteria, with_household=True)}
+            ) END AS rank
+        FROM flagged f
         """,  # noqa: S608
-        {"run": run.pk, "selected": Outcome.SELECTED, "waitlisted": Outcome.WAITLISTED},
+        {"limit": household_limit or NO_HOUSEHOLD_LIMIT},
     )
     _analyze(RANKED)
 
@@ -374,13 +375,24 @@ def _insert_decisions(run: SelectionRun) -> None:
         f"""
         INSERT INTO {DECISION} ({DECISION_COLUMNS})
         SELECT %(run)s, s.person_id, s.nik, s.kk_number, s.regency_id, s.desil,
-            s.poverty_label, s.birth_date, s.age, s.reasons,
+            s.poverty_label, s.birth_date, s.age,
+            s.reasons + CASE WHEN r.person_id IS NOT NULL AND r.rank IS NULL
+                             THEN {Reason.HOUSEHOLD_LIMIT} ELSE 0 END,
             CASE WHEN r.person_id IS NULL THEN s.household_free = 1 ELSE r.household_first END,
-            s.tie_break, r.rank, COALESCE(r.outcome, %(ineligible)s), r.cohort_id,
-            s.continued = 1
+            s.tie_break, r.rank,
+            CASE WHEN r.rank IS NULL THEN %(ineligible)s
+                 WHEN q.cohort_id IS NULL THEN %(waitlisted)s ELSE %(selected)s END,
+            q.cohort_id, s.continued = 1
         FROM {STAGE} s LEFT JOIN {RANKED} r ON r.person_id = s.person_id
+        LEFT JOIN {RUN_QUOTA} q ON q.run_id = %(run)s AND q.regency_id = r.regency_id
+            AND r.rank > q.rank_from AND r.rank <= q.rank_to
         """,  # noqa: S608
-        {"run": run.pk, "ineligible": Outcome.INELIGIBLE},
+        {
+            "run": run.pk,
+            "ineligible": Outcome.INELIGIBLE,
+            "selected": Outcome.SELECTED,
+            "waitlisted": Outcome.WAITLISTED,
+        },
     )
     # Where each quota was filled: the desil of its last selected rank (one indexed probe each).
     fetch(
@@ -479,12 +491,11 @@ def run_selection(
         )
         _stage_candidates(programme)
         progress.advance()
+        _rank_eligible(programme.criteria, programme.max_per_household)
         counts = _count_staged()
         eligible = {regency: count for (regency, mask), count in counts.items() if not mask}
         quotas = _store_quotas(run, programme, eligible)
-        progress.advance()
-        _rank_eligible(run, programme.criteria)
-        progress.advance()
+        progress.advance(2)
         _insert_decisions(run)
         # On failure the rollback drops the staged tables with everything else.
         fetch(f"DROP TABLE {RANKED}")

@@ -153,12 +153,28 @@ def explain(*, user, run: SelectionRun, nik: str) -> str:
     if not nik.isdigit() or len(nik) != 16:
         raise InvalidInput(_("A NIK has 16 digits."), code="nik_invalid")
     why = _explain(user=user, run=run, nik=nik)
+    why += _merged_or_excluded(user=user, run=run, nik=nik)
     if not nik_district_known(nik):
         why += " " + _(
             "The NIK's district code %(prefix)s is not in our code tables (it may predate "
             "them): verify the residence."
         ) % {"prefix": nik[:6]}
     return why
+
+
+def _merged_or_excluded(*, user, run: SelectionRun, nik: str) -> str:
+    """A confirmed duplicate resolved against this person (issue 19, point 2)."""
+    from lindungi.registry.choices import DuplicateResolution
+    from lindungi.registry.selectors import duplicate_resolution_of
+
+    decision = get_decision(user=user, run=run, nik=nik)
+    pair = duplicate_resolution_of(person_id=decision.person_id)
+    if pair is None or pair.kept_person is None:
+        return ""
+    values = {"nik": pair.kept_person.nik, "reason": pair.resolution_reason}
+    if pair.resolution == DuplicateResolution.MERGED:
+        return " " + _("Merged into NIK %(nik)s (same person): %(reason)s") % values
+    return " " + _("Excluded as a duplicate of NIK %(nik)s: %(reason)s") % values
 
 
 def _explain(*, user, run: SelectionRun, nik: str) -> str:

@@ -35,6 +35,13 @@ class DuplicateStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+class DuplicateResolution(models.TextChoices):
+    """What became of a confirmed pair (issue 19, point 2): both keep their rows and history."""
+
+    MERGED = "merged", _("Merged into the kept record")
+    EXCLUDED = "excluded", _("Excluded as a duplicate")
+
+
 class RejectReason(models.TextChoices):
     """Why a row was rejected. The values are stable: files and reports refer to them."""
 

@@ -5,6 +5,7 @@ from django.db import models
 from lindungi.core.records import RejectedRowRecord
 from lindungi.registry.choices import (
     DeathSource,
+    DuplicateResolution,
     DuplicateRule,
     DuplicateStatus,
     ImportStatus,
@@ -256,10 +257,29 @@ class DuplicateCandidate(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # A confirmed pair resolved (issue 19, point 2): the record kept, and the other one merged
+    # into it or excluded, with the reason. Both Person rows stay, with their NIK, history and
+    # import provenance; the other one is never selected again and its places end.
+    # db_default: the import's bulk INSERT of pairs names only the columns it knows.
+    resolution = models.CharField(
+        max_length=10, choices=DuplicateResolution.choices, blank=True, default="", db_default=""
+    )
+    kept_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    resolution_reason = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-created_at", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(resolution="", kept_person__isnull=True)
+                | (
+                    ~models.Q(resolution="")
+                    & models.Q(kept_person__isnull=False, status="confirmed")
+                ),
+                name="registry_duplicate_resolution_kept",
+            ),
             models.UniqueConstraint(
                 fields=["first_person", "second_person", "rule"],
                 name="registry_duplicate_pair_once",
@@ -273,3 +293,12 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_nik} ~ {self.second_nik} ({self.rule})"
+
+    @property
+    def other_person_id(self) -> int | None:
+        """The person merged away or excluded (None while unresolved)."""
+        if not self.kept_person_id:
+            return None
+        if self.kept_person_id == self.first_person_id:
+            return self.second_person_id
+        return self.first_person_id

@@ -47,7 +47,7 @@ def list_duplicates(*, user, status: str = DuplicateStatus.OPEN) -> QuerySet[Dup
     pairs = scoped(
         user,
         DuplicateCandidate.objects.select_related(
-            "first_person__village", "second_person__village"
+            "first_person__village", "second_person__village", "kept_person"
         ),
     )
     pairs = scoped(user, pairs, regency_field="second_person__regency_id")
@@ -61,9 +61,25 @@ def get_duplicate(*, user, pk: int) -> DuplicateCandidate:
 
 
 def person_duplicates(*, person: Person) -> QuerySet[DuplicateCandidate]:
-    return DuplicateCandidate.objects.filter(
-        Q(first_person=person) | Q(second_person=person)
-    ).order_by("-created_at")
+    return (
+        DuplicateCandidate.objects.filter(Q(first_person=person) | Q(second_person=person))
+        .select_related("kept_person")
+        .order_by("-created_at")
+    )
+
+
+def duplicate_resolution_of(*, person_id: int) -> DuplicateCandidate | None:
+    """The resolved pair that merged this person into another record or excluded them."""
+    return (
+        DuplicateCandidate.objects.filter(
+            Q(first_person_id=person_id) | Q(second_person_id=person_id),
+            kept_person__isnull=False,
+        )
+        .exclude(kept_person_id=person_id)
+        .select_related("kept_person")
+        .order_by("reviewed_at", "pk")
+        .first()
+    )
 
 
 def household(*, user, person: Person) -> QuerySet[Person]:

@@ -15,12 +15,13 @@ from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.intake import store_upload
 from lindungi.core.permissions import Action, regency_scope, require
-from lindungi.registry.choices import DeathSource, DuplicateStatus
+from lindungi.registry.choices import DeathSource, DuplicateResolution, DuplicateStatus
 from lindungi.registry.importing import import_candidates
 from lindungi.registry.models import DuplicateCandidate, Person
 
 UPLOAD_AREA = "registry"
 IMPORT_JOB_KIND = "registry.import"
+MIN_RESOLUTION_REASON = 10
 
 
 def start_import_job(
@@ -79,11 +80,78 @@ def review_duplicate(
     return locked
 
 
+def resolve_duplicate(
+    *, duplicate: DuplicateCandidate, user, keep: Person, resolution: str, reason: str
+) -> DuplicateCandidate:
+    """Resolve a pair that is the same person: keep one record, and merge the other into it or
+    exclude it, with a reason (issue 19, point 2). An open pair is confirmed in the same step.
+
+    Nothing is deleted: both Person rows keep their NIK, history and import provenance, and
+    the pair records which NIK was kept, how and why. The other person is excluded from every
+    later selection (Reason.DUPLICATE_CONFIRMED, the "why" names the kept NIK); ending their
+    open places is enrollment's (`enrollment.duplicates.resolve_duplicate_pair`). Audited; a
+    regency officer resolves only pairs of people both in their regency.
+    """
+    from lindungi.registry.selectors import get_duplicate
+
+    require(user, Action.REVIEW_DUPLICATES)
+    if resolution not in DuplicateResolution.values:
+        raise InvalidInput(_("Choose merge or exclude"), code="invalid_resolution")
+    reason = reason.strip()
+    if len(reason) < MIN_RESOLUTION_REASON:
+        raise InvalidInput(_("Write the reason (at least 10 characters)."), code="reason_required")
+    # Outside the user's scope the pair does not exist for them.
+    get_duplicate(user=user, pk=duplicate.pk)
+    with transaction.atomic():
+        locked = DuplicateCandidate.objects.select_for_update().get(pk=duplicate.pk)
+        if locked.status == DuplicateStatus.DISMISSED or locked.resolution:
+            raise InvalidTransition(
+                _("This pair has already been resolved or dismissed."), code="resolved"
+            )
+        if keep.pk not in (locked.first_person_id, locked.second_person_id):
+            raise InvalidInput(
+                _("The record kept must be one of the pair."), code="keep_not_in_pair"
+            )
+        before = {"status": locked.status, "resolution": ""}
+        locked.status = DuplicateStatus.CONFIRMED
+        locked.resolution = resolution
+        locked.kept_person = keep
+        locked.resolution_reason = reason[:2000]
+        locked.reviewed_by = user
+        locked.reviewed_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "status",
+                "resolution",
+                "kept_person",
+                "resolution_reason",
+                "reviewed_by",
+                "reviewed_at",
+            ]
+        )
+        other_nik = locked.second_nik if keep.pk == locked.first_person_id else locked.first_nik
+        record_event(
+            action="registry.duplicate_resolved",
+            target=locked,
+            before=before,
+            after={
+                "status": locked.status,
+                "resolution": resolution,
+                "kept_nik": keep.nik,
+                "other_nik": other_nik,
+                "reason": locked.resolution_reason,
+            },
+            user=user,
+        )
+    return locked
+
+
 __all__ = [
     "import_candidates",
     "record_death",
     "record_deaths",
     "record_person_viewed",
+    "resolve_duplicate",
     "review_duplicate",
     "start_import_job",
 ]
@@ -189,6 +257,7 @@ __all__ = [
     "import_candidates",
     "record_death",
     "record_deaths",
+    "resolve_duplicate",
     "review_duplicate",
     "start_import_job",
 ]

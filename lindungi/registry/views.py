@@ -80,6 +80,7 @@ def person(request, pk: int):
             "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
             "versions": selectors.list_person_versions(person=found),
             "duplicates": selectors.person_duplicates(person=found),
+            "resolved_as": selectors.duplicate_resolution_of(person_id=found.pk),
             # Decisions, coverage, contributions, claims and audit, from the apps above.
             "panels": person_panels(request, found),
             "district_unknown": not selectors.nik_district_known(found.nik),

@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.contributions.approvals import waiting_count
 from lindungi.contributions.choices import InvoiceKind, ReconciliationCategory
-from lindungi.contributions.models import Invoice, InvoiceLine, Payment, StatementLine
+from lindungi.contributions.models import Invoice, InvoiceLine, Payment, StatementLine, WriteOff
+from lindungi.core.checker import ApprovalStatus
 from lindungi.core.permissions import Action, can, regency_scope, scoped
 from lindungi.enrollment.choices import BatchStatus, EnrollmentState
 from lindungi.enrollment.models import Enrollment, SubmissionBatch
@@ -55,10 +57,12 @@ def open_invoices(user, *, today):
         )
     paid = Payment.objects.filter(invoice_id=OuterRef("pk"))
     corrected = Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE, corrects_id=OuterRef("pk"))
+    written_off = WriteOff.objects.filter(invoice_id=OuterRef("pk"), status=ApprovalStatus.APPROVED)
     return invoices.annotate(
         paid=_sum_of(paid, by="invoice_id", field="amount"),
         corrected=_sum_of(corrected, by="corrects_id", field="total"),
-    ).filter(paid__lt=F("total") + F("corrected"))
+        written_off=_sum_of(written_off, by="invoice_id", field="amount"),
+    ).filter(paid__lt=F("total") + F("corrected") - F("written_off"))
 
 
 def compute_attention(user) -> list[AttentionItem]:
@@ -117,6 +121,16 @@ def compute_attention(user) -> list[AttentionItem]:
                 _("Invoices falling due in the next two weeks"),
                 unpaid.filter(due_date__gte=today).count(),
                 _url("contributions:invoices"),
+            )
+        )
+    if can(user, Action.RECORD_PAYMENT) or can(user, Action.MANAGE_BILLING):
+        items.append(
+            AttentionItem(
+                "approvals",
+                _("Payments and write-offs waiting for your approval"),
+                waiting_count(user),
+                _url("contributions:approvals"),
+                "warning",
             )
         )
     if can(user, Action.MANAGE_BILLING):

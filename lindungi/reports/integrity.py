@@ -5,8 +5,8 @@
 - duplicates covered: likely-duplicate pairs not dismissed whose two people both hold an open
   place in the same programme;
 - households over the limit: places of a family card (KK) beyond the programme's limit;
-- self-approved: approved selections, and decided exclusion proposals, whose approver is the
-  person who prepared them.
+- self-approved: approved selections, decided exclusion proposals, approved held payments and
+  write-offs (core.checker), whose approver is the person who prepared them.
 
 Every check is one query (joins and EXISTS, no Python loop over people), read through
 core.permissions.scoped like every other page.
@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.contributions.models import HeldPayment, WriteOff
+from lindungi.core.checker import ApprovalStatus
 from lindungi.core.permissions import Action, require, scoped
 from lindungi.enrollment.choices import OPEN_STATES
 from lindungi.enrollment.models import Enrollment
@@ -97,6 +99,15 @@ def self_approved(user) -> list[SelfApproval]:
             status__in=[ExclusionStatus.ACCEPTED, ExclusionStatus.REFUSED],
         ).select_related("decision", "proposed_by")
     ]
+    # Maker-checker records (core.checker): the services refuse a self-approval, so any row
+    # here was written around them.
+    for kind, model in (("payment", HeldPayment), ("write_off", WriteOff)):
+        rows += [
+            SelfApproval(kind, record.invoice.number, str(record.prepared_by), record.decided_at)
+            for record in model.objects.filter(
+                status=ApprovalStatus.APPROVED, decided_by_id=F("prepared_by_id")
+            ).select_related("invoice", "prepared_by")
+        ]
     return rows
 
 

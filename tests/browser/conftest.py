@@ -50,6 +50,7 @@ FROZEN_MIGRATIONS = (
     "lindungi.audit.migrations.0002_append_only_triggers",
     "lindungi.contributions.migrations.0004_frozen_records",
     "lindungi.programs.migrations.0009_frozen_approved_selection",
+    "lindungi.contributions.migrations.0009_maker_checker_held_payments_write_offs",
 )
 
 

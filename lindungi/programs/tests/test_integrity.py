@@ -97,3 +97,37 @@ def test_the_household_limit_keeps_the_best_ranked_of_a_family(province_officer)
     over = decision(programme, family[0])
     assert (over.reasons, over.outcome) == (Reason.HOUSEHOLD_LIMIT, Outcome.INELIGIBLE)
     assert decision(programme, single).outcome == Outcome.SELECTED
+
+
+def test_the_household_limit_is_counted_and_leaves_no_gap_in_the_ranks(province_officer):
+    """The limit is marked in the ranking's KK window (no UPDATE of the stage): the summary,
+    the quotas' eligible and the ranks must still see those people as ineligible."""
+    programme = make_programme(
+        province_officer, quotas={"53.05": 2, "53.03": 0}, headcount=2, max_per_household=1
+    )
+    family = [person(desil=desil, kk_number="5305010101010002") for desil in (1, 2, 3)]
+    others = [person(desil=2), person(desil=3)]
+    summary = run_selection(user=province_officer, programme=programme)
+    assert (summary.candidates, summary.eligible, summary.selected, summary.waitlisted) == (
+        5,
+        3,
+        2,
+        1,
+    )
+    assert summary.ineligible_by_reason["household_limit"] == 2
+    run = programme.runs.get(pk=summary.run_id)
+    assert run.quotas.get(regency_id="53.05").eligible == 3
+    ranked = dict(
+        run.decisions.exclude(rank=None).order_by("rank").values_list("person_id", "rank")
+    )
+    assert ranked == {family[0].pk: 1, others[0].pk: 2, others[1].pk: 3}
+    assert decision(programme, family[0]).household_first
+    for over in family[1:]:
+        row = decision(programme, over)
+        assert (row.reasons, row.outcome, row.rank, row.cohort_id) == (
+            Reason.HOUSEHOLD_LIMIT,
+            Outcome.INELIGIBLE,
+            None,
+            None,
+        )
+    assert decision(programme, others[1]).outcome == Outcome.WAITLISTED

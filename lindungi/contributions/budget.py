@@ -8,13 +8,13 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
-from lindungi.contributions.choices import AppropriationKind, InvoiceKind
-from lindungi.contributions.models import Appropriation, Invoice, Payer, Payment
+from lindungi.contributions.choices import AppropriationKind, InvoiceKind, LineKind
+from lindungi.contributions.models import Appropriation, Invoice, InvoiceLine, Payer, Payment
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 from lindungi.core.money import largest_remainder
 from lindungi.core.permissions import Action, require
-from lindungi.programs.funding import WHOLE
+from lindungi.programs.funding import WHOLE, shares_in_force
 
 
 def add_appropriation(
@@ -121,12 +121,27 @@ class Forecast:
 
 
 def forecast(
-    *, remaining: int, monthly_cost: int, per_person_cost: int, next_month: Month
+    *,
+    remaining: int,
+    monthly_cost: int,
+    per_person_cost: int,
+    next_month: Month,
+    monthly_costs: list[int] | None = None,
 ) -> Forecast:
-    """Budget arithmetic from the first month not yet billed to December."""
+    """Budget arithmetic from the first month not yet billed to December.
+
+    `monthly_costs` (one per month from `next_month` to December) when the cost changes from
+    a month on (the payer's funding shares change); else every month costs `monthly_cost`.
+    """
     months_left = 13 - next_month.month
     december = Month(next_month.year, 12)
-    affordable = months_left if monthly_cost <= 0 else max(remaining, 0) // monthly_cost
+    costs = monthly_costs if monthly_costs is not None else [monthly_cost] * months_left
+    affordable, left = 0, max(remaining, 0)
+    for cost in costs:
+        if cost > left:
+            break
+        left -= max(cost, 0)
+        affordable += 1
     if affordable >= months_left:
         guaranteed, runs_out = december, None
     else:
@@ -157,6 +172,36 @@ class BudgetOverview:
         return self.appropriated - self.billed
 
 
+def _future_costs(payer: Payer, latest: Invoice, next_month: Month) -> list[int]:
+    """The payer's cost of each month from `next_month` to December, following the funding
+    shares in force in each month (a kabupaten taking over half a cohort from July lowers the
+    province's cost from July): each cohort's whole cost in the latest billed month (every
+    payer's regular lines), apportioned over that month's payers by largest remainder in
+    payer id order, as billing does. Rates and headcounts stay as in the latest month."""
+    whole = dict(
+        InvoiceLine.objects.filter(
+            invoice__programme_id=latest.programme_id,
+            invoice__kind=InvoiceKind.INVOICE,
+            invoice__month=latest.month,
+            kind=LineKind.REGULAR,
+        )
+        .values("cohort_id")
+        .annotate(total=Sum("total"))
+        .values_list("cohort_id", "total")
+    )
+    costs = []
+    month = next_month
+    while month.year == next_month.year:
+        cost = 0
+        for cohort_id, shares in shares_in_force(latest.programme, month).items():
+            weights = [(share.payer_id, share.share_bp) for share in shares]
+            if whole.get(cohort_id, 0) > 0 and any(pid == payer.pk for pid, _bp in weights):
+                cost += largest_remainder(whole[cohort_id], weights)[payer.pk]
+        costs.append(cost)
+        month = month.next()
+    return costs
+
+
 def budget_overview(*, payer: Payer, fiscal_year: int) -> BudgetOverview:
     invoices = Invoice.objects.filter(payer=payer, month__year=fiscal_year)
     billed_by_month = dict(
@@ -170,12 +215,14 @@ def budget_overview(*, payer: Payer, fiscal_year: int) -> BudgetOverview:
     monthly_cost = (latest.total - latest.adjustments) if latest else 0
     result = None
     if latest and headcount and Month.of(latest.month).month < 12:
+        next_month = Month.of(latest.month).next()
         result = forecast(
             remaining=budget - billed,
             monthly_cost=monthly_cost,
             # Rounded up: a forecast must never promise more places than the budget holds.
             per_person_cost=-(-monthly_cost // headcount),
-            next_month=Month.of(latest.month).next(),
+            next_month=next_month,
+            monthly_costs=_future_costs(payer, latest, next_month),
         )
     left, burn_down = budget, []
     for number in range(1, 13):

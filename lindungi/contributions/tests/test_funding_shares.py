@@ -6,7 +6,7 @@ import pytest
 
 from lindungi.audit.models import AuditEvent
 from lindungi.contributions.billing import bill_month
-from lindungi.contributions.models import Invoice, InvoiceLine
+from lindungi.contributions.models import Appropriation, Invoice, InvoiceLine
 from lindungi.contributions.tests.conftest import enroll
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput, InvalidTransition
@@ -174,3 +174,39 @@ def test_pp50_discount_reaches_the_csr_share_but_not_the_apbd_share(province_off
     totals = {invoice.payer.pk: invoice.total for invoice in april.created}
     # Half of 2 x Rp16,800 for the province; half of 2 x Rp8,400 for the company.
     assert totals == {province.pk: 16_800, company.pk: 8_400}
+
+
+def test_the_budget_forecast_follows_the_shares_month_by_month(cohort, province_officer):
+    # Alor takes over half of the cohort from October: the province's remaining budget, enough
+    # for September at the full cost and October-December at half, lasts to December. The
+    # forecast used to project the latest month's full cost and saw it run out in November.
+    from lindungi.contributions.budget import add_appropriation, budget_overview
+
+    programme = cohort.programme
+    for _person in range(10):
+        enroll(cohort)
+    for month in (Month(2025, 7), Month(2025, 8)):
+        bill_month(programme=programme, month=month, user=province_officer)
+    province = cohort.funding_shares.get().payer
+    alor = _payer(PayerType.REGENCY, "Pemkab Alor", regency="53.05")
+    set_funding_shares(
+        user=province_officer,
+        cohort=cohort,
+        from_month=Month(2025, 10),
+        shares=[ShareSpec(province, 5_000), ShareSpec(alor, 5_000)],
+    )
+    billed = sum(Invoice.objects.filter(payer=province).values_list("total", flat=True))
+    full = 10 * 16_800
+    add_appropriation(
+        payer=province,
+        fiscal_year=2025,
+        account_code="5.1.02.01.01.0024",
+        amount=billed + full + 3 * full // 2,
+        user=province_officer,
+    )
+    result = budget_overview(payer=province, fiscal_year=2025).forecast
+    assert (result.guaranteed_until, result.runs_out_in) == (Month(2025, 12), None)
+    # One rupiah less and December is no longer paid for.
+    Appropriation.objects.filter(payer=province).update(amount=billed + full + 3 * full // 2 - 1)
+    result = budget_overview(payer=province, fiscal_year=2025).forecast
+    assert (result.guaranteed_until, result.runs_out_in) == (Month(2025, 11), Month(2025, 12))

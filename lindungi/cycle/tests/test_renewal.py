@@ -24,7 +24,7 @@ from lindungi.enrollment.exits import import_exits
 from lindungi.enrollment.models import BatchEntry, Enrollment
 from lindungi.enrollment.selectors import count_contribution_months
 from lindungi.enrollment.services import enroll_selected
-from lindungi.programs.choices import FundingSource, Outcome, PayerType, ProgrammeStatus
+from lindungi.programs.choices import FundingSource, Outcome, PayerType, ProgrammeStatus, Sector
 from lindungi.programs.funding import ShareSpec, find_or_create_payer, set_funding_shares
 from lindungi.programs.models import ActiveInsurerParticipant, Programme
 from lindungi.programs.selectors import explain
@@ -216,10 +216,17 @@ def test_the_renewal_is_approved_by_a_second_person(story, province_officer, pro
 
 def test_continuing_people_are_covered_from_1_january_with_the_same_kpj(story, province_officer):
     before = {place.person_id: place.kpj for place in _covered_2025(story)}
+    rider = _covered_2025(story)[0]
+    Enrollment.objects.filter(pk=rider.pk).update(sector=Sector.TRANSPORT)
     renewal = _renew_and_approve(story, province_officer)
     new = renewal.to_programme
     carried = Enrollment.objects.filter(programme=new)
     assert {place.person_id: place.kpj for place in carried} == before
+    # The sector comes along (PP 50/2025's transport rates): no new registration.
+    assert dict(carried.values_list("person_id", "sector")) == {
+        person_id: Sector.TRANSPORT if person_id == rider.person_id else Sector.OTHER
+        for person_id in before
+    }
     assert set(carried.values_list("state", "start_date")) == {
         (EnrollmentState.ACTIVE, date(2026, 1, 1))
     }

@@ -388,8 +388,8 @@ def bench_exits(context: dict, exits: int) -> list[dict]:
     chosen = list(active.order_by("pk").values_list("pk", "person__nik")[::step])
     leaving, sample = chosen[:exits], chosen[exits : exits + SAMPLE]
     ended_on = date(2025, 9, 30)
-    content = "NIK;ALASAN;TANGGAL\n" + "".join(
-        f"{nik};{'meninggal' if index % 4 == 0 else 'pindah'};{ended_on.isoformat()}\n"
+    content = "NIK,ALASAN,TANGGAL\n" + "".join(
+        f"{nik},{'meninggal' if index % 4 == 0 else 'pindah'},{ended_on.isoformat()}\n"
         for index, (_pk, nik) in enumerate(leaving)
     )
 

@@ -232,20 +232,25 @@ def assess_standing(*, programme: Programme, as_of: date, user) -> StandingResul
 
 
 def _flag(programme, cohort_id: int, run: list[Month], standing: str, as_of: date) -> int:
-    """Flag everyone billed (net) for the latest unpaid month of the cohort, set-based."""
+    """Flag everyone billed (net) for the latest unpaid month of the cohort, set-based.
+
+    One join of the cohort's enrollments with that month's detail, grouped by enrollment:
+    the planner may probe the (month, enrollment) index for a small cohort or hash/merge the
+    two for a large one. (A correlated EXISTS with GROUP BY, as before, runs once per
+    enrollment: PostgreSQL cannot turn it into a join.)"""
     standing_table = table(EnrollmentStanding)
     detail, invoice = table(InvoiceDetail), table(Invoice)
     sql = (
         f"INSERT INTO {standing_table} (enrollment_id, regency_id, standing, unpaid_months,"  # noqa: S608 (names are ours)
         f" unpaid_since, assessed_on)"
         f" SELECT e.id, e.regency_id, %s, %s, %s, %s FROM {ENROLLMENT} e"
-        f" WHERE e.programme_id = %s AND e.cohort_id = %s AND EXISTS ("
-        f" SELECT 1 FROM {detail} d JOIN {invoice} i ON i.id = d.invoice_id"
-        f" WHERE d.enrollment_id = e.id AND d.service_month = %s AND i.programme_id = %s"
-        f" GROUP BY d.enrollment_id HAVING SUM(d.sign) > 0)"
+        f" JOIN {detail} d ON d.enrollment_id = e.id AND d.service_month = %s"
+        f" AND d.cohort_id = %s JOIN {invoice} i ON i.id = d.invoice_id AND i.programme_id = %s"
+        f" WHERE e.programme_id = %s AND e.cohort_id = %s"
+        f" GROUP BY e.id, e.regency_id HAVING SUM(d.sign) > 0"
     )
-    params = [standing, len(run), run[0].first_day, as_of, programme.pk, cohort_id]
-    params += [run[-1].first_day, programme.pk]
+    params = [standing, len(run), run[0].first_day, as_of, run[-1].first_day, cohort_id]
+    params += [programme.pk, programme.pk, cohort_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

@@ -78,16 +78,18 @@ def migrated(django_db_setup, django_db_blocker, tmp_path_factory):
                 connection.connection.backup(copy)
             finally:
                 copy.close()
-            yield ("sqlite", target)
-            return
-        source = dict(connection.settings_dict)
-        template = f"{source['NAME']}_faults"
-        connection.close()
-        _clone_postgres(source, source["NAME"], template)
-        try:
-            yield ("postgresql", (source, template))
-        finally:
-            _drop_postgres(source, template)
+            origin = ("sqlite", target)
+        else:
+            source = dict(connection.settings_dict)
+            template = f"{source['NAME']}_faults"
+            connection.close()
+            _clone_postgres(source, source["NAME"], template)
+            origin = ("postgresql", (source, template))
+    try:
+        yield origin
+    finally:
+        if origin[0] == "postgresql":
+            _drop_postgres(*origin[1])
 
 
 @pytest.fixture

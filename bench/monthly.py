@@ -128,7 +128,11 @@ def fill(rows: int, waitlisted: int) -> dict:
             [rows + waitlisted],
         )
         cursor.execute("SELECT MIN(id) FROM registry_person")
-        last_selected = cursor.fetchone()[0] + rows - 1
+        first_id, everyone = cursor.fetchone()[0], rows + waitlisted
+        # Exactly `waitlisted` people spread evenly over the villages (and so the regencies):
+        # person r (from 0) waits when floor((r + 1) W / N) > floor(r W / N).
+        waits = f"((p.id - {int(first_id)} + 1) * {int(waitlisted)}) / {int(everyone)}"
+        waits += f" > ((p.id - {int(first_id)}) * {int(waitlisted)}) / {int(everyone)}"
         cursor.execute(
             f"""
             INSERT INTO programs_decision (run_id, person_id, nik, kk_number, regency_id, desil,
@@ -136,11 +140,11 @@ def fill(rows: int, waitlisted: int) -> dict:
                 outcome, cohort_id)
             SELECT %s, p.id, p.nik, p.kk_number, p.regency_id, p.desil, p.poverty_label,
                 p.birth_date, 40, 0, {true}, p.id, p.id,
-                CASE WHEN p.id <= %s THEN 'selected' ELSE 'waitlisted' END,
-                CASE WHEN p.id <= %s THEN %s END
+                CASE WHEN {waits} THEN 'waitlisted' ELSE 'selected' END,
+                CASE WHEN {waits} THEN NULL ELSE %s END
             FROM registry_person p
-            """,  # noqa: S608 - only constant SQL fragments are interpolated
-            [run.pk, last_selected, last_selected, cohort.pk],
+            """,  # noqa: S608 - only integers and constant SQL fragments are interpolated
+            [run.pk, cohort.pk],
         )
         cursor.execute(
             f"""

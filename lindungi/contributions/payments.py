@@ -249,7 +249,8 @@ def _flag(programme, cohort_id: int, run: list[Month], standing: str, as_of: dat
         f" WHERE e.programme_id = %s AND e.cohort_id = %s"
         f" GROUP BY e.id, e.regency_id HAVING SUM(d.sign) > 0"
     )
-    params = [standing, len(run), run[0].first_day, as_of, run[-1].first_day, cohort_id]
+    params: list[str | int | date] = [standing, len(run), run[0].first_day, as_of]
+    params += [run[-1].first_day, cohort_id]
     params += [programme.pk, programme.pk, cohort_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -67,7 +67,8 @@ def generate(path: Path, count: int, *, seed: int = 7) -> str:
     sources = sorted((ROOT / "lindungi" / "registry" / "generation").glob("*.py"))
     digest = hashlib.sha256(b"".join(source.read_bytes() for source in sources)).hexdigest()
     cached = ROOT / "var" / "bench-cache" / f"candidates_{count}_{seed}_{digest[:12]}.csv"
-    command = [str(ROOT / ".venv" / "bin" / "lindungi"), "generate_candidates"]
+    # This interpreter and this checkout's manage.py: works from a worktree without its own venv.
+    command = [sys.executable, str(ROOT / "manage.py"), "generate_candidates"]
     help_run = subprocess.run([*command, "--help"], capture_output=True, text=True, check=False)
     if help_run.returncode != 0:
         _inline_generate(path, count, seed=seed)

@@ -1,14 +1,20 @@
 """A second process for the fault tests (test_faults.py): run as
 
-    python lindungi/contributions/tests/fault_process.py MODE
+    python lindungi/contributions/tests/fault_process.py MODE [ARGS]
 
-against DATABASE_URL (an SQLite file copied from the test database). Modes:
+against DATABASE_URL (an SQLite file copied from the test database, or a PostgreSQL database
+cloned from it). Modes:
 - setup: a programme with 30 covered people and a user; queue a statement import job;
 - hang-in-write: run the worker; the import stops inside its write transaction (prints INSIDE)
   and waits to be killed;
 - hang-in-read: run the worker; the import stops while reading the file (prints READING);
 - login: POST /login/ with a 2 s busy timeout, print the status code;
-- sweep: mark abandoned jobs failed, print what the database holds as JSON.
+- sweep: mark abandoned jobs failed, print what the database holds as JSON;
+- setup-race PATH: a programme with two cohorts paid by two payers (20 people each) and a user;
+  writes the statement of the first payer's people to PATH, prints the ids;
+- race PROGRAMME PAYER PATH GO: reads the statement, prints READY, waits until the file GO
+  exists, then imports it for that payer and August; prints the outcome;
+- statements PROGRAMME: what the database holds for the programme's statements, as JSON.
 """
 
 import datetime
@@ -36,17 +42,9 @@ def setup() -> None:
     from lindungi.contributions.tests.conftest import enroll
     from lindungi.core.dates import Month
     from lindungi.programs.choices import FundingSource, PayerType
-    from lindungi.programs.models import Programme
     from lindungi.programs.tests.helpers import cohort_with_payer
 
-    programme = Programme.objects.create(
-        name="Fault",
-        province_id="53",
-        year=2025,
-        coverage_start=datetime.date(2025, 7, 18),
-        coverage_end=datetime.date(2025, 12, 31),
-        target_headcount=30,
-    )
+    programme = _programme("Fault", 30)
     cohort = cohort_with_payer(
         programme=programme,
         name="APBD",
@@ -119,6 +117,104 @@ def sweep() -> None:
     )
 
 
+def _programme(name: str, headcount: int):
+    from lindungi.programs.models import Programme
+
+    return Programme.objects.create(
+        name=name,
+        province_id="53",
+        year=2025,
+        coverage_start=datetime.date(2025, 7, 18),
+        coverage_end=datetime.date(2025, 12, 31),
+        target_headcount=headcount,
+    )
+
+
+def setup_race(path: str) -> None:
+    from lindungi.accounts.models import User
+    from lindungi.contributions.policy import cohort_shares
+    from lindungi.contributions.tests.conftest import enroll
+    from lindungi.programs.choices import FundingSource, PayerType
+    from lindungi.programs.tests.helpers import cohort_with_payer
+
+    programme = _programme("Race", 40)
+    cohorts = [
+        cohort_with_payer(
+            programme=programme,
+            name=name,
+            payer_type=payer_type,
+            payer_name=payer_name,
+            payer_regency_id=regency,
+            funding_source=FundingSource.APBD,
+            headcount=20,
+        )
+        for name, payer_type, payer_name, regency in (
+            ("APBD Provinsi", PayerType.PROVINCE, "Pemprov NTT", None),
+            ("APBD Alor", PayerType.REGENCY, "Pemkab Alor", "53.05"),
+        )
+    ]
+    kpjs = {cohort.pk: [enroll(cohort).kpj for _ in range(20)] for cohort in cohorts}
+    user = User(username="officer", role="province_officer")
+    user.set_password("test-password-123")
+    user.save()
+    [payer] = [share.payer for share in cohort_shares(programme) if share.cohort == cohorts[0]]
+    Path(path).write_text(
+        "KPJ,Iuran\n" + "".join(f"{kpj},16800\n" for kpj in kpjs[cohorts[0].pk]),
+        encoding="utf-8",
+    )
+    print(json.dumps({"programme": programme.pk, "payer": payer.pk}), flush=True)
+
+
+def race(programme_id: str, payer_id: str, path: str, go: str) -> None:
+    from lindungi.accounts.models import User
+    from lindungi.contributions.models import Payer
+    from lindungi.contributions.reconciliation import import_statement, read_statement
+    from lindungi.core.dates import Month
+    from lindungi.core.errors import InvalidInput
+    from lindungi.programs.models import Programme
+
+    programme = Programme.objects.get(pk=programme_id)
+    payer = Payer.objects.get(pk=payer_id)
+    user = User.objects.get(username="officer")
+    with open(path, "rb") as handle:
+        statement_file = read_statement(handle, month=Month(2025, 8))
+    connection.close()  # both processes start from a fresh connection at the same moment
+    print("READY", flush=True)
+    while not Path(go).exists():
+        time.sleep(0.005)
+    try:
+        statement = import_statement(
+            programme=programme,
+            month=Month(2025, 8),
+            statement_file=statement_file,
+            file_name="race.csv",
+            user=user,
+            payer=payer,
+        )
+    except InvalidInput as error:
+        outcome = error.code
+    else:
+        outcome = f"imported {statement.version}"
+    print(json.dumps({"outcome": outcome}), flush=True)
+
+
+def statements(programme_id: str) -> None:
+    from lindungi.contributions.models import StatementImport, StatementLine
+
+    found = StatementImport.objects.filter(programme_id=programme_id)
+    print(
+        json.dumps(
+            {
+                "statements": list(
+                    found.order_by("pk").values_list("scope", "version", "is_current")
+                ),
+                "lines": StatementLine.objects.filter(statement__in=found).count(),
+            }
+        ),
+        flush=True,
+    )
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "setup":
@@ -131,5 +227,11 @@ if __name__ == "__main__":
         login()
     elif mode == "sweep":
         sweep()
+    elif mode == "setup-race":
+        setup_race(sys.argv[2])
+    elif mode == "race":
+        race(*sys.argv[2:6])
+    elif mode == "statements":
+        statements(sys.argv[2])
     else:
         raise SystemExit(f"unknown mode {mode}")

@@ -183,6 +183,31 @@ def test_lapse_rule_flags_at_risk_then_lapsed(cohort):
     assert EnrollmentStanding.objects.get().standing == Standing.LAPSED
 
 
+def test_the_lapse_rule_flags_only_people_billed_net_for_the_latest_unpaid_month(cohort):
+    """Someone billed for November and removed again by December's adjustment (an exit dated
+    in October, recorded late) owes nothing for November: not flagged; the others are."""
+    stays, leaves = enroll(cohort), enroll(cohort)
+    bill(cohort, *months(7, 8, 9, 10, 11))
+    end_enrollment(leaves, datetime.date(2025, 10, 31))
+    bill(cohort, Month(2025, 12))
+    for invoice in Invoice.objects.filter(month=datetime.date(2025, 7, 1)):
+        record_payment(
+            user=acting_officer(),
+            invoice=invoice,
+            paid_on=datetime.date(2025, 7, 15),
+            amount=invoice.total,
+            bank_reference=f"JUL-{invoice.pk}",
+        )
+    # 1 December: August to November are past due and unpaid (four), December is not due.
+    result = assess_standing(
+        user=acting_officer(), programme=cohort.programme, as_of=datetime.date(2025, 12, 1)
+    )
+    assert (result.at_risk, result.lapsed) == (0, 1)
+    assert list(EnrollmentStanding.objects.values_list("enrollment_id", "standing")) == [
+        (stays.pk, Standing.LAPSED)
+    ]
+
+
 def test_paying_the_latest_month_clears_the_flag(cohort):
     enroll(cohort)
     invoices = bill(cohort, *months(7, 8, 9))

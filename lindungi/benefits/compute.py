@@ -22,10 +22,25 @@ from lindungi.benefits.choices import (
 from lindungi.benefits.models import Claim, ClaimItem, Heir
 from lindungi.benefits.rules import RuleBook
 from lindungi.core.errors import LindungiError
-from lindungi.core.sql import bulk_insert, execute, table
+from lindungi.core.sql import (
+    bulk_insert,
+    create_temporary_table,
+    drop_temporary_table,
+    execute,
+    table,
+)
 
 CHUNK = 5_000
+# A temporary table (not a model): the computed amounts before the upsert.
 STAGE = "benefits_computed_stage"
+STAGE_DEFINITION = (
+    ("claim_id", "bigint", "bigint"),
+    ("item", "varchar(30)", "varchar(30)"),
+    ("child", "smallint", "smallint"),
+    ("amount", "bigint", "bigint"),
+    ("rule", "varchar(300)", "varchar(300)"),
+    ("legal_basis", "varchar(200)", "varchar(200)"),
+)
 JKK_CASES = {
     Consequence.DEATH: calculator.JKK_DEATH,
     Consequence.TOTAL_DISABILITY: calculator.JKK_TOTAL,
@@ -139,12 +154,8 @@ def _upsert(items: list[tuple]) -> None:
     table filled by the driver's bulk path (bulk_create's per-object work cost more)."""
     if not items:
         return
-    execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} (claim_id bigint, item varchar(30),"
-        " child smallint, amount bigint, rule varchar(300), legal_basis varchar(200))"
-    )
-    execute(f"DELETE FROM {STAGE}")  # noqa: S608
-    bulk_insert(STAGE, ("claim_id", "item", "child", "amount", "rule", "legal_basis"), items)
+    create_temporary_table(STAGE, STAGE_DEFINITION)
+    bulk_insert(STAGE, [name for name, _pg, _lite in STAGE_DEFINITION], items)
     # "WHERE true": SQLite needs it to read ON CONFLICT as the upsert clause.
     execute(
         f"INSERT INTO {table(ClaimItem)} (claim_id, item, child, computed_amount, rule,"  # noqa: S608
@@ -153,7 +164,7 @@ def _upsert(items: list[tuple]) -> None:
         " computed_amount = excluded.computed_amount, rule = excluded.rule,"
         " legal_basis = excluded.legal_basis"
     )
-    execute(f"DROP TABLE {STAGE}")
+    drop_temporary_table(STAGE)
 
 
 def explain(claim: Claim) -> Result | None:

@@ -8,8 +8,11 @@ MANFAAT, ANAK_KE, JUMLAH_DIAJUKAN, JUMLAH_DIBAYAR, TANGGAL_BAYAR, AHLI_WARIS
 Every row is checked in memory against a few grouped look-ups (people by NIK, places by KPJ,
 first coverage start, claims already known); the valid rows become claims, items and heirs in
 bulk; then cover verdicts and computed benefits are written set-based for the claims the file
-touched. Nothing lost: a rejected row keeps its cells and a stable reason;
-created + updated + unchanged + rejected = read. The same file again changes nothing.
+touched; the people of the file's death claims are recorded deceased through enrollment's one
+home for deaths (`enrollment.deaths.record_many_deaths`: set-based, their places ended on the
+date of death, never billed after that month). Nothing lost: a rejected row keeps its cells
+and a stable reason; created + updated + unchanged + rejected = read. The same file again
+changes nothing. The page runs it as a background job (`start_claims_import`, `jobs.py`).
 """
 
 import hashlib
@@ -17,7 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +31,7 @@ from lindungi.benefits.choices import (
 )
 from lindungi.benefits.choices import (
     ClaimSource,
+    Consequence,
     CoverVerdict,
     SchoolLevel,
 )
@@ -46,13 +50,17 @@ from lindungi.benefits.models import Claim, ClaimImport, ClaimItem, Heir, Reject
 from lindungi.benefits.rules import RuleBook
 from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
-from lindungi.core.intake import check_counts, read_text_table
+from lindungi.core.intake import check_counts, read_text_table, store_upload
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
-from lindungi.core.sql import bulk_insert, table
+from lindungi.core.sql import bulk_insert, date_value, datetime_value, table
 from lindungi.enrollment.choices import COVERAGE_STATES
+from lindungi.enrollment.deaths import record_many_deaths
 from lindungi.enrollment.models import Enrollment
+from lindungi.registry.choices import DeathSource
 from lindungi.registry.models import Person
+
+PROGRESS_STEP = 2_000
 
 
 def _chunks(values: list) -> list[list]:
@@ -96,13 +104,17 @@ class _Outcome:
     valid: list[ClaimRow] = field(default_factory=list)
 
 
-def _check(table, reader: ClaimReader) -> _Outcome:
+def _check(table, reader: ClaimReader, progress: Progress) -> _Outcome:
     outcome = _Outcome()
-    for number, cells in table.rows:
-        try:
-            outcome.valid.append(reader.read(number, cells))
-        except Rejected as problem:
-            outcome.rejected[number] = problem.reason
+    read, valid, rejected = reader.read, outcome.valid.append, outcome.rejected
+    rows = table.rows
+    for start in range(0, len(rows), PROGRESS_STEP):
+        for number, cells in rows[start : start + PROGRESS_STEP]:
+            try:
+                valid(read(number, cells))
+            except Rejected as problem:
+                rejected[number] = problem.reason
+        progress.advance(len(rows[start : start + PROGRESS_STEP]))
     by_nik, by_kpj, first_start = _people(outcome.valid)
     resolved: list[ClaimRow] = []
     for row in outcome.valid:
@@ -207,7 +219,16 @@ def _write_claims(rows: list[ClaimRow], claim_import: ClaimImport) -> tuple[dict
         item = items_known.get(key)
         if row.claim_number in new_numbers or item is None:
             new_items.append(
-                (claim_id, row.item, row.child, row.claimed, row.paid, _day(row.paid_on), "", "")
+                (
+                    claim_id,
+                    row.item,
+                    row.child,
+                    row.claimed,
+                    row.paid,
+                    date_value(row.paid_on),
+                    "",
+                    "",
+                )
             )
             if row.claim_number in new_numbers:
                 counts.created += 1
@@ -252,10 +273,6 @@ def _write_claims(rows: list[ClaimRow], claim_import: ClaimImport) -> tuple[dict
     return ids, counts, changed
 
 
-def _day(day: date | None):
-    return connection.ops.adapt_datefield_value(day)
-
-
 CLAIM_COLUMNS = (
     "number",
     "source",
@@ -283,7 +300,7 @@ def _insert_claims(rows: list[tuple[str, ClaimRow]], claim_import: ClaimImport) 
     """
     if not rows:
         return {}
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = datetime_value(timezone.now())
     bulk_insert(
         table(Claim),
         CLAIM_COLUMNS,
@@ -296,7 +313,7 @@ def _insert_claims(rows: list[tuple[str, ClaimRow]], claim_import: ClaimImport) 
                 row.kpj,
                 row.kind,
                 row.consequence,
-                _day(row.incident_date),
+                date_value(row.incident_date),
                 *row.claim_fields().values(),
                 "",
                 CoverVerdict.UNKNOWN.value,
@@ -353,12 +370,25 @@ def _write_heirs(rows: list[ClaimRow], ids: dict[str, int]) -> set[int]:
         table(Heir),
         ("claim_id", "position", "name", "relation", "birth_date", "school_level"),
         (
-            (claim_id, position, name, relation, _day(birth), level or SchoolLevel.NONE.value)
+            (claim_id, position, name, relation, date_value(birth), level or SchoolLevel.NONE.value)
             for claim_id in sorted(changed)
             for position, (name, relation, birth, level) in enumerate(given[claim_id], start=1)
         ),
     )
     return changed
+
+
+def _deaths(rows: list[ClaimRow]) -> dict[int, date]:
+    """Person -> date of death, from every death claim of the file (JKM, or JKK with death as
+    its consequence), whatever its status: a refused benefit does not undo the death. A
+    person with two death claims of different dates: the earlier (a conflict either way)."""
+    deaths: dict[int, date] = {}
+    for row in rows:
+        if row.consequence == Consequence.DEATH and row.person_id is not None:
+            known = deaths.get(row.person_id)
+            if known is None or row.incident_date < known:
+                deaths[row.person_id] = row.incident_date
+    return deaths
 
 
 def import_claims(
@@ -377,11 +407,13 @@ def import_claims(
         raise InvalidInput(_("The file lacks the column(s): %(columns)s.") % {"columns": "NIK/KPJ"})
     progress.start(table.rows_read, _("Reading the claim file"))
     book = RuleBook()
-    outcome = _check(table, ClaimReader(table, today, book))
+    outcome = _check(table, ClaimReader(table, today, book), progress)
+    progress.advance(len(table.problems))
     _settle_repeats(outcome)
     # Rows the intake could not read as cells (a NUL byte, a cell far too long).
     outcome.rejected.update((n, problem.reason) for n, problem in table.problems.items())
     read = table.rows_read
+    progress.start(4, _("Writing the claims, their cover and their benefits"))
     with transaction.atomic():
         claim_import = ClaimImport.objects.create(
             file_name=file_name[:255],
@@ -395,9 +427,19 @@ def import_claims(
         changed_ids = sorted(changed)
         for chunk in _chunks(changed_ids):
             Claim.objects.filter(pk__in=chunk).update(last_import=claim_import)
+        progress.advance(1)
         touched = Claim.objects.filter(last_import=claim_import)
         assess_cover(touched, as_of=today)
+        progress.advance(1)
         compute_benefits(touched, book=book)
+        progress.advance(1)
+        deaths = record_many_deaths(
+            user=user,
+            deaths=_deaths(outcome.valid),
+            source=DeathSource.CLAIM,
+            reference=file_name,
+            on=today,
+        )
         check_counts(
             read=read,
             rejected=len(outcome.rejected),
@@ -431,6 +473,8 @@ def import_claims(
             rows_unchanged=counts.unchanged,
             claims_touched=len(changed_ids),
             reason_counts=dict(sorted(Counter(outcome.rejected.values()).items())),
+            deaths_recorded=deaths.recorded,
+            deaths_conflicting=len(deaths.conflicting),
         )
         claim_import.refresh_from_db()
         record_event(
@@ -439,7 +483,7 @@ def import_claims(
             summary=counts_of(claim_import),
             user=user,
         )
-    progress.advance(read)
+    progress.advance(1)
     progress.finish()
     return claim_import
 
@@ -458,5 +502,28 @@ def counts_of(claim_import: ClaimImport) -> dict:
         "unchanged": claim_import.rows_unchanged,
         "rejected": claim_import.rows_rejected,
         "claims": claim_import.claims_touched,
+        "deaths_recorded": claim_import.deaths_recorded,
+        "deaths_conflicting": claim_import.deaths_conflicting,
         "reasons": claim_import.reason_counts,
     }
+
+
+CLAIMS_JOB_KIND = "benefits.claims_import"
+UPLOAD_AREA = "claims"
+
+
+def start_claims_import(*, user, uploaded_file):
+    """Keep the upload (the shared intake refuses a wrong type or size at once) and queue its
+    import as a background job (`jobs.py`); returns the Job."""
+    from lindungi.jobs.services import start_job
+
+    require(user, Action.EXCHANGE_INSURER_FILES)
+    return start_job(
+        kind=CLAIMS_JOB_KIND,
+        params={
+            "path": store_upload(uploaded_file=uploaded_file, area=UPLOAD_AREA),
+            "file_name": uploaded_file.name,
+        },
+        user=user,
+        label=_("Claim file %(file)s") % {"file": uploaded_file.name},
+    )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.contributions.choices import InvoiceKind, LineKind, PaymentSource, Standing
-from lindungi.contributions.coverage import ENROLLMENT, table
+from lindungi.contributions.coverage import ENROLLMENT
 from lindungi.contributions.models import (
     EnrollmentStanding,
     Invoice,
@@ -26,6 +26,7 @@ from lindungi.core.changes import notify
 from lindungi.core.dates import Month, local_today
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require
+from lindungi.core.sql import table
 from lindungi.programs.models import Programme
 
 

@@ -301,10 +301,11 @@ class ClaimReader:
             return str(problem.reason)
 
     def _date(self, text: str) -> date | None:
-        day = self._dates.get(text, _MISSING)
-        if day is _MISSING:
+        try:
+            return self._dates[text]
+        except KeyError:
             day = self._dates[text] = parse_date(text)
-        return day  # type: ignore[return-value]
+            return day
 
     @staticmethod
     def _remembered(cache: dict, key, parse, text: str):

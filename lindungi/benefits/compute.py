@@ -27,6 +27,7 @@ from lindungi.core.sql import (
     create_temporary_table,
     drop_temporary_table,
     execute,
+    fetch_in,
     table,
 )
 
@@ -57,11 +58,12 @@ def case_kind(kind: str, consequence: str) -> str:
 
 def _children(claim_ids: list[int]) -> dict[int, list[tuple]]:
     children: dict[int, list[tuple]] = defaultdict(list)
-    rows = (
-        Heir.objects.filter(claim_id__in=claim_ids, relation=HeirRelation.CHILD)
-        .exclude(school_level=SchoolLevel.NONE)
-        .order_by("claim_id", "position")
-        .values_list("claim_id", "school_level", "birth_date")
+    rows = fetch_in(
+        f"SELECT claim_id, school_level, birth_date FROM {table(Heir)}"  # noqa: S608
+        " WHERE relation = %s AND school_level <> %s AND claim_id IN ({marks})"
+        " ORDER BY claim_id, position",
+        claim_ids,
+        [HeirRelation.CHILD.value, SchoolLevel.NONE.value],
     )
     for claim_id, level, birth in rows:
         children[claim_id].append((level, birth))
@@ -69,9 +71,12 @@ def _children(claim_ids: list[int]) -> dict[int, list[tuple]]:
 
 
 def _costs(claim_ids: list[int]) -> dict[tuple[int, str], int]:
-    rows = ClaimItem.objects.filter(
-        claim_id__in=claim_ids, item__in=[BenefitItem.TRANSPORT, BenefitItem.HOME_CARE]
-    ).values_list("claim_id", "item", "claimed_amount")
+    rows = fetch_in(
+        f"SELECT claim_id, item, claimed_amount FROM {table(ClaimItem)}"  # noqa: S608
+        " WHERE item IN (%s, %s) AND claim_id IN ({marks})",
+        claim_ids,
+        [BenefitItem.TRANSPORT.value, BenefitItem.HOME_CARE.value],
+    )
     return {(claim_id, item): amount or 0 for claim_id, item, amount in rows}
 
 
@@ -141,8 +146,10 @@ def compute_benefits(claims: QuerySet[Claim], *, book: RuleBook | None = None) -
                 )
                 for entry in result.items
             )
-        ClaimItem.objects.filter(claim_id__in=ids, computed_amount__isnull=False).update(
-            computed_amount=None, rule="", legal_basis=""
+        execute(
+            f"UPDATE {table(ClaimItem)} SET computed_amount = NULL, rule = '', legal_basis = ''"  # noqa: S608
+            f" WHERE computed_amount IS NOT NULL AND claim_id IN ({', '.join(['%s'] * len(ids))})",
+            ids,
         )
         _upsert(items)
         written += len(items)

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +52,14 @@ from lindungi.core.errors import InvalidInput
 from lindungi.core.intake import check_counts, read_text_table, store_upload
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
-from lindungi.core.sql import bulk_insert, date_value, datetime_value, table
+from lindungi.core.sql import (
+    bulk_insert,
+    date_value,
+    datetime_value,
+    execute,
+    fetch_in,
+    table,
+)
 from lindungi.enrollment.choices import COVERAGE_STATES
 from lindungi.enrollment.deaths import record_many_deaths
 from lindungi.enrollment.models import Enrollment
@@ -71,30 +77,34 @@ def _people(rows: list[ClaimRow]) -> tuple[dict, dict, dict]:
     """NIK -> (person, regency); KPJ -> person; person -> first coverage start."""
     niks = sorted({row.nik for row in rows if row.nik})
     kpjs = sorted({row.kpj for row in rows if row.kpj})
-    by_nik: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(niks):
-        for pk, nik, regency in Person.objects.filter(nik__in=chunk).values_list(
-            "pk", "nik", "regency_id"
-        ):
-            by_nik[nik] = (pk, regency)
-    by_kpj: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(kpjs):
-        for kpj, pk, regency in Enrollment.objects.filter(kpj__in=chunk).values_list(
-            "kpj", "person_id", "person__regency_id"
-        ):
-            if kpj is not None:  # never, given the filter; the column itself is nullable
-                by_kpj[kpj] = (pk, regency)
-    person_ids = sorted({pk for pk, _r in (*by_nik.values(), *by_kpj.values())})
-    first_start: dict[int, date] = {}
-    for chunk in _chunks(person_ids):
-        first_start.update(
-            Enrollment.objects.filter(
-                person_id__in=chunk, state__in=COVERAGE_STATES, start_date__isnull=False
-            )
-            .values("person_id")
-            .annotate(first=Min("start_date"))
-            .values_list("person_id", "first")
+    person, enrollment = table(Person), table(Enrollment)
+    by_nik: dict[str, tuple[int, str]] = {
+        nik: (pk, regency)
+        for pk, nik, regency in fetch_in(
+            f"SELECT id, nik, regency_id FROM {person} WHERE nik IN ({{marks}})",  # noqa: S608
+            niks,
         )
+    }
+    by_kpj: dict[str, tuple[int, str]] = {
+        kpj: (pk, regency)
+        for kpj, pk, regency in fetch_in(
+            f"SELECT e.kpj, e.person_id, p.regency_id FROM {enrollment} e"  # noqa: S608
+            f" JOIN {person} p ON p.id = e.person_id WHERE e.kpj IN ({{marks}})",
+            kpjs,
+        )
+    }
+    person_ids = sorted({pk for pk, _r in (*by_nik.values(), *by_kpj.values())})
+    states = [str(state) for state in COVERAGE_STATES]
+    first_start: dict[int, date] = {
+        pk: first if isinstance(first, date) else date.fromisoformat(first)
+        for pk, first in fetch_in(
+            f"SELECT person_id, MIN(start_date) FROM {enrollment}"  # noqa: S608
+            f" WHERE state IN ({', '.join(['%s'] * len(states))}) AND start_date IS NOT NULL"
+            " AND person_id IN ({marks}) GROUP BY person_id",
+            person_ids,
+            states,
+        )
+    }
     return by_nik, by_kpj, first_start
 
 
@@ -142,18 +152,20 @@ def _check(table, reader: ClaimReader, progress: Progress) -> _Outcome:
 def _settle_repeats(outcome: _Outcome) -> None:
     """A claim number's rows must agree, with each other and with the claim already known."""
     numbers = sorted({row.claim_number for row in outcome.valid})
-    known: dict[str, tuple] = {}
-    for chunk in _chunks(numbers):
-        for number, person_id, kind, consequence, incident in Claim.objects.filter(
-            number__in=chunk
-        ).values_list("number", "person_id", "kind", "consequence", "incident_date"):
-            known[number] = (person_id, kind, consequence, incident)
+    known: dict[str, tuple] = {
+        number: tuple(header)
+        for number, *header in fetch_in(
+            f"SELECT number, person_id, kind, consequence, incident_date FROM {table(Claim)}"  # noqa: S608
+            " WHERE number IN ({marks})",
+            numbers,
+        )
+    }
     seen_items: set[tuple] = set()
     kept: list[ClaimRow] = []
     for row in outcome.valid:
-        header = known.setdefault(row.claim_number, row.header())
+        header = row.header()
         key = (row.claim_number, row.item, row.child)
-        if header != row.header():
+        if known.setdefault(row.claim_number, header) != header:
             outcome.rejected[row.number] = Reason.CLAIM_CONFLICT
         elif key in seen_items:
             outcome.rejected[row.number] = Reason.ROW_REPEATED
@@ -176,41 +188,40 @@ def _write_claims(rows: list[ClaimRow], claim_import: ClaimImport) -> tuple[dict
     first: dict[str, ClaimRow] = {}
     for row in rows:
         first.setdefault(row.claim_number, row)
-    numbers = sorted(first)
-    existing: dict[str, Claim] = {}
-    for chunk in _chunks(numbers):
-        existing.update({claim.number: claim for claim in Claim.objects.filter(number__in=chunk)})
+    # What is known, as plain tuples (pk, number, *CLAIM_FIELDS): instances only for changes.
+    existing: dict[str, tuple] = {
+        row[1]: row
+        for row in fetch_in(
+            f"SELECT id, number, {', '.join(CLAIM_FIELDS)} FROM {table(Claim)}"  # noqa: S608
+            " WHERE number IN ({marks})",
+            sorted(first),
+        )
+    }
     _adopt_province_reports(first, existing)
     new_rows = [(number, row) for number, row in first.items() if number not in existing]
     new_ids = _insert_claims(new_rows, claim_import)
     changed: set[int] = set()
     header_changed: set[str] = set()
     to_update: list[Claim] = []
-    for number, claim in existing.items():
+    for number, (pk, known_number, *values) in existing.items():
         wanted = first[number].claim_fields()
-        adopted = claim.number != number
-        if adopted or any(getattr(claim, name) != value for name, value in wanted.items()):
-            claim.number = number
-            for name, value in wanted.items():
-                setattr(claim, name, value)
-            claim.last_import = claim_import
-            to_update.append(claim)
+        if known_number != number or tuple(values) != tuple(wanted.values()):
+            to_update.append(Claim(pk=pk, number=number, last_import=claim_import, **wanted))
             header_changed.add(number)
-            changed.add(claim.pk)
+            changed.add(pk)
     Claim.objects.bulk_update(to_update, ["number", *CLAIM_FIELDS, "last_import"], batch_size=1000)
-    ids = new_ids | {number: claim.pk for number, claim in existing.items()}
+    ids = new_ids | {number: known[0] for number, known in existing.items()}
     changed.update(new_ids.values())
     new_numbers = set(new_ids)
-    # What is known of the items, as plain tuples: instances only for the ones that change.
-    items_known: dict[tuple, tuple] = {}
-    existing_ids = [claim.pk for claim in existing.values()]
-    for chunk in _chunks(existing_ids):
-        for pk, claim_id, item_code, child, *values in ClaimItem.objects.filter(
-            claim_id__in=chunk
-        ).values_list(
-            "pk", "claim_id", "item", "child", "claimed_amount", "paid_amount", "paid_on"
-        ):
-            items_known[(claim_id, item_code, child)] = (pk, *values)
+    items_known: dict[tuple, tuple] = {
+        (claim_id, item_code, child): (pk, *values)
+        for pk, claim_id, item_code, child, *values in fetch_in(
+            "SELECT id, claim_id, item, child, claimed_amount, paid_amount, paid_on"  # noqa: S608
+            f" FROM {table(ClaimItem)} WHERE claim_id IN ({{marks}})",
+            sorted(known[0] for known in existing.values()),
+        )
+    }
+    days: dict[date | None, object] = {}
     new_items: list[tuple] = []
     changed_items: list[ClaimItem] = []
     for row in rows:
@@ -225,7 +236,9 @@ def _write_claims(rows: list[ClaimRow], claim_import: ClaimImport) -> tuple[dict
                     row.child,
                     row.claimed,
                     row.paid,
-                    date_value(row.paid_on),
+                    days[row.paid_on]
+                    if row.paid_on in days
+                    else days.setdefault(row.paid_on, date_value(row.paid_on)),
                     "",
                     "",
                 )
@@ -329,7 +342,7 @@ def _insert_claims(rows: list[tuple[str, ClaimRow]], claim_import: ClaimImport) 
     return dict(Claim.objects.filter(last_import=claim_import).values_list("number", "pk"))
 
 
-def _adopt_province_reports(first: dict[str, ClaimRow], existing: dict[str, Claim]) -> None:
+def _adopt_province_reports(first: dict[str, ClaimRow], existing: dict[str, tuple]) -> None:
     """A death the province recorded first becomes the insurer's claim when the file brings
     one for the same person, kind and date: it takes the insurer's number, not a second row."""
     new = {
@@ -340,11 +353,16 @@ def _adopt_province_reports(first: dict[str, ClaimRow], existing: dict[str, Clai
     if not new:
         return
     people = sorted({key[0] for key in new if key[0] is not None})
-    for chunk in _chunks(people):
-        for claim in Claim.objects.filter(source=ClaimSource.PROVINCE_FORM, person_id__in=chunk):
-            number = new.get((claim.person_id, claim.kind, claim.incident_date))
-            if number is not None and number not in existing:
-                existing[number] = claim
+    for pk, known_number, *rest in fetch_in(
+        f"SELECT id, number, {', '.join(CLAIM_FIELDS)}, person_id, kind, incident_date"  # noqa: S608
+        f" FROM {table(Claim)} WHERE source = %s AND person_id IN ({{marks}})",
+        people,
+        [ClaimSource.PROVINCE_FORM.value],
+    ):
+        fields, key = rest[: len(CLAIM_FIELDS)], tuple(rest[len(CLAIM_FIELDS) :])
+        number = new.get(key)
+        if number is not None and number not in existing:
+            existing[number] = (pk, known_number, *fields)
 
 
 def _write_heirs(rows: list[ClaimRow], ids: dict[str, int]) -> set[int]:
@@ -356,13 +374,12 @@ def _write_heirs(rows: list[ClaimRow], ids: dict[str, int]) -> set[int]:
     if not given:
         return set()
     known: dict[int, list[tuple]] = defaultdict(list)
-    for chunk in _chunks(sorted(given)):
-        for claim_id, name, relation, birth, level in (
-            Heir.objects.filter(claim_id__in=chunk)
-            .order_by("claim_id", "position")
-            .values_list("claim_id", "name", "relation", "birth_date", "school_level")
-        ):
-            known[claim_id].append((name, relation, birth, level))
+    for claim_id, name, relation, birth, level in fetch_in(
+        "SELECT claim_id, name, relation, birth_date, school_level"  # noqa: S608
+        f" FROM {table(Heir)} WHERE claim_id IN ({{marks}}) ORDER BY claim_id, position",
+        sorted(given),
+    ):
+        known[claim_id].append((name, relation, birth, level))
     changed = {claim_id for claim_id, heirs in given.items() if known.get(claim_id, []) != heirs}
     for chunk in _chunks(sorted(changed)):
         Heir.objects.filter(claim_id__in=chunk).delete()
@@ -376,6 +393,16 @@ def _write_heirs(rows: list[ClaimRow], ids: dict[str, int]) -> set[int]:
         ),
     )
     return changed
+
+
+def _mark_touched(claim_ids: list[int], claim_import: ClaimImport) -> None:
+    """The claims this import created or changed: the ones to assess and compute."""
+    for chunk in _chunks(claim_ids):
+        execute(
+            f"UPDATE {table(Claim)} SET last_import_id = %s"  # noqa: S608
+            f" WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+            [claim_import.pk, *chunk],
+        )
 
 
 def _deaths(rows: list[ClaimRow]) -> dict[int, date]:
@@ -425,8 +452,7 @@ def import_claims(
         )
         _ids, counts, changed = _write_claims(outcome.valid, claim_import)
         changed_ids = sorted(changed)
-        for chunk in _chunks(changed_ids):
-            Claim.objects.filter(pk__in=chunk).update(last_import=claim_import)
+        _mark_touched(changed_ids, claim_import)
         progress.advance(1)
         touched = Claim.objects.filter(last_import=claim_import)
         assess_cover(touched, as_of=today)

@@ -46,6 +46,23 @@ def fetch(sql: str, params: Params = None) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
+IN_CHUNK = 5_000
+
+
+def fetch_in(sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> list[tuple]:
+    """Every row of `sql` for many values: `{marks}` in it becomes one placeholder per value,
+    chunk after chunk of IN_CHUNK, after `params` (so the IN list comes last in the statement).
+
+    For look-ups by thousands of keys (a file's NIKs, claim numbers): the ORM prepares an
+    `__in` list value by value, which costs more than the query itself.
+    """
+    rows: list[tuple] = []
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start : start + IN_CHUNK]
+        rows.extend(fetch(sql.format(marks=", ".join(["%s"] * len(chunk))), [*params, *chunk]))
+    return rows
+
+
 def fetch_one(sql: str, params: Params = None) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

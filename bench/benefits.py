@@ -7,10 +7,11 @@ person, July to November billed and paid. The claim file mixes the real cases: J
 items and heirs), partial disabilities, treatment with transport, temporary incapacity.
 
 Timed: the import (validation, claims, items, heirs, cover verdicts, contribution months,
-computed benefits and the JKM deaths recorded with their places ended, all set-based); the same file again (nothing changes); recomputing every
-claim's benefits alone. Baseline, in the same run on the same data: the per-row ORM way (for
-each row, look the person up, check coverage and payment, create the claim and item, compute
-with the rules read for its date), timed on a sample and extrapolated to all rows.
+computed benefits and the JKM deaths recorded with their places ended, all set-based); the
+same file again (nothing changes); recomputing every claim's benefits alone. Baseline, in
+the same run on the same data: the per-row ORM way (for each row, look the person up, check
+coverage and payment, create the claim and item, compute with the rules read for its date),
+timed on a sample and extrapolated to all rows.
 """
 
 import os

@@ -62,9 +62,9 @@ def per_row_baseline(programme, month) -> int:
     count = 0
     for enrollment in Enrollment.objects.filter(programme=programme).order_by("pk")[:SAMPLE]:
         enrollment = Enrollment.objects.select_related("person", "cohort").get(pk=enrollment.pk)
-        covered = enrollment.start_date is not None and enrollment.start_date <= month.last_day and (
-            enrollment.end_date is None or enrollment.end_date >= month.first_day
-        )
+        start, end = enrollment.start_date, enrollment.end_date
+        covered = start is not None and start <= month.last_day
+        covered = covered and (end is None or end >= month.first_day)
         if not covered:
             continue
         rate = monthly_contribution(

@@ -319,10 +319,10 @@ def bench_documents(context: dict) -> list[dict]:
 def bench_report(context: dict) -> list[dict]:
     from django.db import connection
 
-    from lindungi.contributions.coverage import table
     from lindungi.contributions.models import Invoice, InvoiceDetail
     from lindungi.contributions.policy import policy_for
     from lindungi.core.dates import Month
+    from lindungi.core.sql import table
     from lindungi.enrollment.coverage import covered_in_sql
     from lindungi.enrollment.models import Enrollment
     from lindungi.reports.services import refresh_summaries
@@ -435,12 +435,12 @@ def bench_exits(context: dict, exits: int) -> list[dict]:
 def bench_lapses(context: dict) -> list[dict]:
     from django.db import connection
 
-    from lindungi.contributions.coverage import table
     from lindungi.contributions.due_dates import due_date
     from lindungi.contributions.lapses import run_lapses
     from lindungi.contributions.models import EnrollmentStanding
     from lindungi.contributions.payments import assess_standing
     from lindungi.core.dates import Month
+    from lindungi.core.sql import table
     from lindungi.enrollment.choices import EnrollmentState
     from lindungi.enrollment.models import Enrollment
     from lindungi.enrollment.services import change_state

@@ -5,6 +5,7 @@ the enrollments by `importing.import_claims`."""
 import re
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from lindungi.benefits.choices import (
     SCHOOL_ALIASES,
@@ -105,8 +106,6 @@ RELATIONS = {
     "ibu": HeirRelation.PARENT,
     "lainnya": HeirRelation.OTHER,
 }
-NIK = re.compile(r"^\d{16}$")
-KPJ = re.compile(r"^\d{11}$")
 # Digits, or digits with dots between thousands; a decimal part (",50" or ".5") is refused.
 RUPIAH = re.compile(r"^(\d+|\d{1,3}(\.\d{3})+)$")
 PERCENT = re.compile(r"^\d{1,3}([.,]\d{1,2})?$")
@@ -225,79 +224,190 @@ def parse_heirs(text: str) -> list[tuple] | None:
     return heirs
 
 
+# The columns in the order the reader takes them from a row (one itemgetter call).
+PICKED = (
+    "NOMOR_KLAIM",
+    "NIK",
+    "KPJ",
+    "JENIS_KLAIM",
+    "AKIBAT",
+    "MANFAAT",
+    "STATUS",
+    "MODA_TRANSPORT",
+    "TANGGAL_KEJADIAN",
+    "TANGGAL_BAYAR",
+    "DASAR_UPAH",
+    "JUMLAH_DIAJUKAN",
+    "JUMLAH_DIBAYAR",
+    "PERSEN_CACAT",
+    "BULAN_STMB",
+    "ANAK_KE",
+    "ALASAN_TOLAK",
+    "AHLI_WARIS",
+)
+_MISSING = object()
+
+
+def _is_code(text: str, length: int) -> bool:
+    """`length` ASCII digits (str.isdigit alone also takes other scripts' digits)."""
+    return len(text) == length and text.isascii() and text.isdigit()
+
+
 class ClaimReader:
-    """Turns the cells of one row into a ClaimRow, or raises Rejected with the first problem."""
+    """Turns the cells of one row into a ClaimRow, or raises Rejected with the first problem.
+
+    The hot loop of a 10,000-row file: the row's cells come out in one itemgetter call, and
+    everything that repeats across rows is worked out once per distinct text and remembered:
+    the codes (kind, consequence, item, status, transport), dates, amounts, the percentage
+    against the table of its day, the heirs. The checks and their order (which reason a row
+    with several problems gets) are those of the file's description in the README.
+    """
 
     def __init__(self, table, today: date, book: RuleBook) -> None:
-        self.at = {name: table.position(name) for name in ALIASES}
+        at = {name: table.position(name) for name in ALIASES}
+        width = len(table.headers)
+        self.pad = [""] if any(position is None for position in at.values()) else None
+        self.pick = itemgetter(*(width if at[name] is None else at[name] for name in PICKED))
         self.today = today
         self.book = book
+        self._codes: dict[tuple, tuple | str] = {}
+        self._dates: dict[str, date | None] = {"": None}
+        self._amounts: dict[str, int | str | None] = {"": None}
+        self._percents: dict[tuple, int | str | None] = {}
+        self._smalls: dict[str, int | str | None] = {"": None}
+        self._heirs: dict[str, list[tuple] | str | None] = {}
 
-    def cell(self, cells: list[str], name: str) -> str:
-        position = self.at[name]
-        return cells[position] if position is not None else ""
+    def _code(
+        self, kind_text: str, consequence_text: str, item_text: str, status: str, transport: str
+    ) -> tuple | str:
+        try:
+            kind = _mapped(KINDS, kind_text, Reason.KIND_INVALID)
+            if not consequence_text:
+                consequence_text = "death" if kind == ClaimKind.JKM_DEATH else "treatment"
+            consequence = _mapped(CONSEQUENCES, consequence_text, Reason.CONSEQUENCE_INVALID)
+            if kind == ClaimKind.JKM_DEATH and consequence != Consequence.DEATH:
+                raise Rejected(Reason.CONSEQUENCE_INVALID)
+            item_key = item_text.strip().lower()
+            if item_key == "santunan berkala" and kind == ClaimKind.JKM_DEATH:
+                item_key = "santunan berkala jkm"
+            return (
+                kind,
+                consequence,
+                _mapped(ITEMS, item_key, Reason.ITEM_INVALID),
+                _mapped(STATUSES, status, Reason.STATUS_INVALID),
+                _mapped(TRANSPORTS, transport, Reason.TRANSPORT_INVALID),
+            )
+        except Rejected as problem:
+            return str(problem.reason)
+
+    def _date(self, text: str) -> date | None:
+        try:
+            return self._dates[text]
+        except KeyError:
+            day = self._dates[text] = parse_date(text)
+            return day
+
+    @staticmethod
+    def _remembered(cache: dict, key, parse, text: str):
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            try:
+                value = parse(text)
+            except Rejected as problem:
+                value = str(problem.reason)
+            cache[key] = value
+        if type(value) is str:
+            raise Rejected(value)
+        return value
+
+    def _amount(self, text: str) -> int | None:
+        return self._remembered(self._amounts, text, _rupiah, text)
+
+    def _percent(self, text: str, incident: date) -> int | None:
+        def parse(text: str) -> int | None:
+            percent = _percent_bp(text)
+            if percent is not None and percent not in self.book.on(incident).disability_percents():
+                raise Rejected(Reason.PERCENT_NOT_IN_TABLE)
+            return percent
+
+        return self._remembered(self._percents, (text, incident), parse, text)
 
     def read(self, number: int, cells: list[str]) -> ClaimRow:
-        cell = self.cell
-        claim_number, nik, kpj = cell(cells, "NOMOR_KLAIM"), cell(cells, "NIK"), cell(cells, "KPJ")
-        kind_text, item_text = cell(cells, "JENIS_KLAIM"), cell(cells, "MANFAAT")
-        date_text = cell(cells, "TANGGAL_KEJADIAN")
+        (
+            claim_number,
+            nik,
+            kpj,
+            kind_text,
+            consequence_text,
+            item_text,
+            status_text,
+            transport_text,
+            date_text,
+            paid_on_text,
+            basis_text,
+            claimed_text,
+            paid_text,
+            percent_text,
+            months_text,
+            child_text,
+            refusal_reason,
+            heirs_text,
+        ) = self.pick(cells + self.pad if self.pad else cells)
         if not claim_number or not (nik or kpj) or not kind_text or not item_text or not date_text:
             raise Rejected(Reason.MISSING_REQUIRED)
-        if nik and not NIK.match(nik):
+        if nik and not _is_code(nik, 16):
             raise Rejected(Reason.NIK_INVALID)
-        if kpj and not KPJ.match(kpj):
+        if kpj and not _is_code(kpj, 11):
             raise Rejected(Reason.KPJ_INVALID)
-        kind = _mapped(KINDS, kind_text, Reason.KIND_INVALID)
-        consequence_text = cell(cells, "AKIBAT")
-        if not consequence_text:
-            consequence_text = "death" if kind == ClaimKind.JKM_DEATH else "treatment"
-        consequence = _mapped(CONSEQUENCES, consequence_text, Reason.CONSEQUENCE_INVALID)
-        if kind == ClaimKind.JKM_DEATH and consequence != Consequence.DEATH:
-            raise Rejected(Reason.CONSEQUENCE_INVALID)
-        item_key = item_text.strip().lower()
-        if item_key == "santunan berkala" and kind == ClaimKind.JKM_DEATH:
-            item_key = "santunan berkala jkm"
-        item = _mapped(ITEMS, item_key, Reason.ITEM_INVALID)
-        status = _mapped(STATUSES, cell(cells, "STATUS"), Reason.STATUS_INVALID)
-        transport = _mapped(TRANSPORTS, cell(cells, "MODA_TRANSPORT"), Reason.TRANSPORT_INVALID)
-        incident = parse_date(date_text)
-        paid_on_text = cell(cells, "TANGGAL_BAYAR")
-        paid_on = parse_date(paid_on_text) if paid_on_text else None
+        key = (kind_text, consequence_text, item_text, status_text, transport_text)
+        codes = self._codes.get(key)
+        if codes is None:
+            codes = self._codes[key] = self._code(*key)
+        if type(codes) is str:
+            raise Rejected(codes)
+        kind, consequence, item, status, transport = codes
+        incident = self._date(date_text)
+        paid_on = self._date(paid_on_text)
         if incident is None or (paid_on_text and paid_on is None):
             raise Rejected(Reason.DATE_INVALID)
         if incident > self.today:
             raise Rejected(Reason.DATE_FUTURE)
-        basis = _rupiah(cell(cells, "DASAR_UPAH"))
-        claimed = _rupiah(cell(cells, "JUMLAH_DIAJUKAN"))
-        paid = _rupiah(cell(cells, "JUMLAH_DIBAYAR"))
-        percent = _percent_bp(cell(cells, "PERSEN_CACAT"))
-        if consequence == Consequence.PARTIAL_DISABILITY and percent is None:
+        basis = self._amount(basis_text)
+        claimed = self._amount(claimed_text)
+        paid = self._amount(paid_text)
+        if percent_text:
+            percent = self._percent(percent_text, incident)
+        elif consequence == Consequence.PARTIAL_DISABILITY:
             raise Rejected(Reason.MISSING_REQUIRED)
-        if percent is not None and percent not in self.book.on(incident).disability_percents():
-            raise Rejected(Reason.PERCENT_NOT_IN_TABLE)
-        months = _small(cell(cells, "BULAN_STMB"))
-        child = _small(cell(cells, "ANAK_KE")) or 0
+        else:
+            percent = None
+        months = self._remembered(self._smalls, months_text, _small, months_text)
+        child = self._remembered(self._smalls, child_text, _small, child_text) or 0
         if (item == BenefitItem.SCHOLARSHIP) != (child > 0):
             raise Rejected(Reason.NUMBER_INVALID)
+        heirs = (
+            self._remembered(self._heirs, heirs_text, parse_heirs, heirs_text)
+            if heirs_text
+            else None
+        )
         return ClaimRow(
-            number=number,
-            claim_number=claim_number[:60],
-            nik=nik,
-            kpj=kpj,
-            kind=kind,
-            consequence=consequence,
-            incident_date=incident,
-            status=status,
-            refusal_reason=cell(cells, "ALASAN_TOLAK"),
-            basis=basis,
-            percent_bp=percent,
-            months=months,
-            transport=transport,
-            item=item,
-            child=child,
-            claimed=claimed,
-            paid=paid,
-            paid_on=paid_on,
-            heirs=parse_heirs(cell(cells, "AHLI_WARIS")),
+            number,
+            claim_number[:60],
+            nik,
+            kpj,
+            kind,
+            consequence,
+            incident,
+            status,
+            refusal_reason,
+            basis,
+            percent,
+            months,
+            transport,
+            item,
+            child,
+            claimed,
+            paid,
+            paid_on,
+            heirs,
         )

@@ -22,10 +22,26 @@ from lindungi.benefits.choices import (
 from lindungi.benefits.models import Claim, ClaimItem, Heir
 from lindungi.benefits.rules import RuleBook
 from lindungi.core.errors import LindungiError
-from lindungi.core.sql import bulk_insert, execute, table
+from lindungi.core.sql import (
+    bulk_insert,
+    create_temporary_table,
+    drop_temporary_table,
+    execute,
+    fetch_in,
+    table,
+)
 
 CHUNK = 5_000
+# A temporary table (not a model): the computed amounts before the upsert.
 STAGE = "benefits_computed_stage"
+STAGE_DEFINITION = (
+    ("claim_id", "bigint", "bigint"),
+    ("item", "varchar(30)", "varchar(30)"),
+    ("child", "smallint", "smallint"),
+    ("amount", "bigint", "bigint"),
+    ("rule", "varchar(300)", "varchar(300)"),
+    ("legal_basis", "varchar(200)", "varchar(200)"),
+)
 JKK_CASES = {
     Consequence.DEATH: calculator.JKK_DEATH,
     Consequence.TOTAL_DISABILITY: calculator.JKK_TOTAL,
@@ -42,11 +58,12 @@ def case_kind(kind: str, consequence: str) -> str:
 
 def _children(claim_ids: list[int]) -> dict[int, list[tuple]]:
     children: dict[int, list[tuple]] = defaultdict(list)
-    rows = (
-        Heir.objects.filter(claim_id__in=claim_ids, relation=HeirRelation.CHILD)
-        .exclude(school_level=SchoolLevel.NONE)
-        .order_by("claim_id", "position")
-        .values_list("claim_id", "school_level", "birth_date")
+    rows = fetch_in(
+        f"SELECT claim_id, school_level, birth_date FROM {table(Heir)}"  # noqa: S608
+        " WHERE relation = %s AND school_level <> %s AND claim_id IN ({marks})"
+        " ORDER BY claim_id, position",
+        claim_ids,
+        [HeirRelation.CHILD.value, SchoolLevel.NONE.value],
     )
     for claim_id, level, birth in rows:
         children[claim_id].append((level, birth))
@@ -54,9 +71,12 @@ def _children(claim_ids: list[int]) -> dict[int, list[tuple]]:
 
 
 def _costs(claim_ids: list[int]) -> dict[tuple[int, str], int]:
-    rows = ClaimItem.objects.filter(
-        claim_id__in=claim_ids, item__in=[BenefitItem.TRANSPORT, BenefitItem.HOME_CARE]
-    ).values_list("claim_id", "item", "claimed_amount")
+    rows = fetch_in(
+        f"SELECT claim_id, item, claimed_amount FROM {table(ClaimItem)}"  # noqa: S608
+        " WHERE item IN (%s, %s) AND claim_id IN ({marks})",
+        claim_ids,
+        [BenefitItem.TRANSPORT.value, BenefitItem.HOME_CARE.value],
+    )
     return {(claim_id, item): amount or 0 for claim_id, item, amount in rows}
 
 
@@ -126,8 +146,10 @@ def compute_benefits(claims: QuerySet[Claim], *, book: RuleBook | None = None) -
                 )
                 for entry in result.items
             )
-        ClaimItem.objects.filter(claim_id__in=ids, computed_amount__isnull=False).update(
-            computed_amount=None, rule="", legal_basis=""
+        execute(
+            f"UPDATE {table(ClaimItem)} SET computed_amount = NULL, rule = '', legal_basis = ''"  # noqa: S608
+            f" WHERE computed_amount IS NOT NULL AND claim_id IN ({', '.join(['%s'] * len(ids))})",
+            ids,
         )
         _upsert(items)
         written += len(items)
@@ -139,12 +161,8 @@ def _upsert(items: list[tuple]) -> None:
     table filled by the driver's bulk path (bulk_create's per-object work cost more)."""
     if not items:
         return
-    execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} (claim_id bigint, item varchar(30),"
-        " child smallint, amount bigint, rule varchar(300), legal_basis varchar(200))"
-    )
-    execute(f"DELETE FROM {STAGE}")  # noqa: S608
-    bulk_insert(STAGE, ("claim_id", "item", "child", "amount", "rule", "legal_basis"), items)
+    create_temporary_table(STAGE, STAGE_DEFINITION)
+    bulk_insert(STAGE, [name for name, _pg, _lite in STAGE_DEFINITION], items)
     # "WHERE true": SQLite needs it to read ON CONFLICT as the upsert clause.
     execute(
         f"INSERT INTO {table(ClaimItem)} (claim_id, item, child, computed_amount, rule,"  # noqa: S608
@@ -153,7 +171,7 @@ def _upsert(items: list[tuple]) -> None:
         " computed_amount = excluded.computed_amount, rule = excluded.rule,"
         " legal_basis = excluded.legal_basis"
     )
-    execute(f"DROP TABLE {STAGE}")
+    drop_temporary_table(STAGE)
 
 
 def explain(claim: Claim) -> Result | None:

@@ -162,10 +162,14 @@ def _set_contribution_months(claims: QuerySet[Claim], as_of: date) -> None:
     by_count: dict[int, list[int]] = defaultdict(list)
     for person in person_ids:
         by_count[counted.get(person, 0)].append(person)
+    ids_sql, ids_params = claims.order_by().values("id").query.sql_with_params()
     for count, people in by_count.items():
         for start in range(0, len(people), CHUNK):
-            claims.filter(person_id__in=people[start : start + CHUNK]).update(
-                contribution_months=count
+            chunk = people[start : start + CHUNK]
+            execute(
+                f"UPDATE {table(Claim)} SET contribution_months = %s"  # noqa: S608
+                f" WHERE id IN ({ids_sql}) AND person_id IN ({', '.join(['%s'] * len(chunk))})",
+                [count, *ids_params, *chunk],
             )
 
 

@@ -8,8 +8,11 @@ MANFAAT, ANAK_KE, JUMLAH_DIAJUKAN, JUMLAH_DIBAYAR, TANGGAL_BAYAR, AHLI_WARIS
 Every row is checked in memory against a few grouped look-ups (people by NIK, places by KPJ,
 first coverage start, claims already known); the valid rows become claims, items and heirs in
 bulk; then cover verdicts and computed benefits are written set-based for the claims the file
-touched. Nothing lost: a rejected row keeps its cells and a stable reason;
-created + updated + unchanged + rejected = read. The same file again changes nothing.
+touched; the people of the file's death claims are recorded deceased through enrollment's one
+home for deaths (`enrollment.deaths.record_many_deaths`: set-based, their places ended on the
+date of death, never billed after that month). Nothing lost: a rejected row keeps its cells
+and a stable reason; created + updated + unchanged + rejected = read. The same file again
+changes nothing. The page runs it as a background job (`start_claims_import`, `jobs.py`).
 """
 
 import hashlib
@@ -17,8 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection, transaction
-from django.db.models import Min
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +30,7 @@ from lindungi.benefits.choices import (
 )
 from lindungi.benefits.choices import (
     ClaimSource,
+    Consequence,
     CoverVerdict,
     SchoolLevel,
 )
@@ -46,13 +49,24 @@ from lindungi.benefits.models import Claim, ClaimImport, ClaimItem, Heir, Reject
 from lindungi.benefits.rules import RuleBook
 from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
-from lindungi.core.intake import check_counts, read_text_table
+from lindungi.core.intake import check_counts, read_text_table, store_upload
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
-from lindungi.core.sql import bulk_insert, table
+from lindungi.core.sql import (
+    bulk_insert,
+    date_value,
+    datetime_value,
+    execute,
+    fetch_in,
+    table,
+)
 from lindungi.enrollment.choices import COVERAGE_STATES
+from lindungi.enrollment.deaths import record_many_deaths
 from lindungi.enrollment.models import Enrollment
+from lindungi.registry.choices import DeathSource
 from lindungi.registry.models import Person
+
+PROGRESS_STEP = 2_000
 
 
 def _chunks(values: list) -> list[list]:
@@ -63,30 +77,34 @@ def _people(rows: list[ClaimRow]) -> tuple[dict, dict, dict]:
     """NIK -> (person, regency); KPJ -> person; person -> first coverage start."""
     niks = sorted({row.nik for row in rows if row.nik})
     kpjs = sorted({row.kpj for row in rows if row.kpj})
-    by_nik: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(niks):
-        for pk, nik, regency in Person.objects.filter(nik__in=chunk).values_list(
-            "pk", "nik", "regency_id"
-        ):
-            by_nik[nik] = (pk, regency)
-    by_kpj: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(kpjs):
-        for kpj, pk, regency in Enrollment.objects.filter(kpj__in=chunk).values_list(
-            "kpj", "person_id", "person__regency_id"
-        ):
-            if kpj is not None:  # never, given the filter; the column itself is nullable
-                by_kpj[kpj] = (pk, regency)
-    person_ids = sorted({pk for pk, _r in (*by_nik.values(), *by_kpj.values())})
-    first_start: dict[int, date] = {}
-    for chunk in _chunks(person_ids):
-        first_start.update(
-            Enrollment.objects.filter(
-                person_id__in=chunk, state__in=COVERAGE_STATES, start_date__isnull=False
-            )
-            .values("person_id")
-            .annotate(first=Min("start_date"))
-            .values_list("person_id", "first")
+    person, enrollment = table(Person), table(Enrollment)
+    by_nik: dict[str, tuple[int, str]] = {
+        nik: (pk, regency)
+        for pk, nik, regency in fetch_in(
+            f"SELECT id, nik, regency_id FROM {person} WHERE nik IN ({{marks}})",  # noqa: S608
+            niks,
         )
+    }
+    by_kpj: dict[str, tuple[int, str]] = {
+        kpj: (pk, regency)
+        for kpj, pk, regency in fetch_in(
+            f"SELECT e.kpj, e.person_id, p.regency_id FROM {enrollment} e"  # noqa: S608
+            f" JOIN {person} p ON p.id = e.person_id WHERE e.kpj IN ({{marks}})",
+            kpjs,
+        )
+    }
+    person_ids = sorted({pk for pk, _r in (*by_nik.values(), *by_kpj.values())})
+    states = [str(state) for state in COVERAGE_STATES]
+    first_start: dict[int, date] = {
+        pk: first if isinstance(first, date) else date.fromisoformat(first)
+        for pk, first in fetch_in(
+            f"SELECT person_id, MIN(start_date) FROM {enrollment}"  # noqa: S608
+            f" WHERE state IN ({', '.join(['%s'] * len(states))}) AND start_date IS NOT NULL"
+            " AND person_id IN ({marks}) GROUP BY person_id",
+            person_ids,
+            states,
+        )
+    }
     return by_nik, by_kpj, first_start
 
 
@@ -96,13 +114,17 @@ class _Outcome:
     valid: list[ClaimRow] = field(default_factory=list)
 
 
-def _check(table, reader: ClaimReader) -> _Outcome:
+def _check(table, reader: ClaimReader, progress: Progress) -> _Outcome:
     outcome = _Outcome()
-    for number, cells in table.rows:
-        try:
-            outcome.valid.append(reader.read(number, cells))
-        except Rejected as problem:
-            outcome.rejected[number] = problem.reason
+    read, valid, rejected = reader.read, outcome.valid.append, outcome.rejected
+    rows = table.rows
+    for start in range(0, len(rows), PROGRESS_STEP):
+        for number, cells in rows[start : start + PROGRESS_STEP]:
+            try:
+                valid(read(number, cells))
+            except Rejected as problem:
+                rejected[number] = problem.reason
+        progress.advance(len(rows[start : start + PROGRESS_STEP]))
     by_nik, by_kpj, first_start = _people(outcome.valid)
     resolved: list[ClaimRow] = []
     for row in outcome.valid:
@@ -130,18 +152,20 @@ def _check(table, reader: ClaimReader) -> _Outcome:
 def _settle_repeats(outcome: _Outcome) -> None:
     """A claim number's rows must agree, with each other and with the claim already known."""
     numbers = sorted({row.claim_number for row in outcome.valid})
-    known: dict[str, tuple] = {}
-    for chunk in _chunks(numbers):
-        for number, person_id, kind, consequence, incident in Claim.objects.filter(
-            number__in=chunk
-        ).values_list("number", "person_id", "kind", "consequence", "incident_date"):
-            known[number] = (person_id, kind, consequence, incident)
+    known: dict[str, tuple] = {
+        number: tuple(header)
+        for number, *header in fetch_in(
+            f"SELECT number, person_id, kind, consequence, incident_date FROM {table(Claim)}"  # noqa: S608
+            " WHERE number IN ({marks})",
+            numbers,
+        )
+    }
     seen_items: set[tuple] = set()
     kept: list[ClaimRow] = []
     for row in outcome.valid:
-        header = known.setdefault(row.claim_number, row.header())
+        header = row.header()
         key = (row.claim_number, row.item, row.child)
-        if header != row.header():
+        if known.setdefault(row.claim_number, header) != header:
             outcome.rejected[row.number] = Reason.CLAIM_CONFLICT
         elif key in seen_items:
             outcome.rejected[row.number] = Reason.ROW_REPEATED
@@ -164,41 +188,40 @@ def _write_claims(rows: list[ClaimRow], claim_import: ClaimImport) -> tuple[dict
     first: dict[str, ClaimRow] = {}
     for row in rows:
         first.setdefault(row.claim_number, row)
-    numbers = sorted(first)
-    existing: dict[str, Claim] = {}
-    for chunk in _chunks(numbers):
-        existing.update({claim.number: claim for claim in Claim.objects.filter(number__in=chunk)})
+    # What is known, as plain tuples (pk, number, *CLAIM_FIELDS): instances only for changes.
+    existing: dict[str, tuple] = {
+        row[1]: row
+        for row in fetch_in(
+            f"SELECT id, number, {', '.join(CLAIM_FIELDS)} FROM {table(Claim)}"  # noqa: S608
+            " WHERE number IN ({marks})",
+            sorted(first),
+        )
+    }
     _adopt_province_reports(first, existing)
     new_rows = [(number, row) for number, row in first.items() if number not in existing]
     new_ids = _insert_claims(new_rows, claim_import)
     changed: set[int] = set()
     header_changed: set[str] = set()
     to_update: list[Claim] = []
-    for number, claim in existing.items():
+    for number, (pk, known_number, *values) in existing.items():
         wanted = first[number].claim_fields()
-        adopted = claim.number != number
-        if adopted or any(getattr(claim, name) != value for name, value in wanted.items()):
-            claim.number = number
-            for name, value in wanted.items():
-                setattr(claim, name, value)
-            claim.last_import = claim_import
-            to_update.append(claim)
+        if known_number != number or tuple(values) != tuple(wanted.values()):
+            to_update.append(Claim(pk=pk, number=number, last_import=claim_import, **wanted))
             header_changed.add(number)
-            changed.add(claim.pk)
+            changed.add(pk)
     Claim.objects.bulk_update(to_update, ["number", *CLAIM_FIELDS, "last_import"], batch_size=1000)
-    ids = new_ids | {number: claim.pk for number, claim in existing.items()}
+    ids = new_ids | {number: known[0] for number, known in existing.items()}
     changed.update(new_ids.values())
     new_numbers = set(new_ids)
-    # What is known of the items, as plain tuples: instances only for the ones that change.
-    items_known: dict[tuple, tuple] = {}
-    existing_ids = [claim.pk for claim in existing.values()]
-    for chunk in _chunks(existing_ids):
-        for pk, claim_id, item_code, child, *values in ClaimItem.objects.filter(
-            claim_id__in=chunk
-        ).values_list(
-            "pk", "claim_id", "item", "child", "claimed_amount", "paid_amount", "paid_on"
-        ):
-            items_known[(claim_id, item_code, child)] = (pk, *values)
+    items_known: dict[tuple, tuple] = {
+        (claim_id, item_code, child): (pk, *values)
+        for pk, claim_id, item_code, child, *values in fetch_in(
+            "SELECT id, claim_id, item, child, claimed_amount, paid_amount, paid_on"  # noqa: S608
+            f" FROM {table(ClaimItem)} WHERE claim_id IN ({{marks}})",
+            sorted(known[0] for known in existing.values()),
+        )
+    }
+    days: dict[date | None, object] = {}
     new_items: list[tuple] = []
     changed_items: list[ClaimItem] = []
     for row in rows:
@@ -207,7 +230,18 @@ def _write_claims(rows: list[ClaimRow], claim_import: ClaimImport) -> tuple[dict
         item = items_known.get(key)
         if row.claim_number in new_numbers or item is None:
             new_items.append(
-                (claim_id, row.item, row.child, row.claimed, row.paid, _day(row.paid_on), "", "")
+                (
+                    claim_id,
+                    row.item,
+                    row.child,
+                    row.claimed,
+                    row.paid,
+                    days[row.paid_on]
+                    if row.paid_on in days
+                    else days.setdefault(row.paid_on, date_value(row.paid_on)),
+                    "",
+                    "",
+                )
             )
             if row.claim_number in new_numbers:
                 counts.created += 1
@@ -252,10 +286,6 @@ def _write_claims(rows: list[ClaimRow], claim_import: ClaimImport) -> tuple[dict
     return ids, counts, changed
 
 
-def _day(day: date | None):
-    return connection.ops.adapt_datefield_value(day)
-
-
 CLAIM_COLUMNS = (
     "number",
     "source",
@@ -283,7 +313,7 @@ def _insert_claims(rows: list[tuple[str, ClaimRow]], claim_import: ClaimImport) 
     """
     if not rows:
         return {}
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = datetime_value(timezone.now())
     bulk_insert(
         table(Claim),
         CLAIM_COLUMNS,
@@ -296,7 +326,7 @@ def _insert_claims(rows: list[tuple[str, ClaimRow]], claim_import: ClaimImport) 
                 row.kpj,
                 row.kind,
                 row.consequence,
-                _day(row.incident_date),
+                date_value(row.incident_date),
                 *row.claim_fields().values(),
                 "",
                 CoverVerdict.UNKNOWN.value,
@@ -312,7 +342,7 @@ def _insert_claims(rows: list[tuple[str, ClaimRow]], claim_import: ClaimImport) 
     return dict(Claim.objects.filter(last_import=claim_import).values_list("number", "pk"))
 
 
-def _adopt_province_reports(first: dict[str, ClaimRow], existing: dict[str, Claim]) -> None:
+def _adopt_province_reports(first: dict[str, ClaimRow], existing: dict[str, tuple]) -> None:
     """A death the province recorded first becomes the insurer's claim when the file brings
     one for the same person, kind and date: it takes the insurer's number, not a second row."""
     new = {
@@ -323,11 +353,16 @@ def _adopt_province_reports(first: dict[str, ClaimRow], existing: dict[str, Clai
     if not new:
         return
     people = sorted({key[0] for key in new if key[0] is not None})
-    for chunk in _chunks(people):
-        for claim in Claim.objects.filter(source=ClaimSource.PROVINCE_FORM, person_id__in=chunk):
-            number = new.get((claim.person_id, claim.kind, claim.incident_date))
-            if number is not None and number not in existing:
-                existing[number] = claim
+    for pk, known_number, *rest in fetch_in(
+        f"SELECT id, number, {', '.join(CLAIM_FIELDS)}, person_id, kind, incident_date"  # noqa: S608
+        f" FROM {table(Claim)} WHERE source = %s AND person_id IN ({{marks}})",
+        people,
+        [ClaimSource.PROVINCE_FORM.value],
+    ):
+        fields, key = rest[: len(CLAIM_FIELDS)], tuple(rest[len(CLAIM_FIELDS) :])
+        number = new.get(key)
+        if number is not None and number not in existing:
+            existing[number] = (pk, known_number, *fields)
 
 
 def _write_heirs(rows: list[ClaimRow], ids: dict[str, int]) -> set[int]:
@@ -339,13 +374,12 @@ def _write_heirs(rows: list[ClaimRow], ids: dict[str, int]) -> set[int]:
     if not given:
         return set()
     known: dict[int, list[tuple]] = defaultdict(list)
-    for chunk in _chunks(sorted(given)):
-        for claim_id, name, relation, birth, level in (
-            Heir.objects.filter(claim_id__in=chunk)
-            .order_by("claim_id", "position")
-            .values_list("claim_id", "name", "relation", "birth_date", "school_level")
-        ):
-            known[claim_id].append((name, relation, birth, level))
+    for claim_id, name, relation, birth, level in fetch_in(
+        "SELECT claim_id, name, relation, birth_date, school_level"  # noqa: S608
+        f" FROM {table(Heir)} WHERE claim_id IN ({{marks}}) ORDER BY claim_id, position",
+        sorted(given),
+    ):
+        known[claim_id].append((name, relation, birth, level))
     changed = {claim_id for claim_id, heirs in given.items() if known.get(claim_id, []) != heirs}
     for chunk in _chunks(sorted(changed)):
         Heir.objects.filter(claim_id__in=chunk).delete()
@@ -353,12 +387,35 @@ def _write_heirs(rows: list[ClaimRow], ids: dict[str, int]) -> set[int]:
         table(Heir),
         ("claim_id", "position", "name", "relation", "birth_date", "school_level"),
         (
-            (claim_id, position, name, relation, _day(birth), level or SchoolLevel.NONE.value)
+            (claim_id, position, name, relation, date_value(birth), level or SchoolLevel.NONE.value)
             for claim_id in sorted(changed)
             for position, (name, relation, birth, level) in enumerate(given[claim_id], start=1)
         ),
     )
     return changed
+
+
+def _mark_touched(claim_ids: list[int], claim_import: ClaimImport) -> None:
+    """The claims this import created or changed: the ones to assess and compute."""
+    for chunk in _chunks(claim_ids):
+        execute(
+            f"UPDATE {table(Claim)} SET last_import_id = %s"  # noqa: S608
+            f" WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+            [claim_import.pk, *chunk],
+        )
+
+
+def _deaths(rows: list[ClaimRow]) -> dict[int, date]:
+    """Person -> date of death, from every death claim of the file (JKM, or JKK with death as
+    its consequence), whatever its status: a refused benefit does not undo the death. A
+    person with two death claims of different dates: the earlier (a conflict either way)."""
+    deaths: dict[int, date] = {}
+    for row in rows:
+        if row.consequence == Consequence.DEATH and row.person_id is not None:
+            known = deaths.get(row.person_id)
+            if known is None or row.incident_date < known:
+                deaths[row.person_id] = row.incident_date
+    return deaths
 
 
 def import_claims(
@@ -377,11 +434,13 @@ def import_claims(
         raise InvalidInput(_("The file lacks the column(s): %(columns)s.") % {"columns": "NIK/KPJ"})
     progress.start(table.rows_read, _("Reading the claim file"))
     book = RuleBook()
-    outcome = _check(table, ClaimReader(table, today, book))
+    outcome = _check(table, ClaimReader(table, today, book), progress)
+    progress.advance(len(table.problems))
     _settle_repeats(outcome)
     # Rows the intake could not read as cells (a NUL byte, a cell far too long).
     outcome.rejected.update((n, problem.reason) for n, problem in table.problems.items())
     read = table.rows_read
+    progress.start(4, _("Writing the claims, their cover and their benefits"))
     with transaction.atomic():
         claim_import = ClaimImport.objects.create(
             file_name=file_name[:255],
@@ -393,11 +452,20 @@ def import_claims(
         )
         _ids, counts, changed = _write_claims(outcome.valid, claim_import)
         changed_ids = sorted(changed)
-        for chunk in _chunks(changed_ids):
-            Claim.objects.filter(pk__in=chunk).update(last_import=claim_import)
+        _mark_touched(changed_ids, claim_import)
+        progress.advance(1)
         touched = Claim.objects.filter(last_import=claim_import)
         assess_cover(touched, as_of=today)
+        progress.advance(1)
         compute_benefits(touched, book=book)
+        progress.advance(1)
+        deaths = record_many_deaths(
+            user=user,
+            deaths=_deaths(outcome.valid),
+            source=DeathSource.CLAIM,
+            reference=file_name,
+            on=today,
+        )
         check_counts(
             read=read,
             rejected=len(outcome.rejected),
@@ -431,6 +499,8 @@ def import_claims(
             rows_unchanged=counts.unchanged,
             claims_touched=len(changed_ids),
             reason_counts=dict(sorted(Counter(outcome.rejected.values()).items())),
+            deaths_recorded=deaths.recorded,
+            deaths_conflicting=len(deaths.conflicting),
         )
         claim_import.refresh_from_db()
         record_event(
@@ -439,7 +509,7 @@ def import_claims(
             summary=counts_of(claim_import),
             user=user,
         )
-    progress.advance(read)
+    progress.advance(1)
     progress.finish()
     return claim_import
 
@@ -458,5 +528,28 @@ def counts_of(claim_import: ClaimImport) -> dict:
         "unchanged": claim_import.rows_unchanged,
         "rejected": claim_import.rows_rejected,
         "claims": claim_import.claims_touched,
+        "deaths_recorded": claim_import.deaths_recorded,
+        "deaths_conflicting": claim_import.deaths_conflicting,
         "reasons": claim_import.reason_counts,
     }
+
+
+CLAIMS_JOB_KIND = "benefits.claims_import"
+UPLOAD_AREA = "claims"
+
+
+def start_claims_import(*, user, uploaded_file):
+    """Keep the upload (the shared intake refuses a wrong type or size at once) and queue its
+    import as a background job (`jobs.py`); returns the Job."""
+    from lindungi.jobs.services import start_job
+
+    require(user, Action.EXCHANGE_INSURER_FILES)
+    return start_job(
+        kind=CLAIMS_JOB_KIND,
+        params={
+            "path": store_upload(uploaded_file=uploaded_file, area=UPLOAD_AREA),
+            "file_name": uploaded_file.name,
+        },
+        user=user,
+        label=_("Claim file %(file)s") % {"file": uploaded_file.name},
+    )

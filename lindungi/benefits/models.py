@@ -99,6 +99,10 @@ class ClaimImport(models.Model):
     rows_rejected = models.PositiveIntegerField(default=0)
     claims_touched = models.PositiveIntegerField(default=0)
     reason_counts = models.JSONField(default=dict)
+    # The file's death claims, recorded in the registry (enrollment.deaths): people newly
+    # marked deceased, and people whose recorded date of death differs (left as it was).
+    deaths_recorded = models.PositiveIntegerField(default=0)
+    deaths_conflicting = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

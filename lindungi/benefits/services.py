@@ -20,7 +20,9 @@ from lindungi.core.dates import local_today
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require, scoped
 from lindungi.enrollment.choices import COVERAGE_STATES
+from lindungi.enrollment.deaths import record_death
 from lindungi.enrollment.models import Enrollment
+from lindungi.registry.choices import DeathSource
 from lindungi.registry.models import Person
 
 
@@ -45,9 +47,11 @@ def report_death(
 ) -> Claim:
     """A death reported to the province (by a village head) before the insurer knows of it.
 
-    Becomes a claim in status "reported" with its cover verdict and computed benefits; when
-    the insurer's file later brings a claim for the same person, kind and date, the import
-    takes this claim over under the insurer's number.
+    Becomes a claim in status "reported" with its cover verdict and computed benefits, and
+    the person is recorded deceased on that date (`enrollment.deaths.record_death`: source
+    "claim", places ended; refused when another date of death is recorded). When the
+    insurer's file later brings a claim for the same person, kind and date, the import takes
+    this claim over under the insurer's number.
     """
     require(user, Action.MANAGE_CLAIMS)
     today = today or local_today()
@@ -98,6 +102,14 @@ def report_death(
             claims = Claim.objects.filter(pk=claim.pk)
             assess_cover(claims, as_of=today)
             compute_benefits(claims)
+            # The one home for deaths: deceased in the registry, places ended that day.
+            record_death(
+                user=user,
+                person=person,
+                died_on=died_on,
+                source=DeathSource.CLAIM,
+                reference=number,
+            )
             claim.refresh_from_db()
             record_event(
                 action="benefits.death_reported",

@@ -15,14 +15,12 @@ from lindungi.audit.context import audit_context
 from lindungi.benefits import selectors
 from lindungi.benefits.compute import explain
 from lindungi.benefits.forms import ClaimFilterForm, ClaimUploadForm, DeathReportForm
-from lindungi.benefits.importing import import_claims
+from lindungi.benefits.importing import start_claims_import
 from lindungi.benefits.models import BenefitRule
 from lindungi.benefits.services import HeirInput, reassess_claim, report_death
 from lindungi.core.dates import local_today
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, require
-
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def _context(request):
@@ -108,21 +106,15 @@ def import_list(request):
     if request.method == "POST":
         require(request.user, Action.EXCHANGE_INSURER_FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > MAX_UPLOAD:
-                messages.error(request, _("The file is larger than 20 MB."))
-            elif not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
-                messages.error(request, _("Upload a CSV or XLSX file."))
+            try:
+                with _context(request):
+                    job = start_claims_import(
+                        user=request.user, uploaded_file=form.cleaned_data["file"]
+                    )
+            except LindungiError as error:
+                messages.error(request, error.message)
             else:
-                try:
-                    with _context(request):
-                        result = import_claims(
-                            user=request.user, file_name=upload.name, content=upload.read()
-                        )
-                except LindungiError as error:
-                    messages.error(request, error.message)
-                else:
-                    return redirect("benefits:import", pk=result.pk)
+                return redirect("jobs:detail", pk=job.pk)
     return render(
         request,
         "benefits/imports.html",

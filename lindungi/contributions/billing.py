@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.contributions.choices import InvoiceKind, LineKind
-from lindungi.contributions.coverage import ENROLLMENT, table
+from lindungi.contributions.coverage import ENROLLMENT
 from lindungi.contributions.due_dates import due_date, has_holiday_calendar
 from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
 from lindungi.contributions.policy import Share, cohort_shares, policy_for
@@ -25,6 +25,7 @@ from lindungi.core.errors import InvalidInput
 from lindungi.core.money import largest_remainder
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
+from lindungi.core.sql import table
 from lindungi.enrollment.coverage import covered_in_sql
 from lindungi.enrollment.deaths import end_places_of_the_deceased
 from lindungi.programs.choices import Sector

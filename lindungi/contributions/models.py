@@ -532,6 +532,7 @@ class Holiday(models.Model):
     def __str__(self) -> str:
         return f"{self.day} {self.name}"
 
+
 class HeldPayment(MakerChecker):
     """A bank payment above `settings.LINDUNGI_PAYMENT_APPROVAL_ABOVE`, waiting for a second
     person: approved, it becomes the `Payment` (recorded by its preparer); refused, nothing."""

@@ -18,7 +18,7 @@ transaction: a killed worker leaves nothing behind.
 import json
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from lindungi.audit.services import record_event
 from lindungi.contributions.choices import ReconciliationCategory as Category
 from lindungi.contributions.choices import StatementRejection as Rejection
-from lindungi.contributions.coverage import ENROLLMENT, PERSON, table
+from lindungi.contributions.coverage import ENROLLMENT, PERSON
 from lindungi.contributions.models import (
     Payer,
     StatementImport,
@@ -40,7 +40,16 @@ from lindungi.core.errors import InvalidInput
 from lindungi.core.intake import store_upload
 from lindungi.core.permissions import Action, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
-from lindungi.core.sql import bulk_insert as copy_rows
+from lindungi.core.sql import (
+    analyze,
+    bulk_insert,
+    create_temporary_table,
+    drop_temporary_table,
+    execute,
+    fetch,
+    is_postgres,
+    table,
+)
 from lindungi.enrollment.coverage import covered_in_sql
 from lindungi.programs.choices import Sector
 from lindungi.programs.models import Programme
@@ -57,8 +66,19 @@ __all__ = [
 
 LINE = table(StatementLine)
 REJECTED = table(StatementRejectedRow)
-STAGE = "contributions_statement_stage"
-STAGE_COLUMNS = ("row_number", "kpj", "nik", "amount", "rejection", "raw")
+# Temporary tables of one import (not models): the file's rows, then each row matched.
+STAGE = "statement_stage"
+# (column, PostgreSQL type, SQLite type)
+STAGE_DEFINITION = (
+    ("row_number", "integer", "integer"),
+    ("kpj", "varchar(40)", "text"),
+    ("nik", "varchar(40)", "text"),
+    ("amount", "bigint", "integer"),
+    ("rejection", "varchar(20)", "text"),
+    ("raw", "text", "text"),
+)
+STAGE_COLUMNS = tuple(name for name, _pg, _lite in STAGE_DEFINITION)
+MATCHED = "statement_matched"
 
 
 @dataclass(frozen=True)
@@ -83,12 +103,6 @@ class _Scope:
             f"CASE WHEN {alias}.sector = '{Sector.TRANSPORT.value}'"
             f" THEN {by_cohort(self.expected_transport)} ELSE {by_cohort(self.expected)} END"
         )
-
-
-def _execute(sql: str, params: list | tuple = ()) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
 
 
 def _scope(programme: Programme, month: Month, payer: Payer | None) -> _Scope:
@@ -180,27 +194,14 @@ def _claim_version(
     )
 
 
-MATCHED = "contributions_statement_matched"
-
-
 def _drop_stage() -> None:
-    prefix = "pg_temp" if connection.vendor == "postgresql" else "temp"
     for name in (STAGE, MATCHED):
-        _execute(f"DROP TABLE IF EXISTS {prefix}.{name}")
+        drop_temporary_table(name)
 
 
 def _create_stage() -> None:
     _drop_stage()
-    if connection.vendor == "postgresql":
-        _execute(
-            f"CREATE TEMP TABLE {STAGE} (row_number integer, kpj varchar(40), nik varchar(40),"
-            " amount bigint, rejection varchar(20), raw text)"
-        )
-    else:
-        _execute(
-            f"CREATE TEMP TABLE {STAGE} (row_number integer, kpj text, nik text, amount integer,"
-            " rejection text, raw text)"
-        )
+    create_temporary_table(STAGE, STAGE_DEFINITION)
 
 
 def _match(programme: Programme, scope: _Scope, coverage) -> None:
@@ -211,7 +212,7 @@ def _match(programme: Programme, scope: _Scope, coverage) -> None:
     every row a second time (1.5 s of the 6 s this took with UPDATEs)."""
     cohorts = ", ".join(str(int(cohort_id)) for cohort_id in scope.expected)
     expected = scope.expected_sql("e")
-    _execute(
+    execute(
         f"CREATE TEMP TABLE {MATCHED} AS SELECT x.*,"  # noqa: S608
         # A person on several rows: the first row counts, the later ones are rejected.
         " CASE WHEN x.rejection IS NULL AND ROW_NUMBER() OVER (PARTITION BY x.enrollment_id,"
@@ -238,10 +239,10 @@ def _match(programme: Programme, scope: _Scope, coverage) -> None:
             programme.pk,
         ],
     )
-    if connection.vendor == "postgresql":
-        _execute(f"ANALYZE {MATCHED}")  # temporary tables get no automatic statistics
+    if is_postgres():
+        analyze(MATCHED)  # temporary tables get no automatic statistics
     else:
-        _execute(f"CREATE INDEX {MATCHED}_enrollment ON {MATCHED} (enrollment_id)")
+        execute(f"CREATE INDEX {MATCHED}_enrollment ON {MATCHED} (enrollment_id)")
 
 
 def _write_lines(statement: StatementImport, scope: _Scope, coverage) -> None:
@@ -253,7 +254,7 @@ def _write_lines(statement: StatementImport, scope: _Scope, coverage) -> None:
         "statement_id, row_number, kpj, nik, insurer_amount, expected_amount, enrollment_id,"
         " regency_id, category, resolved, resolution_note"
     )
-    _execute(
+    execute(
         f"INSERT INTO {LINE} ({columns})"  # noqa: S608
         " SELECT %s, row_number, kpj, nik, amount, expected, enrollment_id, regency_id,"
         " CASE WHEN expected = 0 THEN %s WHEN amount = expected THEN %s ELSE %s END, %s, ''"
@@ -266,7 +267,7 @@ def _write_lines(statement: StatementImport, scope: _Scope, coverage) -> None:
             False,
         ],
     )
-    _execute(
+    execute(
         f"INSERT INTO {LINE} ({columns})"  # noqa: S608
         f" SELECT %s, NULL, COALESCE(e.kpj, ''), p.nik, 0, {expected}, e.id, e.regency_id,"
         f" %s, %s, '' FROM {ENROLLMENT} e JOIN {PERSON} p ON p.id = e.person_id"
@@ -285,13 +286,11 @@ def _write_lines(statement: StatementImport, scope: _Scope, coverage) -> None:
 
 def _write_rejections(statement: StatementImport, statement_file: StatementFile) -> None:
     """The rejected rows with their cells by header; JSON is built for these rows only."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT row_number, raw, outcome, kpj, nik FROM {MATCHED}"  # noqa: S608
-            " WHERE outcome IS NOT NULL ORDER BY row_number"
-        )
-        found = cursor.fetchall()
-    copy_rows(
+    found = fetch(
+        f"SELECT row_number, raw, outcome, kpj, nik FROM {MATCHED}"  # noqa: S608
+        " WHERE outcome IS NOT NULL ORDER BY row_number"
+    )
+    bulk_insert(
         REJECTED,
         ("statement_id", "row_number", "original", "code", "kpj", "nik"),
         (
@@ -339,7 +338,7 @@ def import_statement(
             user=user,
         )
         _create_stage()
-        copy_rows(
+        bulk_insert(
             STAGE,
             STAGE_COLUMNS,
             (

@@ -9,6 +9,7 @@ every value is a parameter (hence their S608 suppressions).
 
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
@@ -45,6 +46,23 @@ def fetch(sql: str, params: Params = None) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
+IN_CHUNK = 5_000
+
+
+def fetch_in(sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> list[tuple]:
+    """Every row of `sql` for many values: `{marks}` in it becomes one placeholder per value,
+    chunk after chunk of IN_CHUNK, after `params` (so the IN list comes last in the statement).
+
+    For look-ups by thousands of keys (a file's NIKs, claim numbers): the ORM prepares an
+    `__in` list value by value, which costs more than the query itself.
+    """
+    rows: list[tuple] = []
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start : start + IN_CHUNK]
+        rows.extend(fetch(sql.format(marks=", ".join(["%s"] * len(chunk))), [*params, *chunk]))
+    return rows
+
+
 def fetch_one(sql: str, params: Params = None) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -54,6 +72,16 @@ def fetch_one(sql: str, params: Params = None) -> tuple | None:
 def fetch_value(sql: str, params: Params = None) -> Any:
     row = fetch_one(sql, params)
     return row[0] if row else None
+
+
+def date_value(day: date | None) -> Any:
+    """A date as the driver stores it, for `bulk_insert` rows (no model field to adapt it)."""
+    return connection.ops.adapt_datefield_value(day)
+
+
+def datetime_value(moment: datetime | None) -> Any:
+    """A timestamp as the driver stores it (time zone handled), for `bulk_insert` rows."""
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def bulk_insert(table_name: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
@@ -90,6 +118,22 @@ def analyze(table_name: str) -> None:
     or one a bulk write just grew); SQLite plans without them."""
     if is_postgres():
         execute(f"ANALYZE {table_name}")
+
+
+def create_temporary_table(name: str, columns: Sequence[tuple[str, str, str]]) -> None:
+    """A fresh temporary table private to the connection (any earlier one of that name is
+    dropped first); `columns` are (name, PostgreSQL type, SQLite type)."""
+    drop_temporary_table(name)
+    index = 1 if is_postgres() else 2
+    definition = ", ".join(f"{column[0]} {column[index]}" for column in columns)
+    execute(f"CREATE TEMPORARY TABLE {name} ({definition})")
+
+
+def drop_temporary_table(name: str) -> None:
+    """Drop the connection's temporary table `name` if there is one; a permanent table of
+    the same name is never touched (the schema is the connection's temporary one)."""
+    schema = "pg_temp" if is_postgres() else "temp"
+    execute(f"DROP TABLE IF EXISTS {schema}.{name}")
 
 
 def bytes_collation() -> str:

@@ -12,6 +12,7 @@ invoice takes the months back (or a credit note, after the programme's last mont
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 
 from django.db import transaction
@@ -30,8 +31,8 @@ from lindungi.enrollment.services import end_places
 from lindungi.enrollment.sql import record_transitions
 from lindungi.registry.choices import DeathSource
 from lindungi.registry.models import Person
+from lindungi.registry.services import DeathsRecorded, record_deaths
 from lindungi.registry.services import record_death as record_death_in_registry
-from lindungi.registry.services import record_deaths
 
 NIK_PATTERN = re.compile(r"^\d{16}$")
 ALIASES = {
@@ -90,6 +91,21 @@ def record_death(*, user, person: Person, died_on: date, source: str, reference:
         )
         end_places_of_the_deceased(user=user)
     return person
+
+
+def record_many_deaths(
+    *, user, deaths: Mapping[int, date], source: str, reference: str = "", on: date | None = None
+) -> DeathsRecorded:
+    """Many deaths at once (person id -> date of death; a claim file's death claims), set-based
+    as the death list is: recorded in the registry, then the places of the deceased ended.
+
+    A person whose recorded date of death differs is left as recorded and returned among the
+    conflicts (a person dies once; a correction is reviewed, not imported).
+    """
+    with transaction.atomic():
+        result = record_deaths(user=user, deaths=deaths, source=source, reference=reference)
+        end_places_of_the_deceased(user=user, on=on)
+    return result
 
 
 def _people(niks: list[str]) -> dict[str, tuple[int, date | None, str]]:

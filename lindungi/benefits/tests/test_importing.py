@@ -244,3 +244,143 @@ def test_xlsx_claim_file_is_read_like_csv(insured, insurer_liaison, tmp_path):
         user=insurer_liaison, file_name="klaim.xlsx", content=path.read_bytes(), today=TODAY
     )
     assert (result.rows_created, result.rows_rejected) == (1, 0)
+
+
+def test_a_jkm_claim_records_the_death_once_and_ends_the_place(insured, insurer_liaison):
+    """Issue 14/19: the person of a JKM claim is deceased (source "claim", the incident date)
+    through enrollment's one home for deaths; the place ends that day; again changes nothing."""
+    from lindungi.registry.models import Person
+
+    rows = _jkm_rows(insured)
+    result = _import(insurer_liaison, *rows)
+
+    person = Person.objects.get(pk=insured.person_id)
+    assert (person.died_on, person.death_source, person.death_reference) == (
+        datetime.date(2025, 9, 14),
+        "claim",
+        "klaim.csv",
+    )
+    insured.refresh_from_db()
+    assert (insured.state, insured.end_reason, insured.end_date) == (
+        "ended",
+        "death",
+        datetime.date(2025, 9, 14),
+    )
+    assert (result.deaths_recorded, result.deaths_conflicting) == (1, 0)
+    # Covered on the day of death: the place ends on it, inclusive.
+    assert Claim.objects.get().verdict == CoverVerdict.COVERED
+    recorded = AuditEvent.objects.filter(action="registry.deaths_recorded").count()
+    ended = AuditEvent.objects.filter(action="enrollment.deceased_places_ended").count()
+    assert (recorded, ended) == (1, 1)
+
+    again = _import(insurer_liaison, *rows)
+
+    assert (again.deaths_recorded, again.deaths_conflicting, again.claims_touched) == (0, 0, 0)
+    assert Person.objects.filter(pk=person.pk).values_list("died_on", "updated_at").get() == (
+        person.died_on,
+        person.updated_at,
+    )
+    assert AuditEvent.objects.filter(action="registry.deaths_recorded").count() == recorded
+    assert AuditEvent.objects.filter(action="enrollment.deceased_places_ended").count() == ended
+
+
+def test_a_death_already_recorded_on_another_date_is_kept_and_counted(insured, insurer_liaison):
+    from lindungi.registry.models import Person
+
+    Person.objects.filter(pk=insured.person_id).update(
+        died_on=datetime.date(2025, 9, 10), death_source="civil_registry"
+    )
+    result = _import(insurer_liaison, *_jkm_rows(insured))
+
+    # The claim is the insurer's; the registry's date is not overwritten by a file.
+    assert (result.rows_created, result.rows_rejected) == (3, 0)
+    assert (result.deaths_recorded, result.deaths_conflicting) == (0, 1)
+    person = Person.objects.get(pk=insured.person_id)
+    assert (person.died_on, person.death_source) == (datetime.date(2025, 9, 10), "civil_registry")
+
+
+def test_claims_that_are_not_deaths_and_rejected_rows_record_no_death(
+    insured, cohort, insurer_liaison
+):
+    from lindungi.registry.models import Person
+
+    treated = claim_row(
+        NOMOR_KLAIM="KLM-JKK",
+        NIK=insured.person.nik,
+        JENIS_KLAIM="JKK",
+        AKIBAT="pengobatan",
+        TANGGAL_KEJADIAN="2025-09-01",
+        MANFAAT="pengobatan",
+        JUMLAH_DIAJUKAN="2500000",
+    )
+    stranger = PersonFactory()
+    rejected = _jkm_rows(insured, number="KLM-X", NIK=stranger.nik, KPJ="")[0]
+    result = _import(insurer_liaison, treated, rejected)
+
+    assert (result.rows_created, result.rows_rejected, result.deaths_recorded) == (1, 1, 0)
+    assert not Person.objects.filter(died_on__isnull=False).exists()
+
+
+def test_a_file_without_the_optional_columns_is_read(insured, insurer_liaison):
+    content = (
+        "NOMOR_KLAIM,NIK,JENIS_KLAIM,TANGGAL_KEJADIAN,MANFAAT\n"
+        f"KLM-S1,{insured.person.nik},JKM,2025-09-14,biaya pemakaman\n"
+        f"KLM-S1,{insured.person.nik},JKM,14/09/2025,santunan sekaligus\n"
+        f"KLM-S2,{insured.person.nik},JKM,2025-09-14,bonus\n"
+    ).encode()
+    result = import_claims(user=insurer_liaison, file_name="s.csv", content=content, today=TODAY)
+    assert (result.rows_created, result.rows_rejected) == (2, 1)
+    assert RejectedClaimRow.objects.get(claim_import=result).reason == "item_invalid"
+    claim = Claim.objects.get()
+    assert (claim.number, claim.kpj, claim.status, claim.transport_mode) == (
+        "KLM-S1",
+        "",
+        "reported",
+        "",
+    )
+    assert claim.incident_date == datetime.date(2025, 9, 14)
+
+
+def test_repeated_cells_are_judged_against_the_rules_of_each_rows_day(insured, insurer_liaison):
+    """The reader remembers what it worked out per distinct text: a percentage is in the
+    table of one day and not of another, and an amount is refused on every row."""
+    from lindungi.benefits.models import DisabilityRate
+
+    DisabilityRate.objects.create(
+        code="test_33",
+        description="Test row from 10 September 2025",
+        percent_bp=3300,
+        effective_from=datetime.date(2025, 9, 10),
+        legal_basis="test",
+    )
+    partial = {
+        "NIK": insured.person.nik,
+        "JENIS_KLAIM": "JKK",
+        "AKIBAT": "cacat sebagian",
+        "PERSEN_CACAT": "33",
+        "MANFAAT": "cacat sebagian",
+        "DASAR_UPAH": "1000000",
+    }
+    rows = [
+        claim_row(NOMOR_KLAIM="P-1", TANGGAL_KEJADIAN="2025-09-14", **partial),
+        claim_row(NOMOR_KLAIM="P-2", TANGGAL_KEJADIAN="2025-09-01", **partial),
+        claim_row(NOMOR_KLAIM="P-3", TANGGAL_KEJADIAN="2025-09-15", **partial),
+        claim_row(
+            NOMOR_KLAIM="P-4", TANGGAL_KEJADIAN="2025-09-16", **{**partial, "DASAR_UPAH": "1,5"}
+        ),
+        claim_row(
+            NOMOR_KLAIM="P-5", TANGGAL_KEJADIAN="2025-09-17", **{**partial, "DASAR_UPAH": "1,5"}
+        ),
+    ]
+    result = _import(insurer_liaison, *rows)
+
+    reasons = dict(
+        RejectedClaimRow.objects.filter(claim_import=result).values_list("claim_number", "reason")
+    )
+    assert reasons == {
+        "P-2": "percent_not_in_table",
+        "P-4": "amount_invalid",
+        "P-5": "amount_invalid",
+    }
+    assert set(Claim.objects.values_list("number", flat=True)) == {"P-1", "P-3"}
+    assert ClaimItem.objects.get(claim__number="P-1").computed_amount == 26_400_000

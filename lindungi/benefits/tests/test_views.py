@@ -135,6 +135,13 @@ def test_auditor_cannot_upload_or_report(client, claims, auditor):
 
 
 def test_liaison_uploads_a_claim_file_and_sees_the_rejects(client, claims, insurer_liaison):
+    """The upload is a background job (issue 14): the page queues it and shows its progress;
+    the job's page says what became of the file in sentences and links to its rejects."""
+    from lindungi.benefits.models import ClaimImport
+    from lindungi.jobs.models import Job
+    from lindungi.jobs.services import execute_job
+
+    alor_claim, _ttu = claims
     client.force_login(insurer_liaison)
     bad = claim_row(
         NOMOR_KLAIM="X-1",
@@ -144,11 +151,84 @@ def test_liaison_uploads_a_claim_file_and_sees_the_rejects(client, claims, insur
         MANFAAT="biaya pemakaman",
         JUMLAH_DIAJUKAN="10000000",
     )
-    upload = SimpleUploadedFile("klaim.csv", claim_file(bad))
+    good = claim_row(
+        NOMOR_KLAIM="BPJS-1",
+        NIK=alor_claim.person.nik,
+        JENIS_KLAIM="JKM",
+        TANGGAL_KEJADIAN="2025-09-03",
+        MANFAAT="biaya pemakaman",
+        JUMLAH_DIAJUKAN="10000000",
+    )
+    upload = SimpleUploadedFile("klaim.csv", claim_file(bad, good))
     response = client.post(reverse("benefits:imports"), {"file": upload})
-    assert response.status_code == 302
-    detail = client.get(response["Location"])
+
+    job = Job.objects.get()
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("jobs:detail", args=[job.pk]),
+    )
+    assert (job.kind, job.params["file_name"]) == ("benefits.claims_import", "klaim.csv")
+    assert not ClaimImport.objects.exists()  # nothing until the worker runs it
+    execute_job(job_id=job.pk)
+    job.refresh_from_db()
+    claim_import = ClaimImport.objects.get()
+    assert (job.status, job.result["read"], job.result["rejected"]) == ("succeeded", 2, 1)
+    assert job.result["reasons"] == {"person_unknown": 1}
+    # The default interface is Indonesian.
+    text = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "2 baris berkas klaim dibaca: 0 baru, 1 berubah, 0 sudah tercatat apa adanya" in text
+    assert reverse("benefits:import", args=[claim_import.pk]) in text
+    detail = client.get(reverse("benefits:import", args=[claim_import.pk]))
     assert "5305019999999999" in detail.content.decode()
+
+
+def test_an_upload_of_the_wrong_type_is_refused_before_any_job(client, claims, insurer_liaison):
+    from lindungi.jobs.models import Job
+
+    client.force_login(insurer_liaison)
+    upload = SimpleUploadedFile("klaim.pdf", b"%PDF-1.4")
+    response = client.post(reverse("benefits:imports"), {"file": upload})
+    assert response.status_code == 200
+    assert not Job.objects.exists()
+
+
+def test_the_province_death_report_records_the_death(claims):
+    """Issue 14/19: the form's death is the person's death (source "claim", that date), and
+    the place ends on it through enrollment's one home for deaths."""
+    from lindungi.enrollment.models import Enrollment
+
+    alor_claim, _ttu = claims
+    person = alor_claim.person
+    person.refresh_from_db()
+    assert (person.died_on, person.death_source, person.death_reference) == (
+        datetime.date(2025, 9, 3),
+        "claim",
+        alor_claim.number,
+    )
+    place = Enrollment.objects.get(person=person)
+    assert (place.state, place.end_reason, place.end_date) == (
+        "ended",
+        "death",
+        datetime.date(2025, 9, 3),
+    )
+
+
+def test_a_death_report_with_another_recorded_date_is_refused(cohort, province_officer):
+    from lindungi.registry.models import Person
+
+    enrollment = enroll(cohort)
+    Person.objects.filter(pk=enrollment.person_id).update(
+        died_on=datetime.date(2025, 8, 20), death_source="civil_registry"
+    )
+    with pytest.raises(InvalidInput) as refused:
+        report_death(
+            user=province_officer,
+            nik=enrollment.person.nik,
+            died_on=datetime.date(2025, 9, 3),
+            today=TODAY,
+        )
+    assert refused.value.code == "death_conflict"
+    assert not Claim.objects.exists()
 
 
 def test_province_form_page_records_a_death(client, cohort, province_officer):

@@ -14,9 +14,9 @@ from django.db import connection, connections
 
 from lindungi.accounts.testing import acting_officer
 from lindungi.contributions.billing import bill_month
-from lindungi.contributions.coverage import table
 from lindungi.contributions.models import Invoice, InvoiceDetail, InvoiceLine, Payer
 from lindungi.core.dates import Month
+from lindungi.core.sql import table
 from lindungi.enrollment.models import Enrollment
 from lindungi.programs.models import Cohort, Programme
 from lindungi.programs.tests.helpers import cohort_with_payer

@@ -10,9 +10,9 @@ Duties are django-tasks tasks without arguments that write nothing to the databa
 would own, so they run without an acting user (the lapse rule, which writes as a billing
 officer, stays a command or the arrears page's button).
 
-| duty | task | what it does |
-|---|---|---|
-| `audit_checkpoint` | `write_audit_checkpoint` | appends a signed checkpoint of the audit chain's head to `AUDIT_CHECKPOINT_FILE` and the log (`audit.checkpoints`) |
+Duties (name: task, what it does):
+- `audit_checkpoint`: `write_audit_checkpoint`, a signed checkpoint of the audit chain's head
+  appended to `AUDIT_CHECKPOINT_FILE` and logged (`audit.checkpoints`).
 """
 
 import logging

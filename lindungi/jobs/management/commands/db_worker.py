@@ -4,9 +4,9 @@ On top of the library's worker (same options): a heartbeat thread (WorkerHeartbe
 the jobs page and at /health/), a sweep at start and every minute that fails the jobs that lost
 their worker and enqueues the daily duties not yet enqueued today (`jobs.periodic`, e.g. the
 signed audit checkpoint), and a loop that survives whatever one iteration raises: a locked
-SQLite database while claiming a task or recording its result is waited out and retried, any other error is logged
-and the worker goes on. Overrides the library's command of the same name (lindungi.jobs comes
-before django_tasks_db in INSTALLED_APPS).
+SQLite database while claiming a task or recording its result is waited out and retried, any
+other error is logged and the worker goes on. Overrides the library's command of the same name
+(lindungi.jobs comes before django_tasks_db in INSTALLED_APPS).
 """
 
 import logging

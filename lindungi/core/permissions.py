@@ -48,6 +48,9 @@ class Action(StrEnum):
     # submitted to it in the submission files, which is what its work needs.
     VIEW_CONTACT_DETAILS = "view_contact_details"
     VIEW_FULL_NIK = "view_full_nik"
+    # The data subject's access (UU 27/2022 art. 7): everything held about one person in one
+    # file, answered by the province office (the controller), never by a regency or auditor.
+    EXPORT_SUBJECT_DATA = "export_subject_data"
 
 
 READ_ACTIONS = frozenset(

@@ -58,7 +58,6 @@ def people(request):
             "page": page,
             "query": query.urlencode(),
             "invalid": wanted is None,
-            "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
         },
     )
 
@@ -77,7 +76,6 @@ def person(request, pk: int):
         {
             "person": found,
             "show_contact": can(request.user, Action.VIEW_CONTACT_DETAILS),
-            "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
             "versions": selectors.list_person_versions(person=found),
             "duplicates": selectors.person_duplicates(person=found),
             # Decisions, coverage, contributions, claims and audit, from the apps above.

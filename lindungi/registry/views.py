@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lindungi.audit.services import record_export
 from lindungi.core.errors import LindungiError
-from lindungi.core.permissions import Action, can, require
+from lindungi.core.permissions import Action, can, nik_shown_to, require
 from lindungi.registry import exports, search, selectors, services
 from lindungi.registry.forms import PEOPLE_PAGE_FILTERS, PeopleFilterForm, ReviewForm, UploadForm
 from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
@@ -140,11 +140,12 @@ def import_rejects(request, pk: int, kind: str):
         )
     if kind == "csv":
         response = StreamingHttpResponse(
-            exports.rejects_csv(candidate_import), content_type="text/csv; charset=utf-8"
+            exports.rejects_csv(candidate_import, show_nik=nik_shown_to(request.user)),
+            content_type="text/csv; charset=utf-8",
         )
     elif kind == "xlsx":
         buffer = io.BytesIO()
-        exports.write_rejects_xlsx(candidate_import, buffer)
+        exports.write_rejects_xlsx(candidate_import, buffer, show_nik=nik_shown_to(request.user))
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     else:
         raise Http404

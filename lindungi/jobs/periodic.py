@@ -19,6 +19,7 @@ import logging
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django_tasks import task
 
@@ -45,7 +46,11 @@ def enqueue_due_duties(*, today: date | None = None) -> list[str]:
     today = today or local_today()
     enqueued = []
     for name in settings.WORKER_DAILY_DUTIES:
-        duty = DAILY_DUTIES[name]
+        duty = DAILY_DUTIES.get(name)
+        if duty is None:
+            raise ImproperlyConfigured(
+                f"WORKER_DAILY_DUTIES names an unknown duty {name!r}; known: {sorted(DAILY_DUTIES)}"
+            )
         if DailyRun.objects.filter(duty=name, day=today).exists():
             continue
         try:

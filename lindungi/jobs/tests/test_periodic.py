@@ -4,6 +4,7 @@ import json
 from datetime import date
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -57,6 +58,12 @@ def test_no_duty_is_enqueued_when_none_is_configured(settings):
     assert periodic.enqueue_due_duties(today=DAY) == []
     assert not DailyRun.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_an_unknown_duty_is_a_configuration_error(settings):
+    settings.WORKER_DAILY_DUTIES = ["audit_checkpoint", "make_coffee"]
+    with pytest.raises(ImproperlyConfigured, match="make_coffee"):
+        periodic.enqueue_due_duties(today=DAY)
 
 
 def test_a_failed_enqueue_leaves_no_claim_so_the_next_sweep_tries_again(

@@ -45,12 +45,13 @@ def enqueue_due_duties(*, today: date | None = None) -> list[str]:
     """Enqueue each configured daily duty not yet enqueued for `today`; the names enqueued."""
     today = today or local_today()
     enqueued = []
+    unknown = [name for name in settings.WORKER_DAILY_DUTIES if name not in DAILY_DUTIES]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"WORKER_DAILY_DUTIES names unknown duties {unknown}; known: {sorted(DAILY_DUTIES)}"
+        )
     for name in settings.WORKER_DAILY_DUTIES:
-        duty = DAILY_DUTIES.get(name)
-        if duty is None:
-            raise ImproperlyConfigured(
-                f"WORKER_DAILY_DUTIES names an unknown duty {name!r}; known: {sorted(DAILY_DUTIES)}"
-            )
+        duty = DAILY_DUTIES[name]
         if DailyRun.objects.filter(duty=name, day=today).exists():
             continue
         try:

@@ -64,6 +64,7 @@ def test_an_unknown_duty_is_a_configuration_error(settings):
     settings.WORKER_DAILY_DUTIES = ["audit_checkpoint", "make_coffee"]
     with pytest.raises(ImproperlyConfigured, match="make_coffee"):
         periodic.enqueue_due_duties(today=DAY)
+    assert not DailyRun.objects.exists()
 
 
 def test_a_failed_enqueue_leaves_no_claim_so_the_next_sweep_tries_again(

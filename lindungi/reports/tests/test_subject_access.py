@@ -80,7 +80,7 @@ def test_the_province_gets_every_fact_about_the_person_in_one_workbook(
     person = dict(sheets["Orang"][1:])
     assert person["NIK"] == worker.nik
     assert person["Nama"] == worker.full_name
-    assert person["Telepon"] == "'=HYPERLINK(1)"  # neutralised, not a formula
+    assert person["Nomor HP"] == "'=HYPERLINK(1)"  # neutralised, not a formula
     assert sheets["Keputusan"][0][-1] == "Alasan"  # the "why"; no run considered this person
     (enrollment,) = sheets["Kepesertaan"][1:]
     assert enrollment[0] == cohort.programme.name

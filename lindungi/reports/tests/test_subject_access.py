@@ -77,7 +77,7 @@ def test_the_province_gets_every_fact_about_the_person_in_one_workbook(
         "Ahli waris",
         "Jejak audit",
     ]
-    person = dict(sheets["Orang"][1:])
+    person = {row[0]: (row[1] if len(row) > 1 else None) for row in sheets["Orang"][1:]}
     assert person["NIK"] == worker.nik
     assert person["Nama"] == worker.full_name
     assert person["Nomor HP"] == "'=HYPERLINK(1)"  # neutralised, not a formula

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from lindungi.audit.services import record_export
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, nik_shown_to, require
+from lindungi.jobs.views import start_from_page
 from lindungi.registry import exports, search, selectors, services
 from lindungi.registry.forms import PEOPLE_PAGE_FILTERS, PeopleFilterForm, ReviewForm, UploadForm
 from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
@@ -158,18 +159,18 @@ def upload(request):
     require(request.user, Action.IMPORT_CANDIDATES)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            job = services.start_import_job(
+        started = start_from_page(
+            lambda: services.start_import_job(
                 user=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 source=form.cleaned_data["source"],
                 edition=form.cleaned_data["edition"],
                 mapping=form.cleaned_data["mapping"],
-            )
-        except LindungiError as error:
-            form.add_error(None, error.message)
-        else:
-            return redirect("jobs:detail", pk=job.pk)
+            ),
+            refused=lambda message: form.add_error(None, message),
+        )
+        if started is not None:
+            return started
     return render(request, "registry/upload.html", {"form": form, "aliases": HEADER_ALIASES})
 
 

@@ -41,33 +41,6 @@ def load_enrollments(programme_id: int, cohort_id: int) -> None:
         cursor.execute("ANALYZE")
 
 
-def load_enrolled_programme(rows: int):
-    """`rows` people, each holding an active place in one NTT 2025 programme with one provincial
-    cohort: the starting point of the billing and reconciliation benchmarks."""
-    from lindungi.programs.choices import FundingSource, PayerType
-    from lindungi.programs.models import Cohort, Programme
-
-    load_people(rows)
-    programme = Programme.objects.create(
-        name="NTT 2025 (bench)",
-        province_id="53",
-        year=2025,
-        coverage_start=date(2025, 7, 18),
-        coverage_end=date(2025, 12, 31),
-        target_headcount=rows,
-    )
-    cohort = Cohort.objects.create(
-        programme=programme,
-        name="APBD Provinsi",
-        payer_type=PayerType.PROVINCE,
-        payer_name="Pemerintah Provinsi NTT",
-        funding_source=FundingSource.APBD,
-        headcount=rows,
-    )
-    load_enrollments(programme.pk, cohort.pk)
-    return programme
-
-
 def per_row_baseline(programme, month) -> int:
     """The naive way on a sample: one query per person plus one INSERT per detail row."""
     # Billed for September so it meets none of the rows the measured runs wrote.
@@ -123,11 +96,30 @@ def main() -> None:
 
     from lindungi.contributions.billing import bill_month
     from lindungi.core.dates import Month
+    from lindungi.programs.choices import FundingSource, PayerType
+    from lindungi.programs.models import Cohort, Programme
     from lindungi.regions.services import load_regions
 
     load_regions(province_codes=["53"])
     with measure() as loading:
-        programme = load_enrolled_programme(args.rows)
+        load_people(args.rows)
+        programme = Programme.objects.create(
+            name="NTT 2025 (bench)",
+            province_id="53",
+            year=2025,
+            coverage_start=date(2025, 7, 18),
+            coverage_end=date(2025, 12, 31),
+            target_headcount=args.rows,
+        )
+        cohort = Cohort.objects.create(
+            programme=programme,
+            name="APBD Provinsi",
+            payer_type=PayerType.PROVINCE,
+            payer_name="Pemerintah Provinsi NTT",
+            funding_source=FundingSource.APBD,
+            headcount=args.rows,
+        )
+        load_enrollments(programme.pk, cohort.pk)
 
     from lindungi.accounts.testing import acting_officer
 

@@ -16,11 +16,13 @@ nothing else.
 import os
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import measure, parse_args, print_table, settle, setup_django
+from bench.selection import load_people
 
 SAMPLE = 2_000
 
@@ -123,27 +125,46 @@ def main() -> None:
     vendor = setup_django("reconciliation", postgres=args.postgres)
     from django.db import transaction
 
-    from bench.billing import load_enrolled_programme
+    from bench.billing import load_enrollments
     from lindungi.accounts.models import User
     from lindungi.contributions.models import StatementLine
     from lindungi.contributions.reconciliation import import_statement, read_statement, summarise
     from lindungi.core.dates import Month
     from lindungi.core.errors import InvalidInput
     from lindungi.enrollment.models import Enrollment
+    from lindungi.programs.choices import FundingSource, PayerType
+    from lindungi.programs.models import Cohort, Programme
     from lindungi.programs.rates import monthly_contribution
     from lindungi.regions.services import load_regions
 
     load_regions(province_codes=["53"])
     month = Month(2025, 8)
     with measure() as loading:
-        programme = load_enrolled_programme(args.rows)
+        load_people(args.rows)
+        programme = Programme.objects.create(
+            name="NTT 2025 (bench)",
+            province_id="53",
+            year=2025,
+            coverage_start=date(2025, 7, 18),
+            coverage_end=date(2025, 12, 31),
+            target_headcount=args.rows,
+        )
+        cohort = Cohort.objects.create(
+            programme=programme,
+            name="APBD Provinsi",
+            payer_type=PayerType.PROVINCE,
+            payer_name="Pemerintah Provinsi NTT",
+            funding_source=FundingSource.APBD,
+            headcount=args.rows,
+        )
+        load_enrollments(programme.pk, cohort.pk)
     user = User.objects.create(username="bench", is_superuser=True)
     amount = monthly_contribution(
         package=programme.package,
         basis=programme.income_basis,
         month=month,
         sector="other",
-        funding_source=programme.cohorts.get().funding_source,
+        funding_source=cohort.funding_source,
     ).total
     kpjs = list(Enrollment.objects.order_by("pk").values_list("kpj", flat=True))
     scratch = Path(tempfile.mkdtemp())

@@ -64,7 +64,7 @@ def generate(path: Path, count: int, *, seed: int = 7) -> str:
     import hashlib
     import shutil
 
-    sources = sorted((ROOT / "lindungi" / "registry" / "generation").glob("*.py"))
+    sources = sorted((ROOT / "lindungi" / "demo" / "generation").glob("*.py"))
     digest = hashlib.sha256(b"".join(source.read_bytes() for source in sources)).hexdigest()
     cached = ROOT / "var" / "bench-cache" / f"candidates_{count}_{seed}_{digest[:12]}.csv"
     # This interpreter and this checkout's manage.py: works from a worktree without its own venv.

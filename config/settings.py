@@ -288,12 +288,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Lindungi -------------------------------------------------------------------------------
-# Signed checkpoints of the audit chain's head (`lindungi audit_checkpoint`, run on a schedule)
-# are appended here and logged; `lindungi verify_audit` compares the chain with them. Keep the
+# Signed checkpoints of the audit chain's head are appended here and logged, once a day by the
+# worker (WORKER_DAILY_DUTIES) and whenever `lindungi audit_checkpoint` runs; `lindungi
+# verify_audit` compares the chain with them. Keep the
 # file where the database's administrators cannot rewrite it (another host, a log collector).
 AUDIT_CHECKPOINT_FILE = Path(
     env_str("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit" / "checkpoints.jsonl"))
 )
+# Duties `lindungi db_worker` enqueues once a day by itself (lindungi/jobs/periodic.py).
+WORKER_DAILY_DUTIES = ["audit_checkpoint"]
 # The region this installation serves: residents outside it are rejected on import.
 LINDUNGI_SERVED_REGION = env_str("LINDUNGI_SERVED_REGION", "53")
 LINDUNGI_DEMO_PASSWORD = env_str("LINDUNGI_DEMO_PASSWORD", "lindungi-demo-2025")

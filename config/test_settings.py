@@ -15,6 +15,9 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="lindungi-audit-")) / "checkpoints.jsonl"
+# Workers started by tests enqueue no daily duty (a checkpoint of a rolled-back test's chain
+# would fail the next verification); jobs/tests/test_periodic.py turns them on.
+WORKER_DAILY_DUTIES: list[str] = []
 AUDIT_CHAIN_KEY = "test-audit-chain-key-0123456789abcdef"
 # Tests see unexpected exceptions raised, not a friendly page that would hide them.
 FRIENDLY_SERVER_ERROR_PAGE = False

@@ -243,6 +243,12 @@ MATRIX: dict[str, Route] = {
         args=_named("person_pk", "registry.Person", only_enrolled=True),
         regional=True,
     ),
+    # The data subject's access: the province office only (regency officers never get it).
+    "reports:subject_access": Route(
+        needs=Action.EXPORT_SUBJECT_DATA,
+        args=_named("person_pk", "registry.Person", only_enrolled=True),
+        regional=True,
+    ),
     # --- contributions
     "contributions:invoices": Route(),
     "contributions:invoice": Route(args=_pk("contributions.Invoice")),

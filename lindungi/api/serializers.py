@@ -1,10 +1,24 @@
 from rest_framework import serializers
 
 from lindungi.contributions.models import Invoice, InvoiceLine
+from lindungi.core.permissions import nik_shown_to
 from lindungi.enrollment.models import Enrollment
 from lindungi.programs.models import Decision, Programme
 from lindungi.regions.models import Regency
 from lindungi.registry.models import CandidateImport, Person
+
+
+class NikField(serializers.CharField):
+    """A NIK or KK number as the requesting user may see it: in full for a role whose work needs
+    it, masked (`core.permissions.mask_nik`) otherwise (issue 12.8)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        request = self.context.get("request")
+        return nik_shown_to(getattr(request, "user", None))(super().to_representation(value))
 
 
 class RegencySerializer(serializers.ModelSerializer):
@@ -14,6 +28,9 @@ class RegencySerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
+    nik = NikField()
+    kk_number = NikField()
+
     class Meta:
         model = Person
         fields = [
@@ -74,6 +91,8 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
+    nik = NikField()
+
     class Meta:
         model = Decision
         fields = [
@@ -92,7 +111,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
-    nik = serializers.CharField(source="person.nik", read_only=True)
+    nik = NikField(source="person.nik")
 
     class Meta:
         model = Enrollment

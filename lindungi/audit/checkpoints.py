@@ -3,9 +3,10 @@
 The keyed chain stops anyone without the key from rewriting rows unnoticed; it cannot show that
 the newest rows were deleted (the shortened chain is still a valid chain). A checkpoint records
 the head's id, hash and the number of rows up to it, signed with the chain key, appended to
-settings.AUDIT_CHECKPOINT_FILE and written to the log. `lindungi audit_checkpoint` makes one
-(run it on a schedule); `verify_audit` compares the chain with every checkpoint, so a deleted
-tail, a deleted row or a re-hashed chain fails verification.
+settings.AUDIT_CHECKPOINT_FILE and written to the log. The worker makes one a day
+(`jobs.periodic`, the duty `audit_checkpoint`) and `lindungi audit_checkpoint` one on demand;
+`verify_audit` compares the chain with every checkpoint, so a deleted tail, a deleted row or a
+re-hashed chain fails verification.
 """
 
 import json

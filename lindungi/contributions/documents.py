@@ -3,7 +3,7 @@ streamed in chunks so a million rows never sit in memory at once)."""
 
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -132,9 +132,15 @@ DETAIL_HEADER = (
 
 
 def detail_xlsx_chunks(
-    details: QuerySet[InvoiceDetail], chunk_size: int = 1 << 16
+    details: QuerySet[InvoiceDetail],
+    chunk_size: int = 1 << 16,
+    *,
+    show_nik: Callable[[str], str] = str,
 ) -> Iterator[bytes]:
     """The per-person detail as XLSX bytes, in chunks for a StreamingHttpResponse.
+
+    `show_nik` is the reader's NIK rule (`core.permissions.nik_shown_to`): masked for a role
+    whose work does not need the full number.
 
     openpyxl's write-only mode streams rows to a temporary file; the finished file is then
     read back in chunks, so memory stays flat however many rows there are.
@@ -160,7 +166,7 @@ def detail_xlsx_chunks(
     ):
         sheet.append(
             [
-                nik,
+                show_nik(nik),
                 kpj or "",
                 name,
                 regency,

@@ -32,7 +32,7 @@ from lindungi.contributions.selectors import (
 )
 from lindungi.core.dates import local_today
 from lindungi.core.errors import LindungiError
-from lindungi.core.permissions import Action, can, regency_scope
+from lindungi.core.permissions import Action, can, nik_shown_to, regency_scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -87,7 +87,10 @@ def invoice_xlsx(request, pk: int):
     invoice = get_invoice(request.user, pk)
     record_export(user=request.user, kind="invoice_lines", target=invoice, file_format="xlsx")
     response = StreamingHttpResponse(
-        detail_xlsx_chunks(list_details(request.user, invoice)), content_type=XLSX
+        detail_xlsx_chunks(
+            list_details(request.user, invoice), show_nik=nik_shown_to(request.user)
+        ),
+        content_type=XLSX,
     )
     name = invoice.number.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="{name}-rincian.xlsx"'

@@ -24,7 +24,7 @@ from lindungi.contributions.selectors import (
 from lindungi.core.dates import Month
 from lindungi.core.errors import LindungiError
 from lindungi.core.exports import neutralise, xlsx_response
-from lindungi.core.permissions import Action, can, require
+from lindungi.core.permissions import Action, can, nik_shown_to, require
 
 EXPORT_HEADER = ("Baris", "KPJ", "NIK", "Kab/Kota", "Kategori", "Tagihan BPJS", "Seharusnya")
 EXPORT_FIELDS = (
@@ -134,6 +134,9 @@ def statement_export(request, pk: int, file_format: str):
         .values_list(*EXPORT_FIELDS)
         .iterator(chunk_size=2000)
     )
+    show_nik = nik_shown_to(request.user)
+    nik_at = EXPORT_FIELDS.index("nik")
+    rows = ((*row[:nik_at], show_nik(row[nik_at]), *row[nik_at + 1 :]) for row in rows)
     header = (*EXPORT_HEADER, "Selesai", "Catatan")
     name = f"rekonsiliasi-{statement.month:%Y-%m}-{statement.pk}"
     if file_format not in {"csv", "xlsx"}:

@@ -13,6 +13,7 @@ Every text cell that a spreadsheet would read as a formula is neutralised (DOMAI
 
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -41,6 +42,42 @@ def iter_rows(
     return queryset.values_list(*fields).iterator(chunk_size=chunk_size)
 
 
+@dataclass(frozen=True)
+class SheetData:
+    """One sheet of a workbook: its title, header row, rows and text columns (0-based)."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    text_columns: Sequence[int] = ()
+
+
+def write_xlsx_sheets(target, sheets: Iterable[SheetData]) -> list[int]:
+    """Write several sheets to a path or binary file; return the data rows of each.
+
+    A sheet's `text_columns` are written as text even when they look like numbers, so that a
+    NIK or KK keeps all 16 digits when the file is opened in Excel.
+    """
+    workbook = Workbook(write_only=True)
+    counts = []
+    for data in sheets:
+        sheet = workbook.create_sheet(title=data.title[:31])
+        sheet.append([neutralise(str(header)) for header in data.headers])
+        text = set(data.text_columns)
+        count = 0
+        for row in data.rows:
+            sheet.append(
+                [
+                    neutralise(str(value) if index in text and value is not None else value)
+                    for index, value in enumerate(row)
+                ]
+            )
+            count += 1
+        counts.append(count)
+    workbook.save(target)
+    return counts
+
+
 def write_xlsx(
     target,
     *,
@@ -49,26 +86,9 @@ def write_xlsx(
     sheet_title: str = "Data",
     text_columns: Sequence[int] = (),
 ) -> int:
-    """Write one sheet to a path or binary file; return the number of data rows.
-
-    `text_columns` (0-based) are written as text even when they look like numbers, so that a
-    NIK or KK keeps all 16 digits when the file is opened in Excel.
-    """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.append([neutralise(str(header)) for header in headers])
-    text = set(text_columns)
-    count = 0
-    for row in rows:
-        sheet.append(
-            [
-                neutralise(str(value) if index in text and value is not None else value)
-                for index, value in enumerate(row)
-            ]
-        )
-        count += 1
-    workbook.save(target)
-    return count
+    """Write one sheet to a path or binary file; return the number of data rows."""
+    sheet = SheetData(sheet_title, headers, rows, text_columns)
+    return write_xlsx_sheets(target, [sheet])[0]
 
 
 def xlsx_response(

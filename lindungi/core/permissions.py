@@ -4,6 +4,7 @@ Every view, export, API endpoint and command that touches people or money asks `
 the action and passes its queryset through `scoped()`; nothing else filters by region.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TypeVar
 
@@ -48,6 +49,9 @@ class Action(StrEnum):
     # submitted to it in the submission files, which is what its work needs.
     VIEW_CONTACT_DETAILS = "view_contact_details"
     VIEW_FULL_NIK = "view_full_nik"
+    # The data subject's access (UU 27/2022 art. 7): everything held about one person in one
+    # file, answered by the province office (the controller), never by a regency or auditor.
+    EXPORT_SUBJECT_DATA = "export_subject_data"
 
 
 READ_ACTIONS = frozenset(
@@ -161,3 +165,18 @@ def mask_nik(nik: str) -> str:
         return "*" * len(nik)
     hidden = len(nik) - NIK_SHOWN_START - NIK_SHOWN_END
     return nik[:NIK_SHOWN_START] + "*" * hidden + nik[-NIK_SHOWN_END:]
+
+
+def _same(nik: str) -> str:
+    return nik
+
+
+def _masked(nik: str) -> str:
+    return mask_nik(nik or "")
+
+
+def nik_shown_to(user) -> Callable[[str], str]:
+    """How a NIK (or KK number) is shown to this user in pages, exports and the API: in full to
+    a role whose work needs it (`Action.VIEW_FULL_NIK`), otherwise masked (`mask_nik`).
+    Decided once per request; apply the returned function to each number."""
+    return _same if can(user, Action.VIEW_FULL_NIK) else _masked

@@ -142,7 +142,7 @@ def _regency_cohorts(story: SecondYear, programme) -> None:
 
 def _newer_edition(story: SecondYear) -> None:
     """The same people in a newer DTSEN edition: some households' desil has changed."""
-    from lindungi.registry.generation import generate_candidates, write_csv
+    from lindungi.demo.generation import generate_candidates, write_csv
     from lindungi.registry.importing import import_candidates
 
     path = story.directory / f"kandidat-dtsen-{story.seed}-{EDITION_2026}.csv"

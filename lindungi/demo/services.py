@@ -122,7 +122,7 @@ class _Steps:
         self.progress.advance()
 
     def _generate(self) -> Path:
-        from lindungi.registry.generation import generate_candidates, write_csv
+        from lindungi.demo.generation import generate_candidates, write_csv
 
         path = self.directory / f"kandidat-dtsen-{self.scale.seed}.csv"
         rows = generate_candidates(count=self.scale.candidates, seed=self.scale.seed)

@@ -24,8 +24,9 @@ from lindungi.core.changes import notify
 from lindungi.core.permissions import Action, regency_scope, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.enrollment.choices import OPEN_STATES, EnrollmentState, ExitReason, ExitRejectReason
+from lindungi.enrollment.exits import write_rejected_rows
 from lindungi.enrollment.files import parse_date, read_table
-from lindungi.enrollment.models import Enrollment, ExitImport, RejectedExitRow
+from lindungi.enrollment.models import Enrollment, ExitImport
 from lindungi.enrollment.replacement import replace_freed_places
 from lindungi.enrollment.services import end_places
 from lindungi.enrollment.sql import record_transitions
@@ -184,9 +185,6 @@ def import_death_list(
             user=user, deaths=deaths, source=DeathSource.CIVIL_REGISTRY, reference=file_name
         )
         ended = end_places_of_the_deceased(user=user, on=today)
-        labels = dict(ExitRejectReason.choices)
-        cells_by_row = dict(table.rows)
-        cells_by_row.update((n, problem.cells) for n, problem in table.problems.items())
         death_import = ExitImport.objects.create(
             kind=ExitImport.Kind.DEATHS,
             file_name=file_name[:255],
@@ -200,17 +198,7 @@ def import_death_list(
             places_ended=ended,
             reason_counts=dict(sorted(Counter(r for r, _n in rejected.values()).items())),
         )
-        RejectedExitRow.objects.bulk_create(
-            RejectedExitRow(
-                exit_import=death_import,
-                row_number=number,
-                original=table.original(cells_by_row[number]),
-                reason=reason,
-                message=str(labels[reason]),
-                nik=nik[:40],
-            )
-            for number, (reason, nik) in sorted(rejected.items())
-        )
+        write_rejected_rows(death_import, table, rejected)
         record_event(
             action="enrollment.death_list_imported",
             target=death_import,

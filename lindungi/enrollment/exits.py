@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
 from lindungi.core.dates import local_today
+from lindungi.core.intake import TextTable
 from lindungi.core.permissions import Action, regency_scope, require
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.enrollment.choices import (
@@ -197,9 +198,6 @@ def import_exits(
         if deaths:
             record_deaths(user=user, deaths=deaths, source=DeathSource.EXIT, reference=file_name)
         replacements = replace_freed_places(user=user, vacated_ids=ended_ids, on=today)
-        labels = dict(ExitRejectReason.choices)
-        cells_by_row = dict(table.rows)
-        cells_by_row.update((n, problem.cells) for n, problem in table.problems.items())
         exit_import = ExitImport.objects.create(
             file_name=file_name[:255],
             file_sha256=hashlib.sha256(content).hexdigest(),
@@ -213,17 +211,7 @@ def import_exits(
             replacements=replacements,
             reason_counts=dict(sorted(Counter(r for r, _n in rejected.values()).items())),
         )
-        RejectedExitRow.objects.bulk_create(
-            RejectedExitRow(
-                exit_import=exit_import,
-                row_number=number,
-                original=table.original(cells_by_row[number]),
-                reason=reason,
-                message=str(labels[reason]),
-                nik=nik[:40],
-            )
-            for number, (reason, nik) in sorted(rejected.items())
-        )
+        write_rejected_rows(exit_import, table, rejected)
         notify("enrollment.exit")
         record_event(
             action="enrollment.exits_imported",
@@ -246,3 +234,24 @@ def counts(exit_import: ExitImport) -> dict:
         "replacements": exit_import.replacements,
         "reasons": exit_import.reason_counts,
     }
+
+
+def write_rejected_rows(
+    exit_import: ExitImport, table: TextTable, rejected: dict[int, tuple[str, str]]
+) -> None:
+    """Keep the rejected rows of an exit or death list: {row number: (reason, NIK as read)},
+    each with its values as read (also rows the intake refused) and the reason's label."""
+    labels = dict(ExitRejectReason.choices)
+    cells_by_row = dict(table.rows)
+    cells_by_row.update((n, problem.cells) for n, problem in table.problems.items())
+    RejectedExitRow.objects.bulk_create(
+        RejectedExitRow(
+            exit_import=exit_import,
+            row_number=number,
+            original=table.original(cells_by_row[number]),
+            reason=reason,
+            message=str(labels[reason]),
+            nik=nik[:40],
+        )
+        for number, (reason, nik) in sorted(rejected.items())
+    )

@@ -34,6 +34,7 @@ from lindungi.enrollment.forms import (
 from lindungi.enrollment.models import SubmissionBatch
 from lindungi.enrollment.services import record_exit
 from lindungi.enrollment.uploads import start_exits_job, start_response_job
+from lindungi.jobs.views import start_from_page
 from lindungi.programs.models import Programme
 
 
@@ -154,12 +155,12 @@ def response_upload(request):
         batch = None
         if form.cleaned_data["batch"]:
             batch = SubmissionBatch.objects.filter(number=form.cleaned_data["batch"]).first()
-        try:
-            job = start_response_job(user=request.user, uploaded_file=upload, batch=batch)
-        except LindungiError as error:
-            messages.error(request, error.message)
-        else:
-            return redirect("jobs:detail", pk=job.pk)
+        started = start_from_page(
+            lambda: start_response_job(user=request.user, uploaded_file=upload, batch=batch),
+            refused=lambda message: messages.error(request, message),
+        )
+        if started is not None:
+            return started
     return render(
         request,
         "enrollment/responses.html",
@@ -189,16 +190,16 @@ def exits(request):
     form = ExitUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            job = start_exits_job(
+        started = start_from_page(
+            lambda: start_exits_job(
                 user=request.user,
                 uploaded_file=upload,
                 deaths=form.cleaned_data["kind"] == "deaths",
-            )
-        except LindungiError as error:
-            messages.error(request, error.message)
-        else:
-            return redirect("jobs:detail", pk=job.pk)
+            ),
+            refused=lambda message: messages.error(request, message),
+        )
+        if started is not None:
+            return started
     return render(
         request,
         "enrollment/exits.html",

@@ -81,3 +81,22 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname}:{self.pid} ({self.worker_id})"
+
+
+class DailyRun(models.Model):
+    """One row per daily duty and day the worker enqueued it (`jobs.periodic`): the unique
+    (duty, day) pair is the claim, so several workers sweeping at once enqueue a duty once."""
+
+    duty = models.CharField(max_length=80)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    task_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-day", "duty"]
+        constraints = [
+            models.UniqueConstraint(fields=["duty", "day"], name="jobs_daily_run_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duty} {self.day.isoformat()}"

@@ -1,10 +1,11 @@
 import json
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django_htmx.http import HTMX_STOP_POLLING
 
+from lindungi.core.errors import LindungiError
 from lindungi.jobs.models import Job
 from lindungi.jobs.selectors import get_job, get_progress, job_as_dict, list_jobs
 from lindungi.jobs.worker import worker_status
@@ -61,6 +63,20 @@ def _progress_context(request, job: Job) -> dict:
         ):
             context["result_url"] = url
     return context
+
+
+def start_from_page(
+    start: Callable[[], Job], *, refused: Callable[[str], object]
+) -> HttpResponse | None:
+    """Start a job from a page's form: the redirect to the job's page, or None after handing
+    a refusal's (translated) message to `refused` (a form error or a message), so the page is
+    shown again."""
+    try:
+        job = start()
+    except LindungiError as error:
+        refused(error.message)
+        return None
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

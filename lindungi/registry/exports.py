@@ -6,7 +6,7 @@ spreadsheet run it as a formula (CSV injection), so such a value gets a leading 
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.utils.translation import gettext as _
 
@@ -22,8 +22,13 @@ def neutralise(value: object) -> str:
     return neutralise_cell("" if value is None else str(value))
 
 
-def _reject_rows(candidate_import: CandidateImport) -> Iterator[list[str]]:
+def _reject_rows(
+    candidate_import: CandidateImport, show_nik: Callable[[str], str] = str
+) -> Iterator[list[str]]:
+    """The rejected rows as read; the NIK and KK columns as `show_nik` shows them to the reader
+    (`core.permissions.nik_shown_to`: masked for a role whose work does not need them)."""
     headers = list(candidate_import.headers)
+    numbers = {candidate_import.column_mapping.get(name) for name in ("NIK", "NO_KK")} - {None}
     rejected = (
         RejectedRow.objects.filter(candidate_import=candidate_import)
         .order_by("row_number")
@@ -31,7 +36,12 @@ def _reject_rows(candidate_import: CandidateImport) -> Iterator[list[str]]:
     )
     yield [neutralise(h) for h in (*headers, *REJECT_EXTRA_COLUMNS)]
     for row_number, original, reason, message in rejected.iterator(chunk_size=5000):
-        values = [original.get(header, "") for header in headers]
+        values = [
+            show_nik(str(original.get(header) or ""))
+            if header in numbers
+            else original.get(header, "")
+            for header in headers
+        ]
         # Cells beyond the header (ragged rows) are kept too, under "#n".
         values += [value for key, value in original.items() if key not in headers]
         yield [neutralise(v) for v in (*values, row_number, reason, message)]
@@ -42,20 +52,24 @@ class _Echo:
         return value
 
 
-def rejects_csv(candidate_import: CandidateImport) -> Iterator[str]:
+def rejects_csv(
+    candidate_import: CandidateImport, *, show_nik: Callable[[str], str] = str
+) -> Iterator[str]:
     """Stream the rejected rows as CSV text (UTF-8 with BOM so Excel reads it right)."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    for row in _reject_rows(candidate_import):
+    for row in _reject_rows(candidate_import, show_nik):
         yield writer.writerow(row)
 
 
-def write_rejects_xlsx(candidate_import: CandidateImport, output) -> None:
+def write_rejects_xlsx(
+    candidate_import: CandidateImport, output, *, show_nik: Callable[[str], str] = str
+) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Rejected rows")[:31])
-    for row in _reject_rows(candidate_import):
+    for row in _reject_rows(candidate_import, show_nik):
         sheet.append(row)
     workbook.save(output)
 

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from lindungi.audit.services import record_export
 from lindungi.core.errors import LindungiError
-from lindungi.core.permissions import Action, can, require
+from lindungi.core.permissions import Action, can, nik_shown_to, require
+from lindungi.jobs.views import start_from_page
 from lindungi.registry import exports, search, selectors, services
 from lindungi.registry.forms import PEOPLE_PAGE_FILTERS, PeopleFilterForm, ReviewForm, UploadForm
 from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
@@ -58,7 +59,6 @@ def people(request):
             "page": page,
             "query": query.urlencode(),
             "invalid": wanted is None,
-            "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
         },
     )
 
@@ -77,7 +77,6 @@ def person(request, pk: int):
         {
             "person": found,
             "show_contact": can(request.user, Action.VIEW_CONTACT_DETAILS),
-            "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
             "versions": selectors.list_person_versions(person=found),
             "duplicates": selectors.person_duplicates(person=found),
             "resolved_as": selectors.duplicate_resolution_of(person_id=found.pk),
@@ -143,11 +142,12 @@ def import_rejects(request, pk: int, kind: str):
         )
     if kind == "csv":
         response = StreamingHttpResponse(
-            exports.rejects_csv(candidate_import), content_type="text/csv; charset=utf-8"
+            exports.rejects_csv(candidate_import, show_nik=nik_shown_to(request.user)),
+            content_type="text/csv; charset=utf-8",
         )
     elif kind == "xlsx":
         buffer = io.BytesIO()
-        exports.write_rejects_xlsx(candidate_import, buffer)
+        exports.write_rejects_xlsx(candidate_import, buffer, show_nik=nik_shown_to(request.user))
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     else:
         raise Http404
@@ -160,18 +160,18 @@ def upload(request):
     require(request.user, Action.IMPORT_CANDIDATES)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            job = services.start_import_job(
+        started = start_from_page(
+            lambda: services.start_import_job(
                 user=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 source=form.cleaned_data["source"],
                 edition=form.cleaned_data["edition"],
                 mapping=form.cleaned_data["mapping"],
-            )
-        except LindungiError as error:
-            form.add_error(None, error.message)
-        else:
-            return redirect("jobs:detail", pk=job.pk)
+            ),
+            refused=lambda message: form.add_error(None, message),
+        )
+        if started is not None:
+            return started
     return render(request, "registry/upload.html", {"form": form, "aliases": HEADER_ALIASES})
 
 

@@ -58,14 +58,14 @@ def household(user, person: Person) -> list[Person]:
     return list(others.select_related("village").order_by("birth_date")[:LIMIT])
 
 
-def decisions(user, person: Person) -> list[DecisionRow]:
+def decisions(user, person: Person, *, limit: int | None = LIMIT) -> list[DecisionRow]:
     rows = (
         scoped(user, Decision.objects.filter(person=person))
         .select_related("run__programme", "cohort", "regency")
         .order_by("-run__programme__year", "-run_id")
     )
     found = []
-    for decision in rows[:LIMIT]:
+    for decision in rows[:limit]:
         try:
             why = explain(user=user, run=decision.run, nik=decision.nik)
         except (LindungiError, Decision.DoesNotExist):  # never break the person's page
@@ -135,14 +135,14 @@ def claims(user, person: Person) -> list[Claim]:
     return list(scoped(user, Claim.objects.filter(person=person)).order_by("-incident_date"))
 
 
-def audit_trail(user, person: Person) -> list[AuditEvent]:
+def audit_trail(user, person: Person, *, limit: int | None = LIMIT) -> list[AuditEvent]:
     """Who viewed or changed the record (auditors and the province)."""
     if not can(user, Action.VIEW_AUDIT):
         return []
     events = AuditEvent.objects.filter(
         object_type=Person._meta.label_lower, object_id=str(person.pk)
     ).order_by("-occurred_at")
-    return list(events[:LIMIT])
+    return list(events[:limit])
 
 
 def person_panel(request, person: Person) -> HomePanel | None:
@@ -162,5 +162,10 @@ def person_panel(request, person: Person) -> HomePanel | None:
             "claims": claims(user, person),
             "audit": audit_trail(user, person),
             "timeline_url": reverse("reports:timeline", args=[person.pk]),
+            "subject_access_url": (
+                reverse("reports:subject_access", args=[person.pk])
+                if can(user, Action.EXPORT_SUBJECT_DATA)
+                else ""
+            ),
         },
     )

@@ -13,4 +13,9 @@ urlpatterns = [
     path("integritas/", views.integrity, name="integrity"),
     path("integritas/<str:check>.xlsx", views.integrity_export, name="integrity_export"),
     path("orang/<int:person_pk>/", views.timeline, name="timeline"),
+    path(
+        "orang/<int:person_pk>/data-pribadi.xlsx",
+        views.subject_access,
+        name="subject_access",
+    ),
 ]

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from lindungi.audit.services import record_export
 from lindungi.core.dates import Month, local_today, months_between
 from lindungi.core.exports import XLSX_CONTENT_TYPE
 from lindungi.core.money import format_number, format_rupiah
@@ -44,6 +46,7 @@ from lindungi.reports import finance, selectors
 from lindungi.reports.benefits import dashboard_impact, public_impact, regency_impact
 from lindungi.reports.monthly import build_monthly_report, report_pdf, report_xlsx
 from lindungi.reports.services import refresh_summaries
+from lindungi.reports.subject_access import write_subject_access
 from lindungi.reports.timeline import person_timeline
 
 FUNNEL_LABELS = {
@@ -432,4 +435,26 @@ def timeline(request: HttpRequest, person_pk: int) -> HttpResponse:
         request,
         "reports/timeline.html",
         {"person": person, "entries": person_timeline(person=person, user=request.user)},
+    )
+
+
+@login_required
+def subject_access(request: HttpRequest, person_pk: int) -> FileResponse:
+    """Everything held about one person, as one workbook (UU 27/2022 art. 7); audited as an
+    export of personal data, and the export's own audit row is in the file."""
+    require(request.user, Action.EXPORT_SUBJECT_DATA)
+    person = get_object_or_404(
+        scoped(request.user, Person.objects.select_related("village", "regency", "source_import")),
+        pk=person_pk,
+    )
+    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    with transaction.atomic():
+        record_export(user=request.user, kind="subject_access", target=person, file_format="xlsx")
+        write_subject_access(user=request.user, person=person, target=spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"data-pribadi-{person.pk}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )

@@ -1,3 +1,4 @@
+from lindungi.core.permissions import Action, can
 from lindungi.web.hooks import attention_for
 from lindungi.web.navigation import modules_for
 
@@ -12,10 +13,11 @@ def _regency_name(user) -> str:
 
 
 def navigation(request):
-    """The menu of every page, built from the user's permissions, and who is signed in."""
+    """The menu of every page, built from the user's permissions, who is signed in, and whether
+    the user sees NIKs in full."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "user_regency_name": ""}
+        return {"nav_items": [], "user_regency_name": "", "show_full_nik": False}
     match = getattr(request, "resolver_match", None)
     namespace = None
     if match is not None:
@@ -27,4 +29,6 @@ def navigation(request):
         "user_regency_name": _regency_name(user),
         # The menu shows how much work waits (counted at most once a minute per user).
         "attention_count": sum(item.count for item in attention_for(user)),
+        # Every template shows a NIK or KK as `{{ nik|nik_for:show_full_nik }}` (issue 12.8).
+        "show_full_nik": can(user, Action.VIEW_FULL_NIK),
     }

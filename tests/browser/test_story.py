@@ -25,7 +25,7 @@ def story(province_admin, settings, tmp_path):
 
 
 def _candidate_file(tmp_path):
-    from lindungi.registry.generation import generate_candidates, write_csv
+    from lindungi.demo.generation import generate_candidates, write_csv
 
     path = tmp_path / "kandidat-desa.csv"
     write_csv(path, generate_candidates(count=120, seed=99, defect_rate=0.05))

@@ -6,7 +6,7 @@ from lindungi.audit.checkpoints import write_checkpoint
 class Command(BaseCommand):
     help = (
         "Append a signed checkpoint of the audit chain's head to AUDIT_CHECKPOINT_FILE and the "
-        "log. Run it on a schedule (cron or a systemd timer, e.g. every 15 minutes)."
+        "log. The worker writes one daily by itself (WORKER_DAILY_DUTIES); run this for more."
     )
 
     def add_arguments(self, parser):

@@ -1,11 +1,12 @@
 """`lindungi db_worker`: django-tasks-db's worker, made to last.
 
 On top of the library's worker (same options): a heartbeat thread (WorkerHeartbeat, shown on
-the jobs page and at /health/), a sweep of jobs that lost their worker at start and every
-minute, and a loop that survives whatever one iteration raises: a locked SQLite database while
-claiming a task or recording its result is waited out and retried, any other error is logged
-and the worker goes on. Overrides the library's command of the same name (lindungi.jobs comes
-before django_tasks_db in INSTALLED_APPS).
+the jobs page and at /health/), a sweep at start and every minute that fails the jobs that lost
+their worker and enqueues the daily duties not yet enqueued today (`jobs.periodic`, e.g. the
+signed audit checkpoint), and a loop that survives whatever one iteration raises: a locked
+SQLite database while claiming a task or recording its result is waited out and retried, any
+other error is logged and the worker goes on. Overrides the library's command of the same name
+(lindungi.jobs comes before django_tasks_db in INSTALLED_APPS).
 """
 
 import logging
@@ -16,6 +17,7 @@ from django.db import OperationalError, close_old_connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker as library
 
+from lindungi.jobs.periodic import enqueue_due_duties
 from lindungi.jobs.worker import HeartbeatThread, beat, fail_abandoned_jobs, set_current_worker
 
 logger = logging.getLogger("lindungi.jobs.worker")
@@ -50,6 +52,10 @@ class ResilientWorker(library.Worker):
         else:
             if failed:
                 logger.warning("Marked abandoned jobs failed: %s", failed)
+        try:
+            enqueue_due_duties()
+        except Exception:
+            logger.exception("Enqueuing the daily duties failed; trying again later")
         self._last_sweep = time.monotonic()
 
     def run(self) -> None:

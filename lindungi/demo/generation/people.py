@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from itertools import accumulate
 
 from lindungi.core.ages import years_before
-from lindungi.registry.generation.defects import format_birth_date
-from lindungi.registry.generation.geography import Geography, Prefix, RegencyInfo, VillageInfo
-from lindungi.registry.generation.vocabulary import (
+from lindungi.demo.generation.defects import format_birth_date
+from lindungi.demo.generation.geography import Geography, Prefix, RegencyInfo, VillageInfo
+from lindungi.demo.generation.vocabulary import (
     ALL_FAMILY_NAMES,
     DESIL_WEIGHTS,
     FAMILY_NAMES,

@@ -10,8 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from lindungi.core.errors import InvalidInput
-from lindungi.regions.models import DistrictCode, Village
-from lindungi.registry.generation import (
+from lindungi.demo.generation import (
     COLUMNS,
     EXPECTED_REASON,
     DefectKind,
@@ -21,7 +20,8 @@ from lindungi.registry.generation import (
     write_csv,
     write_xlsx,
 )
-from lindungi.registry.generation.geography import WeightBasis
+from lindungi.demo.generation.geography import WeightBasis
+from lindungi.regions.models import DistrictCode, Village
 
 pytestmark = pytest.mark.django_db
 

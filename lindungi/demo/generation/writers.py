@@ -17,8 +17,8 @@ from operator import itemgetter
 from pathlib import Path
 
 from lindungi.core.progress import NULL_PROGRESS, Progress
-from lindungi.registry.generation.defects import DefectKind
-from lindungi.registry.generation.people import COLUMNS
+from lindungi.demo.generation.defects import DefectKind
+from lindungi.demo.generation.people import COLUMNS
 
 PROGRESS_EVERY = 10_000
 BIRTH_DATE = COLUMNS.index("TANGGAL_LAHIR")

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from lindungi.core.dates import MONTHS_ID
+from lindungi.demo.generation.geography import Geography
+from lindungi.demo.generation.vocabulary import BAD_DATES, BAD_DESIL, FORMULA_NAMES
 from lindungi.registry.choices import RejectReason
-from lindungi.registry.generation.geography import Geography
-from lindungi.registry.generation.vocabulary import BAD_DATES, BAD_DESIL, FORMULA_NAMES
 
 
 class DefectKind(enum.StrEnum):

@@ -14,14 +14,14 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 
 from lindungi.core.errors import InvalidInput
-from lindungi.registry.generation.defects import (
+from lindungi.demo.generation.defects import (
     DATE_FORMS,
     SINGLE_ROW_KINDS,
     DefectKind,
     apply_defect,
 )
-from lindungi.registry.generation.geography import Geography, load_geography
-from lindungi.registry.generation.people import Options, PeopleSource, Person
+from lindungi.demo.generation.geography import Geography, load_geography
+from lindungi.demo.generation.people import Options, PeopleSource, Person
 
 # Ages and KK dates are relative to this day unless an edition or `as_of` says otherwise; a
 # fixed day (not today) keeps a seed's file identical from one day to the next.

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lindungi.core.errors import LindungiError
 from lindungi.core.progress import TerminalProgress
-from lindungi.registry.generation import DefectKind, generate_candidates, write_csv, write_xlsx
+from lindungi.demo.generation import DefectKind, generate_candidates, write_csv, write_xlsx
 
 
 class Command(BaseCommand):

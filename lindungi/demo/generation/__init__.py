@@ -6,11 +6,11 @@
 See README.md in this folder for the options and the defect kinds.
 """
 
-from lindungi.registry.generation.defects import EXPECTED_REASON, DefectKind, excel_scientific
-from lindungi.registry.generation.generator import DEFAULT_AS_OF, generate_candidates
-from lindungi.registry.generation.geography import Geography, load_geography, regency_weights
-from lindungi.registry.generation.people import COLUMNS
-from lindungi.registry.generation.writers import GenerationSummary, write_csv, write_xlsx
+from lindungi.demo.generation.defects import EXPECTED_REASON, DefectKind, excel_scientific
+from lindungi.demo.generation.generator import DEFAULT_AS_OF, generate_candidates
+from lindungi.demo.generation.geography import Geography, load_geography, regency_weights
+from lindungi.demo.generation.people import COLUMNS
+from lindungi.demo.generation.writers import GenerationSummary, write_csv, write_xlsx
 
 __all__ = [
     "COLUMNS",

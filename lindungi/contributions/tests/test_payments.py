@@ -183,9 +183,11 @@ def test_lapse_rule_flags_at_risk_then_lapsed(cohort):
     assert EnrollmentStanding.objects.get().standing == Standing.LAPSED
 
 
-def test_the_lapse_rule_flags_only_people_billed_net_for_the_latest_unpaid_month(cohort):
+def test_the_lapse_rule_counts_each_persons_own_unpaid_months(cohort):
     """Someone billed for November and removed again by December's adjustment (an exit dated
-    in October, recorded late) owes nothing for November: not flagged; the others are."""
+    in October, recorded late) owes nothing for November, only August to October: three
+    unpaid months, at risk, not lapsed; the one who stays owes four and lapses (the per-person
+    rule of contributions/allocation.py)."""
     stays, leaves = enroll(cohort), enroll(cohort)
     bill(cohort, *months(7, 8, 9, 10, 11))
     end_enrollment(leaves, datetime.date(2025, 10, 31))
@@ -198,14 +200,14 @@ def test_the_lapse_rule_flags_only_people_billed_net_for_the_latest_unpaid_month
             amount=invoice.total,
             bank_reference=f"JUL-{invoice.pk}",
         )
-    # 1 December: August to November are past due and unpaid (four), December is not due.
+    # 1 December: August to November are past due and unpaid, December is not due.
     result = assess_standing(
         user=acting_officer(), programme=cohort.programme, as_of=datetime.date(2025, 12, 1)
     )
-    assert (result.at_risk, result.lapsed) == (0, 1)
-    assert list(EnrollmentStanding.objects.values_list("enrollment_id", "standing")) == [
-        (stays.pk, Standing.LAPSED)
-    ]
+    assert (result.at_risk, result.lapsed) == (1, 1)
+    standings = dict(EnrollmentStanding.objects.values_list("enrollment_id", "standing"))
+    assert standings == {stays.pk: Standing.LAPSED, leaves.pk: Standing.AT_RISK}
+    assert EnrollmentStanding.objects.get(enrollment=leaves).unpaid_months == 3
 
 
 def test_paying_the_latest_month_clears_the_flag(cohort):

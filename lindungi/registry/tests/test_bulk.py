@@ -50,8 +50,9 @@ def test_first_import_rebuilds_the_same_indexes(tmp_path):
     dropped = sorted(
         sql for sql in statements if sql.startswith(("DROP INDEX", "ALTER TABLE registry_person"))
     )
-    # Every index but the primary key: four plain ones (one partial) and the unique NIK, a constraint on
-    # PostgreSQL (dropped and added back as one) and SQLite's own index, which stays.
+    # Every index but the primary key: four plain ones (one partial) and the unique NIK, a
+    # constraint on PostgreSQL (dropped and added back as one) and SQLite's own index, which
+    # stays.
     names = sorted(name for name, _sql in before if not name.endswith("_pkey"))
     (insert,) = [
         sql

@@ -129,6 +129,11 @@ MATRIX: dict[str, Route] = {
     "programs:list": Route(),
     "programs:create": Route(needs=Action.MANAGE_PROGRAMMES, writes=Action.MANAGE_PROGRAMMES),
     "programs:rates": Route(),
+    "programs:decide_rate": Route(
+        needs=Action.MANAGE_PROGRAMMES,
+        args=_pk("programs.ProposedRateRule"),
+        writes=Action.MANAGE_PROGRAMMES,
+    ),
     "programs:detail": Route(args=_pk("programs.Programme")),
     "programs:select": Route(
         needs=Action.RUN_SELECTION, args=_pk("programs.Programme"), writes=Action.RUN_SELECTION

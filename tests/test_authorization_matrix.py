@@ -34,6 +34,7 @@ What is checked, for every route, role (six personas and an anonymous visitor) a
 The whole matrix runs in one test against one small demo world, so it stays fast.
 """
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -129,6 +130,11 @@ MATRIX: dict[str, Route] = {
     "programs:list": Route(),
     "programs:create": Route(needs=Action.MANAGE_PROGRAMMES, writes=Action.MANAGE_PROGRAMMES),
     "programs:rates": Route(),
+    "programs:decide_rate": Route(
+        needs=Action.MANAGE_PROGRAMMES,
+        args=_pk("programs.ProposedRateRule"),
+        writes=Action.MANAGE_PROGRAMMES,
+    ),
     "programs:detail": Route(args=_pk("programs.Programme")),
     "programs:select": Route(
         needs=Action.RUN_SELECTION, args=_pk("programs.Programme"), writes=Action.RUN_SELECTION
@@ -531,12 +537,22 @@ class World:
 def world(province_admin, regency_officer, outsider, settings, tmp_path):
     from lindungi.demo.services import DemoScale, load_demo
     from lindungi.jobs.models import Job
+    from lindungi.programs.rate_changes import propose_rate_rule
     from lindungi.registry.importing import import_candidates
     from lindungi.registry.tests.helpers import candidate, write_csv
 
     settings.VAR_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
     load_demo(user=province_admin, scale=DemoScale(candidates=600, target=300, seed=12))
+    # A rate change waiting for a second person (the decide page acts on it).
+    propose_rate_rule(
+        user=province_admin,
+        component="JKM",
+        kind="discount",
+        value=2_500,
+        effective_from=datetime.date(2028, 1, 1),
+        legal_basis="PP 99/2027 (contoh)",
+    )
     for officer, region, village in (
         (regency_officer, HOME, "53.05.01.1001"),
         (outsider, OTHER, "53.03.01.2005"),

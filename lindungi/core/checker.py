@@ -3,8 +3,9 @@
 An action that needs a checker is prepared by one user and decided (approved or refused) by
 another user with the right, never by the one who prepared it. Approving a selection run
 (`programs.approval.approve_run`) compares the run's `created_by`; a record that waits for its
-checker (a payment above the threshold, a write-off of arrears) subclasses `MakerChecker`, which
-keeps who prepared it, who decided and when, and is decided through `decide()`: the same
+checker (a payment above the threshold, a write-off of arrears, a rate change) subclasses
+`MakerChecker`, which keeps who prepared it, who decided and when, and is decided through
+`decide()`: the same
 second-person check, the same fields, frozen once decided (the owning app's migration adds the
 database triggers). The audit event of the decision names both people (`checker_summary`).
 """

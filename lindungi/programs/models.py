@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.core.checker import MakerChecker
 from lindungi.core.records import RejectedRowRecord
 from lindungi.programs.choices import (
     DEFAULT_CRITERIA,
@@ -30,11 +31,8 @@ def default_criteria() -> list[str]:
     return list(DEFAULT_CRITERIA)
 
 
-class RateRule(models.Model):
-    """One line of the contribution rate table: a base rate or a discount, valid for a period.
-
-    Rules are data so that a new regulation is a new row, not a code change (DOMAIN.md §2).
-    """
+class RateFields(models.Model):
+    """What one line of the rate table says (a rule in force, or a proposed one)."""
 
     component = models.CharField(max_length=3, choices=Component.choices)
     kind = models.CharField(max_length=20, choices=RateKind.choices)
@@ -51,6 +49,17 @@ class RateRule(models.Model):
     legal_basis = models.CharField(max_length=300)
 
     class Meta:
+        abstract = True
+
+
+class RateRule(RateFields):
+    """One line of the contribution rate table: a base rate or a discount, valid for a period.
+
+    Rules are data so that a new regulation is a new row, not a code change (DOMAIN.md §2).
+    A new rule comes from an approved `ProposedRateRule` (`programs.rate_changes`).
+    """
+
+    class Meta:
         ordering = ["component", "effective_from", "kind"]
         constraints = [
             models.CheckConstraint(
@@ -65,6 +74,21 @@ class RateRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.component} {self.kind} {self.value} from {self.effective_from}"
+
+
+class ProposedRateRule(MakerChecker, RateFields):
+    """A rate change waiting for a second person (issue 19, point 3): not in force (billing reads
+    only `RateRule`) until approved, which creates `rule`; frozen once decided (migration 0013)."""
+
+    rule = models.OneToOneField(
+        RateRule, null=True, blank=True, on_delete=models.PROTECT, related_name="proposal"
+    )
+
+    class Meta:
+        ordering = ["-prepared_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.component} {self.kind} {self.value} from {self.effective_from} (proposed)"
 
 
 class Programme(models.Model):

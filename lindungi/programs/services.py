@@ -28,7 +28,7 @@ from lindungi.programs.choices import (
 )
 from lindungi.programs.funding import ShareSpec, find_or_create_payer, write_shares
 from lindungi.programs.lifecycle import check_editable, check_fields_editable
-from lindungi.programs.models import Cohort, Programme, Quota, RateRule
+from lindungi.programs.models import Cohort, Programme, Quota
 from lindungi.regions.models import Province, Regency
 
 # The declared income a BPU may report (DOMAIN.md §2); settings may move the bounds.
@@ -355,64 +355,8 @@ def create_ntt_2025_programme(*, user) -> Programme:
     return programme
 
 
-RATE_RULE_FIELDS = (
-    "component",
-    "kind",
-    "value",
-    "effective_from",
-    "effective_to",
-    "only_sector",
-    "except_sector",
-    "excluded_funding_sources",
-    "legal_basis",
-)
-
-
-def add_rate_rule(*, user, **fields: Any) -> RateRule:
-    """A new regulation's rate or discount, entered with its legal basis (not a migration)."""
-    from lindungi.programs.choices import Component, RateKind, Sector
-
-    require(user, Action.MANAGE_PROGRAMMES)
-    unknown = set(fields) - set(RATE_RULE_FIELDS)
-    if unknown:
-        raise InvalidInput(f"unknown rate fields: {sorted(unknown)}", code="unknown_field")
-    legal_basis = (fields.get("legal_basis") or "").strip()
-    if len(legal_basis) < 5:
-        raise InvalidInput(_("Name the regulation the rate comes from."), code="legal_basis")
-    if fields.get("component") not in Component.values or fields.get("kind") not in RateKind.values:
-        raise InvalidInput(_("Unknown component or kind."), code="rate_invalid")
-    value = fields.get("value")
-    if not isinstance(value, int) or value < 0:
-        raise InvalidInput(_("The value must be a whole number."), code="rate_invalid")
-    if fields["kind"] == RateKind.DISCOUNT and value > 10_000:
-        raise InvalidInput(
-            _("A discount gives the share still payable: at most 10,000 bp."), code="rate_invalid"
-        )
-    end = fields.get("effective_to")
-    if end is not None and end < fields["effective_from"]:
-        raise InvalidInput(_("The rate must end after it starts."), code="rate_invalid")
-    for name in ("only_sector", "except_sector"):
-        if fields.get(name) and fields[name] not in Sector.values:
-            raise InvalidInput(_("Unknown sector."), code="rate_invalid")
-    sources = list(fields.get("excluded_funding_sources") or [])
-    if any(source not in FundingSource.values for source in sources):
-        raise InvalidInput(_("Unknown funding source."), code="rate_invalid")
-    with transaction.atomic():
-        rule = RateRule.objects.create(
-            **{**fields, "legal_basis": legal_basis, "excluded_funding_sources": sources}
-        )
-        record_event(
-            action="programs.rate_rule_added",
-            target=rule,
-            after=model_to_dict(rule),
-            user=user,
-        )
-    return rule
-
-
 __all__ = [
     "add_cohort",
-    "add_rate_rule",
     "create_ntt_2025_programme",
     "create_programme",
     "import_active_participants",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.programme_list, name="list"),
     path("new/", views.programme_create, name="create"),
     path("rates/", views.rate_table, name="rates"),
+    path("rates/proposals/<int:pk>/decide/", views.decide_rate, name="decide_rate"),
     path("<int:pk>/", views.programme_detail, name="detail"),
     path("<int:pk>/select/", views.start_selection, name="select"),
     path("runs/<int:run_id>/approve/", views.approve, name="approve"),

@@ -22,9 +22,16 @@ from lindungi.programs.forms import (
 )
 from lindungi.programs.jobs import start_selection_job
 from lindungi.programs.lifecycle import editable_table
-from lindungi.programs.models import Decision, ExclusionProposal, Programme, SelectionRun
+from lindungi.programs.models import (
+    Decision,
+    ExclusionProposal,
+    Programme,
+    ProposedRateRule,
+    SelectionRun,
+)
+from lindungi.programs.rate_changes import decide_rate_rule, pending_proposals, propose_rate_rule
 from lindungi.programs.reference import reference_values
-from lindungi.programs.services import add_rate_rule, create_programme
+from lindungi.programs.services import create_programme
 
 PAGE_SIZE = 100
 
@@ -101,29 +108,53 @@ def quotas(request, run_id: int):
 
 @login_required
 def rate_table(request):
-    """The rate table, the reference settings with their sources, and (for managers) the
-    form that enters a new regulation's rates."""
+    """The rate table, the rate changes waiting for a second person, the reference settings
+    with their sources, and (for managers) the form that proposes a new regulation's rates."""
     can_manage = can(request.user, Action.MANAGE_PROGRAMMES)
     form = RateRuleForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         require(request.user, Action.MANAGE_PROGRAMMES)
         if form.is_valid():
             try:
-                add_rate_rule(user=request.user, **form.cleaned_data)
+                propose_rate_rule(user=request.user, **form.cleaned_data)
             except LindungiError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("The rate is added to the table."))
+                messages.success(
+                    request, _("The rate is proposed; it applies once a second person approves it.")
+                )
                 return redirect("programs:rates")
     return render(
         request,
         "programs/rates.html",
         {
             "rules": selectors.list_rate_rules(),
+            "proposals": pending_proposals(),
+            "can_manage": can_manage,
             "reference": reference_values(),
             "form": form,
         },
     )
+
+
+@login_required
+@require_POST
+def decide_rate(request, pk: int):
+    """A second person approves or refuses a proposed rate (the service checks who)."""
+    require(request.user, Action.MANAGE_PROGRAMMES)
+    proposal = get_object_or_404(ProposedRateRule, pk=pk)
+    try:
+        decide_rate_rule(
+            proposal=proposal,
+            approve=request.POST.get("decision") == "approve",
+            note=request.POST.get("note", ""),
+            user=request.user,
+        )
+    except LindungiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("programs:rates")
 
 
 @login_required

@@ -27,6 +27,7 @@ from lindungi.jobs.choices import JobStatus
 from lindungi.jobs.selectors import list_jobs
 from lindungi.programs.choices import ExclusionStatus
 from lindungi.programs.models import ExclusionProposal
+from lindungi.programs.rate_changes import waiting_count as rate_waiting_count
 from lindungi.registry.selectors import list_duplicates
 from lindungi.web.hooks import AttentionItem
 
@@ -121,6 +122,16 @@ def compute_attention(user) -> list[AttentionItem]:
                 _("Invoices falling due in the next two weeks"),
                 unpaid.filter(due_date__gte=today).count(),
                 _url("contributions:invoices"),
+            )
+        )
+    if can(user, Action.MANAGE_PROGRAMMES):
+        items.append(
+            AttentionItem(
+                "rate_proposals",
+                _("Rate changes waiting for your approval"),
+                rate_waiting_count(user),
+                _url("programs:rates"),
+                "warning",
             )
         )
     if can(user, Action.RECORD_PAYMENT) or can(user, Action.MANAGE_BILLING):

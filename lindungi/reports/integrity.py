@@ -5,8 +5,8 @@
 - duplicates covered: likely-duplicate pairs not dismissed whose two people both hold an open
   place in the same programme;
 - households over the limit: places of a family card (KK) beyond the programme's limit;
-- self-approved: approved selections, decided exclusion proposals, approved held payments and
-  write-offs (core.checker), whose approver is the person who prepared them.
+- self-approved: approved selections, decided exclusion proposals, approved held payments,
+  write-offs and rate changes (core.checker), whose approver is the person who prepared them.
 
 Every check is one query (joins and EXISTS, no Python loop over people), read through
 core.permissions.scoped like every other page.
@@ -24,7 +24,7 @@ from lindungi.core.permissions import Action, require, scoped
 from lindungi.enrollment.choices import OPEN_STATES
 from lindungi.enrollment.models import Enrollment
 from lindungi.programs.choices import ExclusionStatus, RunStatus
-from lindungi.programs.models import ExclusionProposal, SelectionRun
+from lindungi.programs.models import ExclusionProposal, ProposedRateRule, SelectionRun
 from lindungi.registry.choices import DuplicateStatus
 from lindungi.registry.models import DuplicateCandidate
 
@@ -108,6 +108,12 @@ def self_approved(user) -> list[SelfApproval]:
                 status=ApprovalStatus.APPROVED, decided_by_id=F("prepared_by_id")
             ).select_related("invoice", "prepared_by")
         ]
+    rows += [
+        SelfApproval("rate_change", str(record), str(record.prepared_by), record.decided_at)
+        for record in ProposedRateRule.objects.filter(
+            status=ApprovalStatus.APPROVED, decided_by_id=F("prepared_by_id")
+        ).select_related("prepared_by")
+    ]
     return rows
 
 

@@ -51,6 +51,7 @@ FROZEN_MIGRATIONS = (
     "lindungi.contributions.migrations.0004_frozen_records",
     "lindungi.programs.migrations.0009_frozen_approved_selection",
     "lindungi.contributions.migrations.0009_maker_checker_held_payments_write_offs",
+    "lindungi.programs.migrations.0013_proposed_rate_rules",
 )
 
 

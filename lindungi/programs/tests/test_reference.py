@@ -7,14 +7,14 @@ import pytest
 from lindungi.audit.models import AuditEvent
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
-from lindungi.programs.models import RateRule
+from lindungi.programs.models import ProposedRateRule, RateRule
+from lindungi.programs.rate_changes import propose_rate_rule
 from lindungi.programs.rates import monthly_contribution
-from lindungi.programs.services import add_rate_rule
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_new_regulation_is_entered_on_the_rates_page(client, province_officer):
+def test_a_new_regulation_is_entered_on_the_rates_page(client, province_officer, province_admin):
     client.force_login(province_officer)
     page = client.get("/programs/rates/").content.decode()
     # The reference values show their sources and which are unconfirmed.
@@ -33,8 +33,17 @@ def test_a_new_regulation_is_entered_on_the_rates_page(client, province_officer)
         },
     )
     assert response.status_code == 302
+    # Proposed, not yet in force: a second person approves it on the same page.
+    assert RateRule.objects.count() == before
+    assert AuditEvent.objects.filter(action="programs.rate_rule_proposed").count() == 1
+    client.force_login(province_admin)
+    proposal = ProposedRateRule.objects.get()
+    response = client.post(
+        f"/programs/rates/proposals/{proposal.pk}/decide/", {"decision": "approve"}
+    )
+    assert response.status_code == 302
     assert RateRule.objects.count() == before + 1
-    assert AuditEvent.objects.filter(action="programs.rate_rule_added").count() == 1
+    assert AuditEvent.objects.filter(action="programs.rate_rule_approved").count() == 1
     paid_by_self = monthly_contribution(
         package="jkk_jkm",
         basis=1_000_000,
@@ -48,7 +57,7 @@ def test_a_new_regulation_is_entered_on_the_rates_page(client, province_officer)
 def test_a_rate_without_legal_basis_is_refused(province_officer):
     before = RateRule.objects.count()
     with pytest.raises(InvalidInput) as error:
-        add_rate_rule(
+        propose_rate_rule(
             user=province_officer,
             component="JKK",
             kind="discount",
@@ -58,6 +67,7 @@ def test_a_rate_without_legal_basis_is_refused(province_officer):
         )
     assert error.value.code == "legal_basis"
     assert RateRule.objects.count() == before
+    assert not ProposedRateRule.objects.exists()
 
 
 def test_regency_officers_cannot_enter_rates(client, regency_officer):

@@ -24,3 +24,18 @@ class ReadsByAction(BasePermission):
         if action is None:
             return bool(user.is_superuser or user.role)
         return can(user, action)
+
+
+class WritesByAction(ReadsByAction):
+    """Reads as `ReadsByAction`; a POST needs the view's `write_action` (a partner's write,
+    which the service checks again with `require()` and audits)."""
+
+    message = "You may not do this."
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return super().has_permission(request, view)
+        if request.method != "POST":
+            return False
+        action: Action | None = getattr(view, "write_action", None)
+        return action is not None and can(request.user, action)

@@ -1,4 +1,5 @@
-"""The API asks lindungi.core.permissions, like every page: reads only, by action."""
+"""The API asks lindungi.core.permissions, like every page: reads by action, and the few
+partner writes by their own action."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -8,8 +9,8 @@ from lindungi.core.permissions import Action, can
 class ReadsByAction(BasePermission):
     """Allow safe methods to users holding the view's `required_action` (or any role if None).
 
-    The API is read-only: writes go through the pages and commands, which audit them; so
-    POST, PUT, PATCH and DELETE are refused here for everybody, before any handler runs.
+    POST, PUT, PATCH and DELETE are refused here for everybody, before any handler runs; the
+    partner writes use `WritesByAction` instead.
     """
 
     message = "You may not read this."

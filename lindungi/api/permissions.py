@@ -40,3 +40,12 @@ class WritesByAction(ReadsByAction):
             return False
         action: Action | None = getattr(view, "write_action", None)
         return action is not None and can(request.user, action)
+
+
+def acting(request):
+    """The audit context of this request with its authenticated user: a token is read by DRF
+    after the audit middleware ran, which therefore saw no user (as the claim pages do)."""
+    from lindungi.audit.context import audit_context
+
+    reference = getattr(request, "request_id", "") or getattr(request._request, "request_id", "")
+    return audit_context(source="request", reference=reference, user_id=request.user.pk)

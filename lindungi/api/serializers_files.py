@@ -69,7 +69,7 @@ class BatchSerializer(serializers.ModelSerializer):
         ]
 
 
-class ResponseSerializer(serializers.ModelSerializer):
+class ResponseFileSerializer(serializers.ModelSerializer):
     batch_number = serializers.CharField(source="batch.number", read_only=True)
 
     class Meta:

@@ -167,7 +167,7 @@ class ResponseViewSet(FilteredReadViewSet):
     """The insurer's response files and what became of their rows."""
 
     required_action = Action.VIEW_INSURER_FILES
-    serializer_class = files.ResponseSerializer
+    serializer_class = files.ResponseFileSerializer
     pagination_class = CappedLimitOffsetPagination
     filters = RESPONSE_FILTERS
 

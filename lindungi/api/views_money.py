@@ -17,7 +17,7 @@ from lindungi.api import serializers_money as money
 from lindungi.api import serializers_payers as payers
 from lindungi.api.errors import BadParameter
 from lindungi.api.pagination import CappedLimitOffsetPagination
-from lindungi.api.permissions import ReadsByAction, WritesByAction
+from lindungi.api.permissions import ReadsByAction, WritesByAction, acting
 from lindungi.api.views_files import FilteredListViewSet, FilteredReadViewSet
 from lindungi.awards import selectors as award_selectors
 from lindungi.awards.choices import PeriodStatus
@@ -251,10 +251,8 @@ class ClaimViewSet(FilteredReadViewSet):
 
     @extend_schema(responses=money.ClaimDetailSerializer)
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        from lindungi.audit.context import audit_context
-
         claim = self.get_object()
-        with audit_context(source="api", reference="", user_id=request.user.pk):
+        with acting(request):
             claim.visible_heirs = list(benefit_selectors.list_heirs(user=request.user, claim=claim))
         return Response(money.ClaimDetailSerializer(claim).data)
 

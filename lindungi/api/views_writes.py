@@ -22,7 +22,7 @@ from lindungi.api import serializers_files as files
 from lindungi.api import serializers_money as money
 from lindungi.api.errors import BadParameter
 from lindungi.api.filters import refuse_unknown
-from lindungi.api.permissions import ReadsByAction, WritesByAction
+from lindungi.api.permissions import ReadsByAction, WritesByAction, acting
 from lindungi.benefits.importing import import_claims
 from lindungi.benefits.models import ClaimImport
 from lindungi.contributions.models import Payer, StatementImport
@@ -208,8 +208,6 @@ class ClaimUploadView(UploadView):
         responses={201: files.ClaimImportSerializer, 200: files.ClaimImportSerializer},
     )
     def post(self, request: Request) -> Response:
-        from lindungi.audit.context import audit_context
-
         upload = self.valid(request)["file"]
         if upload.size > MAX_CLAIM_FILE:
             raise BadParameter("file", "file_too_large", "The file is larger than 20 MB.")
@@ -218,7 +216,7 @@ class ClaimUploadView(UploadView):
         earlier = ClaimImport.objects.filter(file_sha256=sha).order_by("id").first()
         if earlier is not None:
             return Response(files.ClaimImportSerializer(earlier).data, status=status.HTTP_200_OK)
-        with audit_context(source="api", reference="", user_id=request.user.pk):
+        with acting(request):
             result = import_claims(user=request.user, file_name=upload.name, content=content)
         return Response(files.ClaimImportSerializer(result).data, status=status.HTTP_201_CREATED)
 

@@ -208,7 +208,7 @@ def test_many_deliveries_go_in_few_posts_over_one_connection(make_client):
     assert NotifyDelivery.objects.filter(status=DeliveryStatus.DELIVERED).count() == 150
 
 
-def test_a_refused_batch_is_retried_for_each_of_its_deliveries(province_token, make_client):
+def test_a_refused_batch_is_retried_for_each_of_its_deliveries(make_client):
     client, _token = make_client("bps-2", "province_officer")
     notify.dispatch()
     Subscription.objects.create(

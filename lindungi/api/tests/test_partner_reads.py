@@ -34,7 +34,8 @@ def test_rejected_rows_of_every_import_keep_their_cells_and_their_regency(
     from lindungi.registry.importing import import_candidates
     from lindungi.registry.tests.helpers import candidate, write_csv
 
-    settings.MEDIA_ROOT = tmp_path
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
     for officer, region, village in (
         (regency_officer, ALOR, "53.05.01.1001"),
         (outsider, TTU, TTU_VILLAGE),
@@ -249,3 +250,44 @@ def test_bad_parameters_are_400_with_a_stable_code(province_token, path, paramet
     body = response.json()
     assert body["code"] == "invalid_parameter"
     assert body["errors"][parameter][0]["code"] == code
+
+
+PARTNER_PATHS = {
+    ("/api/import-rejects/", "get"),
+    ("/api/batches/", "get"),
+    ("/api/batches/{id}/", "get"),
+    ("/api/responses/", "get"),
+    ("/api/response-rejects/", "get"),
+    ("/api/exit-imports/", "get"),
+    ("/api/exit-rejects/", "get"),
+    ("/api/claim-files/", "get"),
+    ("/api/claim-rejects/", "get"),
+    ("/api/statements/", "get"),
+    ("/api/statements/{id}/", "get"),
+    ("/api/statement-lines/", "get"),
+    ("/api/statement-rejects/", "get"),
+    ("/api/cohorts/", "get"),
+    ("/api/payers/", "get"),
+    ("/api/payments/", "get"),
+    ("/api/payments/", "post"),
+    ("/api/budgets/", "get"),
+    ("/api/claims/", "get"),
+    ("/api/claims/{id}/", "get"),
+    ("/api/dashboard/", "get"),
+    ("/api/award-results/", "get"),
+    ("/api/jobs/{id}/", "get"),
+    ("/api/uploads/responses/", "post"),
+    ("/api/uploads/exits/", "post"),
+    ("/api/uploads/statements/", "post"),
+    ("/api/uploads/claims/", "post"),
+}
+
+
+def test_every_partner_endpoint_is_in_the_openapi_document(client, province_officer):
+    client.force_login(province_officer)
+    document = client.get("/api/schema/?format=json").json()
+    operations = {(path, method) for path, item in document["paths"].items() for method in item}
+    assert PARTNER_PATHS - operations == set()
+    upload = document["paths"]["/api/uploads/exits/"]["post"]
+    assert "multipart/form-data" in upload["requestBody"]["content"]
+    assert {"200", "202", "400", "403"} <= set(upload["responses"])

@@ -112,7 +112,7 @@ def test_reconciliation_by_category_counts_only_the_lines_a_reader_may_see(
     assert {line["regency"] for line in lines} == {ALOR}
     assert niks_in(alor.get(f"/api/statement-lines/?statement={pk}")) <= world.niks(world.alor)
     mismatched = results(province.get("/api/statement-lines/?category=amount_mismatch"))
-    assert [line["nik"] for line in mismatched] == [world.ttu[0].person.nik]
+    assert [line["enrollment"] for line in mismatched] == [world.ttu[0].pk]
     assert len(results(province.get("/api/statement-lines/?resolved=false"))) == 3
     assert results(province.get("/api/statement-lines/?resolved=true")) == []
 

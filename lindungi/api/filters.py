@@ -5,6 +5,7 @@ a stable code (never ignored, never a 500 from the database). People are searche
 `registry.search`, the one people search of pages, exports and APIs.
 """
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,9 +89,16 @@ def nik(lookup: str = "nik") -> Param:
                  pattern=NIK_PATTERN)  # fmt: skip
 
 
+def _month(text: str) -> datetime.date:
+    # The pattern alone lets "0000-01-01" through, which no database takes as a date.
+    _pattern(MONTH_PATTERN, "2025-03-01")(text)
+    if not 2000 <= int(text[:4]) <= 2100:
+        raise ValueError("out_of_range", "Give a month from 2000 to 2100.")
+    return datetime.date.fromisoformat(text)
+
+
 def month(lookup: str) -> Param:
-    return Param(lookup, _pattern(MONTH_PATTERN, "2025-03-01"), "First day of a month",
-                 pattern=MONTH_PATTERN)  # fmt: skip
+    return Param(lookup, _month, "First day of a month (2000-2100)", pattern=MONTH_PATTERN)
 
 
 def refuse_unknown(request: Request, known) -> None:

@@ -229,6 +229,7 @@ def test_award_results_are_published_ones_except_for_the_province(
         ("/api/statement-lines/?resolved=yes", "resolved", "unknown_value"),
         ("/api/statement-lines/?statement=-1", "statement", "bad_id"),
         ("/api/statements/?month=2025-13-01", "month", "bad_format"),
+        ("/api/statements/?month=0000-01-01", "month", "out_of_range"),
         ("/api/import-rejects/?cursor=zzz", "cursor", "bad_cursor"),
         ("/api/import-rejects/?reason=bad", "reason", "unknown_value"),
         ("/api/exit-rejects/?exit_import=99999999999", "exit_import", "bad_id"),

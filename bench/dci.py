@@ -48,12 +48,19 @@ def _time(call, times: int = REQUESTS) -> list[float]:
 
 
 class _Receiver(BaseHTTPRequestHandler):
+    """A subscriber that keeps connections alive (HTTP/1.1), as web servers do; it counts
+    the notify events it receives, several per POST."""
+
+    protocol_version = "HTTP/1.1"
     count = 0
+    posts = 0
 
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        _Receiver.count += 1
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        _Receiver.count += len(body["message"]["notify_event"])
+        _Receiver.posts += 1
         self.send_response(200)
+        self.send_header("Content-Length", "0")
         self.end_headers()
 
     def log_message(self, *args):
@@ -162,9 +169,10 @@ def main() -> None:
     outcome = tasks.run_notifications()
     elapsed = time.perf_counter() - started
     server.shutdown()
+    received = f"received {_Receiver.count:,} in {_Receiver.posts:,} POSTs"
     rows.append({"what": f"notify: {outcome['delivered']:,} deliveries after a bulk change",
                  "DCI p95 ms": f"total {elapsed:.2f} s", "DCI median ms": "",
-                 "plain SQL p95 ms": f"received {_Receiver.count:,}"})  # fmt: skip
+                 "plain SQL p95 ms": received})  # fmt: skip
     print_table(f"DCI API on {vendor}, {args.rows:,} people", rows)
 
 

@@ -281,6 +281,16 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Lindungi API",
     "DESCRIPTION": "Registry, targeting, enrollment and contributions for pekerja rentan coverage.",
     "VERSION": "0.1.0",
+    # Choice sets that share a field name (status, source, kind) get their own names.
+    "ENUM_NAME_OVERRIDES": {
+        "BatchStatusEnum": "lindungi.enrollment.choices.BatchStatus",
+        "ClaimStatusEnum": "lindungi.benefits.choices.ClaimStatus",
+        "UploadStatusEnum": [("queued", "queued"), ("duplicate", "duplicate")],
+        "ClaimSourceEnum": "lindungi.benefits.choices.ClaimSource",
+        "PaymentSourceEnum": "lindungi.contributions.choices.PaymentSource",
+        "ExitKindEnum": [("exits", "exits"), ("deaths", "deaths")],
+        "ClaimKindEnum": "lindungi.benefits.choices.ClaimKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "lindungi.api.schema.add_error_responses",

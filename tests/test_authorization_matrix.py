@@ -340,6 +340,46 @@ MATRIX: dict[str, Route] = {
     "api:invoice-line-detail": Route(
         needs=Action.VIEW_MONEY, args=_pk("contributions.InvoiceLine"), regional=True
     ),
+    # Partner endpoints (issue 16.1/16.2): imports' and insurer files' rejects, money, claims.
+    "api:import-reject-list": Route(needs=Action.VIEW_PEOPLE),
+    "api:batch-list": Route(needs=Action.VIEW_PEOPLE),
+    "api:batch-detail": Route(needs=Action.VIEW_PEOPLE, args=_pk("enrollment.SubmissionBatch")),
+    "api:response-list": Route(needs=Action.VIEW_INSURER_FILES),
+    "api:response-detail": Route(
+        needs=Action.VIEW_INSURER_FILES, args=_pk("enrollment.ResponseImport")
+    ),
+    "api:response-reject-list": Route(needs=Action.VIEW_INSURER_FILES),
+    "api:exit-import-list": Route(needs=Action.VIEW_PEOPLE),
+    "api:exit-import-detail": Route(
+        needs=Action.VIEW_PEOPLE, args=_pk("enrollment.ExitImport"), regional=True
+    ),
+    "api:exit-reject-list": Route(needs=Action.VIEW_PEOPLE),
+    "api:claim-file-list": Route(needs=Action.VIEW_CLAIMS),
+    "api:claim-file-detail": Route(needs=Action.VIEW_CLAIMS, args=_pk("benefits.ClaimImport")),
+    "api:claim-reject-list": Route(needs=Action.VIEW_CLAIMS),
+    "api:statement-list": Route(needs=Action.VIEW_MONEY),
+    "api:statement-detail": Route(
+        needs=Action.VIEW_MONEY, args=_pk("contributions.StatementImport")
+    ),
+    "api:statement-line-list": Route(needs=Action.VIEW_MONEY),
+    "api:statement-reject-list": Route(needs=Action.VIEW_MONEY),
+    "api:cohort-list": Route(),
+    "api:cohort-detail": Route(args=_pk("programs.Cohort")),
+    "api:payer-list": Route(needs=Action.VIEW_MONEY),
+    "api:payer-detail": Route(needs=Action.VIEW_MONEY, args=_pk("contributions.Payer")),
+    "api:payment-list": Route(needs=Action.VIEW_MONEY, writes=Action.RECORD_PAYMENT),
+    "api:payment-detail": Route(needs=Action.VIEW_MONEY, args=_pk("contributions.Payment")),
+    "api:budgets": Route(needs=Action.VIEW_MONEY),
+    "api:claim-list": Route(needs=Action.VIEW_CLAIMS),
+    "api:claim-detail": Route(needs=Action.VIEW_CLAIMS, args=_pk("benefits.Claim"), regional=True),
+    "api:dashboard": Route(needs=Action.VIEW_PEOPLE),
+    "api:award-result-list": Route(),
+    "api:job-detail": Route(args=_pk("jobs.Job"), regional=True),
+    # Uploads are POST only (a GET is 405 for everyone).
+    "api:upload-responses": Route(writes=Action.EXCHANGE_INSURER_FILES),
+    "api:upload-exits": Route(writes=Action.RECORD_EXIT),
+    "api:upload-statements": Route(writes=Action.MANAGE_BILLING),
+    "api:upload-claims": Route(writes=Action.EXCHANGE_INSURER_FILES),
     # --- shell additions
     "attention": Route(),
     # The auditors' integrity page and its exports (no person of another regency: auditors

@@ -5,6 +5,7 @@ a stable code (never ignored, never a 500 from the database). People are searche
 `registry.search`, the one people search of pages, exports and APIs.
 """
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +64,16 @@ def choice(lookup: str, values, description: str) -> Param:
     return Param(lookup, _choice(values), description, enum=values)
 
 
+def _flag(text: str) -> bool:
+    if text not in ("true", "false"):
+        raise ValueError("unknown_value", "Choose one of: true, false.")
+    return text == "true"
+
+
+def flag(lookup: str, description: str) -> Param:
+    return Param(lookup, _flag, description, kind=bool)
+
+
 REGENCY_PATTERN = r"\d{2}\.\d{2}"
 NIK_PATTERN = r"\d{16}"
 MONTH_PATTERN = r"\d{4}-(0[1-9]|1[0-2])-01"
@@ -78,9 +89,16 @@ def nik(lookup: str = "nik") -> Param:
                  pattern=NIK_PATTERN)  # fmt: skip
 
 
+def _month(text: str) -> datetime.date:
+    # The pattern alone lets "0000-01-01" through, which no database takes as a date.
+    _pattern(MONTH_PATTERN, "2025-03-01")(text)
+    if not 2000 <= int(text[:4]) <= 2100:
+        raise ValueError("out_of_range", "Give a month from 2000 to 2100.")
+    return datetime.date.fromisoformat(text)
+
+
 def month(lookup: str) -> Param:
-    return Param(lookup, _pattern(MONTH_PATTERN, "2025-03-01"), "First day of a month",
-                 pattern=MONTH_PATTERN)  # fmt: skip
+    return Param(lookup, _month, "First day of a month (2000-2100)", pattern=MONTH_PATTERN)
 
 
 def refuse_unknown(request: Request, known) -> None:
@@ -89,19 +107,33 @@ def refuse_unknown(request: Request, known) -> None:
             raise BadParameter(name, "unknown_parameter", "This list takes no such parameter.")
 
 
-def apply(queryset, request: Request, spec: dict[str, Param]):
-    """`queryset` filtered by the parameters of `spec` the request gives; 400 on a bad one."""
-    refuse_unknown(request, spec)
+def parse_year(text: str) -> int:
+    if not re.fullmatch(r"\d{4}", text) or not 2000 <= int(text) <= 2100:
+        raise ValueError("bad_format", "Give a year of four digits.")
+    return int(text)
+
+
+def parse_values(request: Request, spec: dict[str, Param]) -> dict[str, object]:
+    """The parameters of `spec` the request gives, parsed; 400 on a bad one."""
+    values = {}
     for name, param in spec.items():
         text = request.query_params.get(name)
         if text is None or text == "":
             continue
         try:
-            value = param.parse(text)
+            values[name] = param.parse(text)
         except ValueError as error:
             code, message = error.args
             raise BadParameter(name, code, message) from None
-        queryset = queryset.filter(**{param.lookup: value})
+    return values
+
+
+def apply(queryset, request: Request, spec: dict[str, Param], *, known=()):
+    """`queryset` filtered by the parameters of `spec` the request gives; 400 on a bad one.
+    `known` names further parameters the endpoint reads itself."""
+    refuse_unknown(request, {*spec, *known})
+    for name, value in parse_values(request, spec).items():
+        queryset = queryset.filter(**{spec[name].lookup: value})
     return queryset
 
 

@@ -27,6 +27,7 @@ ERROR_RESPONSES = {
     "404": "Not found (or not yours to see)",
     "405": "Method not allowed",
     "406": "Not acceptable",
+    "415": "Unsupported media type (uploads are multipart/form-data)",
     "429": "Too many requests",
 }
 

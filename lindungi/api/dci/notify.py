@@ -5,11 +5,12 @@ A subscription holds a search filter (any of the three query types) and the even
 `exited` (an enrollment ended). `dispatch()` reads what changed since its cursor, matches every
 active subscription's filter against the changed people in one query per subscription and
 event (inside the client's scope), and writes one NotifyDelivery per person; `deliver_due()`
-POSTs each to the subscriber's notify URI, retrying with a growing delay, and keeps the log.
+POSTs them to the subscriber's notify URI, up to EVENTS_PER_POST events in one POST over a
+kept-alive connection, retrying with a growing delay; the log keeps one row per person and
+event.
 """
 
 import logging
-import urllib.error
 from datetime import timedelta
 
 from django.db import transaction
@@ -41,6 +42,8 @@ EVENT_TYPES = {
     "any": tuple(NotifyEvent.values),
 }
 MAX_ATTEMPTS = 5
+# Events of one subscription sent in one notify POST (the standard's `notify_event` array).
+EVENTS_PER_POST = 100
 NOTIFY_PATH = "/registry/notify"
 
 
@@ -182,34 +185,53 @@ def dispatch() -> int:
     return written
 
 
-def notify_body(delivery: NotifyDelivery) -> dict:
-    subscription = delivery.subscription
-    header = callback_header(action="notify", request_header={}, status="succ", total=1,
-                             completed=1)  # fmt: skip
+def _event(subscription: Subscription, delivery: NotifyDelivery) -> dict:
+    return {
+        "reference_id": subscription.code,
+        "timestamp": now_ts(),
+        "data": {
+            "version": VERSION,
+            "reg_type": REG_TYPE,
+            "reg_event_type": "REGISTER",
+            "reg_record_type": subscription.notify_record_type,
+            "reg_records": {**delivery.payload, "lindungi_event": delivery.event},
+        },
+    }
+
+
+def notify_body(deliveries: list[NotifyDelivery]) -> dict:
+    """One NotifyRequest carrying several events of one subscription (`notify_event` is an
+    array in the standard); `total_count` is the number of events."""
+    subscription = deliveries[0].subscription
+    count = len(deliveries)
+    header = callback_header(action="notify", request_header={}, status="succ", total=count,
+                             completed=count)  # fmt: skip
     header.pop("receiver_id", None)
+    first, last = deliveries[0].pk, deliveries[-1].pk
     message = {
-        "transaction_id": f"notify-{delivery.pk}",
-        "notify_event": [
-            {
-                "reference_id": subscription.code,
-                "timestamp": now_ts(),
-                "data": {
-                    "version": VERSION,
-                    "reg_type": REG_TYPE,
-                    "reg_event_type": "REGISTER",
-                    "reg_record_type": subscription.notify_record_type,
-                    "reg_records": {**delivery.payload, "lindungi_event": delivery.event},
-                },
-            }
-        ],
+        "transaction_id": f"notify-{first}" if first == last else f"notify-{first}-{last}",
+        "notify_event": [_event(subscription, delivery) for delivery in deliveries],
     }
     return {"header": header, "message": message}
 
 
+def _batches(due: list[NotifyDelivery]) -> list[list[NotifyDelivery]]:
+    """The due deliveries of each subscription, in groups of at most EVENTS_PER_POST."""
+    by_subscription: dict[int, list[NotifyDelivery]] = {}
+    for delivery in due:
+        by_subscription.setdefault(delivery.subscription_id, []).append(delivery)
+    return [
+        group[start : start + EVENTS_PER_POST]
+        for group in by_subscription.values()
+        for start in range(0, len(group), EVENTS_PER_POST)
+    ]
+
+
 def deliver_due(*, limit: int = 10_000) -> dict[str, int]:
-    """POST every due delivery once; failures wait 2^attempts seconds, and fail for good
-    after MAX_ATTEMPTS. Returns counts by outcome."""
-    from lindungi.api.dci.tasks import post_json
+    """POST every due delivery once, several events of a subscription per POST over kept-alive
+    connections; a failed POST fails each of its deliveries, which wait 2^attempts seconds,
+    and fail for good after MAX_ATTEMPTS. Returns counts of deliveries by outcome."""
+    from lindungi.api.dci.tasks import CALLBACK_ERRORS, Poster
 
     now = timezone.now()
     due = list(
@@ -218,23 +240,29 @@ def deliver_due(*, limit: int = 10_000) -> dict[str, int]:
         .order_by("pk")[:limit]
     )
     outcome = {"delivered": 0, "retry": 0, "failed": 0}
-    for delivery in due:
-        delivery.attempts += 1
-        url = delivery.subscription.notify_uri + NOTIFY_PATH
-        try:
-            delivery.last_status_code = post_json(url, notify_body(delivery))
-            delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, timezone.now()
-            delivery.last_error = ""
-            outcome["delivered"] += 1
-        except (urllib.error.URLError, OSError, ValueError) as failure:
-            delivery.last_error = str(failure)[:300]
-            delivery.last_status_code = getattr(failure, "code", None)
-            if delivery.attempts >= MAX_ATTEMPTS:
-                delivery.status = DeliveryStatus.FAILED
-                outcome["failed"] += 1
-            else:
-                delivery.next_attempt_at = timezone.now() + timedelta(seconds=2**delivery.attempts)
-                outcome["retry"] += 1
+    with Poster() as poster:
+        for batch in _batches(due):
+            url = batch[0].subscription.notify_uri + NOTIFY_PATH
+            code, error = None, ""
+            try:
+                code = poster.post(url, notify_body(batch))
+            except CALLBACK_ERRORS as failure:
+                error = str(failure)[:300] or type(failure).__name__
+                code = getattr(failure, "code", None)
+            for delivery in batch:
+                delivery.attempts += 1
+                delivery.last_status_code = code
+                delivery.last_error = error
+                if not error:
+                    delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, now
+                    outcome["delivered"] += 1
+                elif delivery.attempts >= MAX_ATTEMPTS:
+                    delivery.status = DeliveryStatus.FAILED
+                    outcome["failed"] += 1
+                else:
+                    delay = timedelta(seconds=2**delivery.attempts)
+                    delivery.next_attempt_at = timezone.now() + delay
+                    outcome["retry"] += 1
     NotifyDelivery.objects.bulk_update(
         due,
         ["attempts", "status", "delivered_at", "last_error", "last_status_code", "next_attempt_at"],

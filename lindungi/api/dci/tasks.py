@@ -1,8 +1,10 @@
 """Background answers of the async DCI endpoints: compute, then POST to the sender's URI."""
 
+import http.client
 import json
 import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from django.utils import timezone
@@ -36,6 +38,79 @@ def callback_url(sender_uri: str, action: str) -> str:
     path = CALLBACK_PATHS[action]
     base = sender_uri.rstrip("/")
     return base if base.endswith(path.rsplit("/", 1)[-1]) else base + path
+
+
+class Poster:
+    """POSTs JSON over kept-alive HTTP/1.1 connections, one per scheme, host and port, so a
+    run of notify POSTs to one subscriber opens one connection (not one per POST).
+
+    A connection the peer closed between two POSTs is reopened once; any other failure is
+    raised (one of CALLBACK_ERRORS) for the caller's retry log.
+    """
+
+    def __init__(self, timeout: float = CALLBACK_TIMEOUT) -> None:
+        self.timeout = timeout
+        self.connections: dict[tuple[str, str], http.client.HTTPConnection] = {}
+
+    def __enter__(self) -> "Poster":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for connection in self.connections.values():
+            connection.close()
+        self.connections.clear()
+
+    def _connection(self, scheme: str, netloc: str, host: str, port: int | None):
+        key = (scheme, netloc)
+        connection = self.connections.get(key)
+        if connection is not None:
+            return connection, True
+        kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+        connection = kind(host, port, timeout=self.timeout)
+        self.connections[key] = connection
+        return connection, False
+
+    def post(self, url: str, body: dict) -> int:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {url[:80]}")
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        data = json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"}
+        while True:
+            connection, reused = self._connection(
+                parts.scheme, parts.netloc, parts.hostname, parts.port
+            )
+            try:
+                connection.request("POST", path, body=data, headers=headers)
+                response = connection.getresponse()
+                response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self._drop(parts)
+                if reused:
+                    continue  # the peer closed an idle connection: once more on a new one
+                raise
+            except BaseException:
+                self._drop(parts)
+                raise
+            if response.will_close:
+                self._drop(parts)
+            if response.status >= 400:
+                raise urllib.error.HTTPError(url, response.status, response.reason,
+                                             response.headers, None)  # fmt: skip
+            return response.status
+
+    def _drop(self, parts) -> None:
+        connection = self.connections.pop((parts.scheme, parts.netloc), None)
+        if connection is not None:
+            connection.close()
+
+
+# What a failed callback raises: refused, timed out, an error status, a broken answer.
+CALLBACK_ERRORS = (urllib.error.URLError, OSError, ValueError, http.client.HTTPException)
 
 
 def post_json(url: str, body: dict) -> int:

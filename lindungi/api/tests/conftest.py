@@ -9,6 +9,16 @@ import pytest
 from lindungi.api.services import create_api_client
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit windows live in the process: each test starts with none."""
+    from lindungi.api.authentication import reset_rate_limits
+
+    reset_rate_limits()
+    yield
+    reset_rate_limits()
+
+
 @pytest.fixture
 def make_client(province_admin):
     def make(name: str, role: str, regency: str | None = None, **extra):

@@ -83,7 +83,6 @@ def test_clients_page_creates_lists_and_revokes(client, province_admin, regency_
 def test_clients_are_rate_limited(province_admin, settings):
     from django.core.cache import cache
 
-    cache.clear()
     client, token = create_api_client(user=province_admin, name="busy", role="auditor")
     ApiClient.objects.filter(pk=client.pk).update(requests_per_minute=3)
     api = APIClient()
@@ -91,3 +90,10 @@ def test_clients_are_rate_limited(province_admin, settings):
     codes = [api.get("/api/regencies/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert api.get("/api/regencies/").json()["code"] == "throttled"
+    # Counted in the process, not in the cache: clearing the cache does not reset the limit.
+    cache.clear()
+    assert api.get("/api/regencies/").status_code == 429
+    # Another client has its own window.
+    _other, other_token = create_api_client(user=province_admin, name="calm", role="auditor")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {other_token}")
+    assert api.get("/api/regencies/").status_code == 200

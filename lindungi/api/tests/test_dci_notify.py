@@ -2,6 +2,7 @@
 delivered by a job with retries and a delivery log. Messages validated against the YAML."""
 
 import datetime
+import json
 
 import pytest
 
@@ -62,12 +63,13 @@ def test_subscribers_are_told_who_joined_within_their_scope(
     for body in notified:
         assert callback_errors("/registry/notify", body) == []
     niks = sorted(
-        body["message"]["notify_event"][0]["data"]["reg_records"]["identifier"][0][
-            "identifier_value"
-        ]
+        event["data"]["reg_records"]["identifier"][0]["identifier_value"]
         for body in notified
+        for event in body["message"]["notify_event"]
     )
     assert niks == expected
+    # Several events in one POST, as the standard's notify_event array allows.
+    assert len(notified) == 1 and notified[0]["header"]["total_count"] == len(expected)
     # Nothing new: nothing sent again.
     assert tasks.run_notifications()["written"] == 0
 
@@ -157,3 +159,65 @@ def test_subscribers_are_told_who_was_enrolled_and_who_exited(
     )
     assert events == sorted([("enrolled", active.person_id), ("exited", ended.person_id)])
     assert all(d.status == DeliveryStatus.DELIVERED for d in NotifyDelivery.objects.all())
+
+
+def test_many_deliveries_go_in_few_posts_over_one_connection(make_client):
+    """Issue 16.4: 1,000 deliveries after a bulk change must not cost 1,000 POSTs and 1,000
+    connections. 150 events: two POSTs (100 + 50), both on one kept-alive connection."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = {"connections": 0, "posts": 0, "events": 0}
+
+    class KeepAlive(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            seen["connections"] += 1
+            super().setup()
+
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            assert callback_errors("/registry/notify", body) == []
+            seen["posts"] += 1
+            seen["events"] += len(body["message"]["notify_event"])
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KeepAlive)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client, _token = make_client("bappeda", "province_officer")
+        notify.dispatch()
+        Subscription.objects.create(
+            client=client, code="many", reference_id="r", reg_event_type="joined",
+            notify_record_type="person", filter_type="expression",
+            filter={"expression": {"query": {"desil": {"$lte": 10}}}},
+            notify_uri=f"http://127.0.0.1:{server.server_port}/spmis",
+        )  # fmt: skip
+        PersonFactory.create_batch(150, desil=3)
+        result = tasks.run_notifications()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result["written"] == result["delivered"] == 150
+    assert seen == {"connections": 1, "posts": 2, "events": 150}
+    assert NotifyDelivery.objects.filter(status=DeliveryStatus.DELIVERED).count() == 150
+
+
+def test_a_refused_batch_is_retried_for_each_of_its_deliveries(make_client):
+    client, _token = make_client("bps-2", "province_officer")
+    notify.dispatch()
+    Subscription.objects.create(
+        client=client, code="gone", reference_id="r", reg_event_type="joined",
+        notify_record_type="person", filter_type="expression",
+        filter={"expression": {"query": {"desil": {"$lte": 10}}}},
+        notify_uri="http://127.0.0.1:9/gone",
+    )  # fmt: skip
+    PersonFactory.create_batch(3, desil=3)
+    assert tasks.run_notifications()["retry"] == 3
+    assert set(NotifyDelivery.objects.values_list("attempts", "status")) == {(1, "pending")}

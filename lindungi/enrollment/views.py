@@ -6,7 +6,6 @@ Uploads (insurer responses, exits) run as background jobs: the page redirects to
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from lindungi.enrollment.forms import (
     ResponseUploadForm,
     SubmissionForm,
 )
+from lindungi.enrollment.lists import ENROLLMENTS
 from lindungi.enrollment.models import SubmissionBatch
 from lindungi.enrollment.services import record_exit
 from lindungi.enrollment.uploads import start_exits_job, start_response_job
@@ -40,21 +40,19 @@ from lindungi.programs.models import Programme
 @login_required
 def enrollment_list(request):
     form = EnrollmentFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.list_enrollments(
-        user=request.user,
-        regency_code=filters.get("regency") or None,
-        state=filters.get("state") or None,
-    )
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    form.is_valid()
+    listing = ENROLLMENTS.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "enrollment/list.html",
         {
             "form": form,
-            "page": page,
+            "listing": listing,
             "counts": selectors.count_by_state(user=request.user),
             "can_exit": can(request.user, Action.RECORD_EXIT),
+            "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
         },
     )
 

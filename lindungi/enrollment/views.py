@@ -30,10 +30,12 @@ from lindungi.enrollment.forms import (
     ResponseUploadForm,
     SubmissionForm,
 )
+from lindungi.enrollment.jobs import BATCH_XLSX_JOB_KIND, BATCH_XLSX_JOB_THRESHOLD
 from lindungi.enrollment.lists import ENROLLMENTS
 from lindungi.enrollment.models import SubmissionBatch
 from lindungi.enrollment.services import record_exit
 from lindungi.enrollment.uploads import start_exits_job, start_response_job
+from lindungi.jobs.services import start_job
 from lindungi.programs.models import Programme
 
 
@@ -102,6 +104,15 @@ def batch_file(request, pk: int, kind: str):
     # The file lists people of every regency: only the insurer exchange roles may take it.
     require(request.user, Action.EXCHANGE_INSURER_FILES)
     batch = get_object_or_404(SubmissionBatch, pk=pk)
+    if kind == "xlsx" and batch.people > BATCH_XLSX_JOB_THRESHOLD:
+        # Writing a hundred thousand rows takes seconds: the worker writes the file.
+        job = start_job(
+            kind=BATCH_XLSX_JOB_KIND,
+            params={"batch_id": batch.pk},
+            user=request.user,
+            label=_("Batch file %(number)s (XLSX)") % {"number": batch.number},
+        )
+        return redirect("jobs:detail", pk=job.pk)
     if kind in ("csv", "xlsx", "pdf"):
         record_export(user=request.user, kind="submission_batch", target=batch, file_format=kind)
     if kind == "csv":

@@ -65,3 +65,21 @@ def purge_expired_files(*, now: datetime | None = None) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def file_result(
+    job_id: int, path: Path, rows: int, *, download_name: str, action: str = ""
+) -> dict:
+    """What a file job returns: the job page links the download (`jobs:file`), which checks
+    `action` (a `core.permissions.Action` value) again at download time."""
+    from django.urls import reverse
+
+    return {
+        "rows": rows,
+        "file": path.name,
+        "download_name": download_name,
+        "action": action,
+        "result_url": reverse("jobs:file", args=[job_id]),
+        "expires_at": expires_at(timezone.now()),
+        "retention_days": RETENTION_DAYS,
+    }

@@ -1,13 +1,11 @@
 """The background export of a list too large for one request (`web.lists`)."""
 
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
 from lindungi.core.errors import InvalidInput
-from lindungi.jobs.files import RETENTION_DAYS, expires_at, purge_expired_files, write_job_file
+from lindungi.jobs.files import file_result, purge_expired_files, write_job_file
 from lindungi.jobs.registry import job_handler
 from lindungi.web import lists
 
@@ -42,23 +40,8 @@ def export_list(*, job, progress, list_name: str, query: dict, file_format: str)
         progress.advance(pending)
 
     def write(target) -> int:
-        headers = lists.export_headers(definition)
         rows = counted(lists.export_rows(definition, user, queryset))
-        if file_format == "xlsx":
-            from lindungi.core.exports import write_xlsx
-
-            return write_xlsx(
-                target,
-                headers=headers,
-                rows=rows,
-                sheet_title=str(definition.title),
-                text_columns=lists.text_columns(definition),
-            )
-        written = -1
-        for line in lists.csv_lines(headers, rows):
-            target.write(line.encode("utf-8"))
-            written += 1
-        return written
+        return lists.write_rows(definition, file_format, rows, target)
 
     path, count = write_job_file(job.pk, file_format, write)
     progress.finish()
@@ -71,12 +54,10 @@ def export_list(*, job, progress, list_name: str, query: dict, file_format: str)
             summary={"format": file_format, "query": query, "rows": count, "job": job.pk},
             user=user,
         )
-    return {
-        "rows": count,
-        "file": path.name,
-        "download_name": f"{definition.name.replace('.', '-')}.{file_format}",
-        "action": definition.action.value if definition.action else "",
-        "result_url": reverse("jobs:file", args=[job.pk]),
-        "expires_at": expires_at(timezone.now()),
-        "retention_days": RETENTION_DAYS,
-    }
+    return file_result(
+        job.pk,
+        path,
+        count,
+        download_name=f"{definition.name.replace('.', '-')}.{file_format}",
+        action=definition.action.value if definition.action else "",
+    )

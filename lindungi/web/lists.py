@@ -39,10 +39,8 @@ Sortable columns must be NOT NULL (a keyset cannot seek past a NULL); the count 
 at `COUNT_CAP` so that a million-row list never counts a million rows per page.
 """
 
-import csv
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import IO, Any
 
 from django.db import models
@@ -52,7 +50,7 @@ from django.shortcuts import redirect
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
-from lindungi.core.exports import neutralise, xlsx_response
+from lindungi.core.exports import csv_lines, write_csv, write_xlsx, xlsx_response
 from lindungi.core.permissions import Action, can, mask_nik, require
 
 PAGE_SIZES = (25, 50, 100, 500)
@@ -83,6 +81,8 @@ class Column:
     unique: bool = False
     text: bool = False
     nik: bool = False
+    # False: exported but not a header of its own (the page shows it inside another cell).
+    page: bool = True
 
     @property
     def order_paths(self) -> tuple[str, ...]:
@@ -334,6 +334,8 @@ def build_page(
 def _headers(definition: ListDefinition, query: QueryDict, ordering: Ordering) -> list[Header]:
     headers = []
     for column in definition.columns:
+        if not column.page:
+            continue
         header = Header(column.label, column.key, column.sortable)
         if column.sortable:
             header.active = ordering.key == column.key
@@ -376,34 +378,12 @@ def text_columns(definition: ListDefinition) -> list[int]:
     return [index for index, column in enumerate(definition.columns) if column.text or column.nik]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(headers: Sequence[str], rows: Iterator[Sequence[Any]]) -> Iterator[str]:
-    """CSV text line by line (with a BOM so that Excel reads UTF-8), formula-safe."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([neutralise(header) for header in headers])
-    for row in rows:
-        yield writer.writerow([neutralise(_csv_value(value)) for value in row])
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return "" if value is None else value
-
-
-def write_export(
-    definition: ListDefinition, user, queryset: QuerySet, export_format: str, target: IO[bytes]
+def write_rows(
+    definition: ListDefinition, export_format: str, rows: Iterable[Sequence[Any]], target: IO[bytes]
 ) -> int:
-    """Write the whole export to a binary file; returns the number of data rows."""
+    """Write export rows (from `export_rows`) to a binary file; returns the number of rows."""
     headers = export_headers(definition)
-    rows = export_rows(definition, user, queryset)
     if export_format == "xlsx":
-        from lindungi.core.exports import write_xlsx
-
         return write_xlsx(
             target,
             headers=headers,
@@ -411,11 +391,7 @@ def write_export(
             sheet_title=str(definition.title),
             text_columns=text_columns(definition),
         )
-    lines = -1  # the header line is not a data row
-    for line in csv_lines(headers, rows):
-        target.write(line.encode("utf-8"))
-        lines += 1
-    return lines
+    return write_csv(target, headers=headers, rows=rows)
 
 
 def export_response(

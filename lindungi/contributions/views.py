@@ -18,6 +18,7 @@ from lindungi.contributions.exports import is_large
 from lindungi.contributions.forms import PaymentForm
 from lindungi.contributions.jobs import INVOICE_XLSX_JOB_KIND
 from lindungi.contributions.lapses import start_lapses_job
+from lindungi.contributions.lists import INVOICES
 from lindungi.contributions.payments import apply_credit, payer_credit, record_payment
 from lindungi.contributions.selectors import (
     aging_buckets,
@@ -26,7 +27,6 @@ from lindungi.contributions.selectors import (
     invoice_balance,
     list_details,
     list_invoice_payments,
-    list_invoices,
     list_lines,
     list_payments,
 )
@@ -40,8 +40,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def invoice_list(request):
-    invoices = list_invoices(request.user)
-    return render(request, "contributions/invoice_list.html", {"invoices": invoices[:500]})
+    listing = INVOICES.page(request)
+    if listing.export is not None:
+        return listing.export
+    return render(
+        request, "contributions/invoice_list.html", {"invoices": listing, "listing": listing}
+    )
 
 
 @login_required

@@ -20,6 +20,7 @@ from lindungi.contributions.exports import (
 )
 from lindungi.contributions.forms import ResolveForm, StatementForm
 from lindungi.contributions.jobs import STATEMENT_EXPORT_JOB_KIND
+from lindungi.contributions.lists import STATEMENT_LINES
 from lindungi.contributions.reconciliation import resolve_line, start_statement_import
 from lindungi.contributions.selectors import (
     get_statement,
@@ -78,19 +79,18 @@ def statement_upload(request):
 @login_required
 def statement_detail(request, pk: int):
     statement = get_statement(request.user, pk)
-    lines = list_statement_lines(request.user, statement.pk)
+    listing = STATEMENT_LINES.page(request, statement_id=statement.pk)
+    if listing.export is not None:
+        return listing.export
     category = request.GET.get("category", "")
-    if category in ReconciliationCategory.values:
-        lines = lines.filter(category=category)
-    if request.GET.get("open"):
-        lines = lines.filter(resolved=False)
     return render(
         request,
         "contributions/statement_detail.html",
         {
             "statement": statement,
             "summary": statement_summary(request.user, statement),
-            "lines": lines.order_by("category", "row_number", "id")[:PAGE_SIZE],
+            "lines": listing,
+            "listing": listing,
             "rejected": list_statement_rejections(request.user, statement.pk)[:PAGE_SIZE],
             "superseded_by": getattr(statement, "superseded_by", None),
             "category": category,

@@ -11,7 +11,9 @@ from lindungi.web import lists
 
 
 @job_handler("web.list_export", atomic=False)
-def export_list(*, job, progress, list_name: str, query: dict, file_format: str) -> dict:
+def export_list(
+    *, job, progress, list_name: str, query: dict, file_format: str, scope: dict | None = None
+) -> dict:
     """Rebuild the list's rows for the job's creator (so the same scope and masking apply) and
     write them to the job's file; reads only, so no transaction holds the database."""
     if file_format not in lists.EXPORT_FORMATS:
@@ -24,7 +26,7 @@ def export_list(*, job, progress, list_name: str, query: dict, file_format: str)
     if definition.action is not None:
         lists.require(user, definition.action)
     filters = lists.query_from(query)
-    queryset = lists.ordered_rows(definition, user, filters)
+    queryset = lists.ordered_rows(definition, user, filters, scope or {})
     purge_expired_files()
     total = queryset.order_by().count()
     progress.start(total, str(_("Rows written")))
@@ -51,7 +53,13 @@ def export_list(*, job, progress, list_name: str, query: dict, file_format: str)
             object_type="list",
             object_id=definition.name,
             object_repr=str(definition.title),
-            summary={"format": file_format, "query": query, "rows": count, "job": job.pk},
+            summary={
+                "format": file_format,
+                "query": query,
+                "scope": scope or {},
+                "rows": count,
+                "job": job.pk,
+            },
             user=user,
         )
     return file_result(

@@ -95,7 +95,8 @@ class ListDefinition:
 
     name: str
     title: Any
-    rows: Callable[[Any, QueryDict], QuerySet]
+    # rows(user, query, **scope): the filtered rows the user may read (scoped, required).
+    rows: Callable[..., QuerySet]
     columns: tuple[Column, ...]
     default_sort: str = "-id"
     action: Action | None = None
@@ -107,9 +108,15 @@ class ListDefinition:
     def ordering(self, query: QueryDict) -> "Ordering":
         return parse_ordering(self, query)
 
-    def page(self, request: HttpRequest, rows: QuerySet | None = None) -> "ListPage":
-        """The page the request asks for; `.export` is set when it asked for a file."""
-        return build_page(self, request, rows)
+    def page(self, request: HttpRequest, **scope: Any) -> "ListPage":
+        """The page the request asks for; `.export` is set when it asked for a file.
+
+        `scope`: what the URL names (e.g. `statement_id=3`), passed to `rows` as keywords and
+        kept in an export job's parameters (plain JSON values only)."""
+        return build_page(self, request, scope)
+
+    def queryset(self, user, query: QueryDict, scope: dict[str, Any]) -> QuerySet:
+        return self.rows(user, query, **scope)
 
 
 @dataclass(frozen=True)
@@ -281,26 +288,26 @@ def _url(query: QueryDict, **changes: Any) -> str:
     return "?" + text if text else "?"
 
 
-def ordered_rows(definition: ListDefinition, user, query: QueryDict) -> QuerySet:
+def ordered_rows(
+    definition: ListDefinition, user, query: QueryDict, scope: dict[str, Any]
+) -> QuerySet:
     """The filtered, scoped rows in the order the query asks for (exports and jobs)."""
     ordering = definition.ordering(query)
-    return definition.rows(user, query).order_by(*ordering.order_by())
+    return definition.queryset(user, query, scope).order_by(*ordering.order_by())
 
 
-def build_page(
-    definition: ListDefinition, request: HttpRequest, rows: QuerySet | None = None
-) -> ListPage:
+def build_page(definition: ListDefinition, request: HttpRequest, scope: dict[str, Any]) -> ListPage:
     query = request.GET
     if definition.action is not None:
         require(request.user, definition.action)
     ordering = definition.ordering(query)
     size = page_size(query)
-    queryset = rows if rows is not None else definition.rows(request.user, query)
+    queryset = definition.queryset(request.user, query, scope)
     export_format = query.get("export")
     if export_format in EXPORT_FORMATS:
         listing = ListPage(definition, [], ordering, size, False, False)
         listing.export = export_response(
-            definition, request, queryset.order_by(*ordering.order_by()), export_format
+            definition, request, queryset.order_by(*ordering.order_by()), export_format, scope
         )
         return listing
     before = decode_cursor(query.get("before", ""), ordering, queryset)
@@ -395,7 +402,11 @@ def write_rows(
 
 
 def export_response(
-    definition: ListDefinition, request: HttpRequest, queryset: QuerySet, export_format: str
+    definition: ListDefinition,
+    request: HttpRequest,
+    queryset: QuerySet,
+    export_format: str,
+    scope: dict[str, Any],
 ) -> HttpResponse:
     """The file now (up to EXPORT_JOB_THRESHOLD rows) or a job and a redirect to its page."""
     from lindungi.audit.services import record_event
@@ -403,13 +414,14 @@ def export_response(
     user = request.user
     large = queryset.order_by()[EXPORT_JOB_THRESHOLD : EXPORT_JOB_THRESHOLD + 1].exists()
     if large:
-        return redirect("jobs:detail", pk=start_export_job(definition, user, request.GET).pk)
+        job = start_export_job(definition, user, request.GET, scope)
+        return redirect("jobs:detail", pk=job.pk)
     record_event(
         action=f"export.{definition.export_kind or definition.name}",
         object_type="list",
         object_id=definition.name,
         object_repr=str(definition.title),
-        summary={"format": export_format, "query": _filters(request.GET)},
+        summary={"format": export_format, "query": _filters(request.GET), "scope": scope},
         user=user,
     )
     filename = f"{definition.name.replace('.', '-')}.{export_format}"
@@ -438,7 +450,9 @@ def _filters(query: QueryDict) -> dict[str, list[str]]:
     }
 
 
-def start_export_job(definition: ListDefinition, user, query: QueryDict):
+def start_export_job(
+    definition: ListDefinition, user, query: QueryDict, scope: dict[str, Any] | None = None
+):
     from lindungi.jobs.services import start_job
 
     return start_job(
@@ -447,6 +461,7 @@ def start_export_job(definition: ListDefinition, user, query: QueryDict):
             "list_name": definition.name,
             "query": _filters(query),
             "file_format": query["export"],
+            "scope": scope or {},
         },
         user=user,
         label=_("Export: %(list)s") % {"list": definition.title},

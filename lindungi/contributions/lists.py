@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lindungi.contributions.choices import ReconciliationCategory
 from lindungi.contributions.selectors import list_invoices, list_statement_lines
+from lindungi.core.lists import Column, ListDefinition, register
 from lindungi.core.permissions import Action
-from lindungi.web.lists import Column, ListDefinition, register
 
 
 def invoice_rows(user, query):

@@ -2,10 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.core.lists import Column, ListDefinition, register
 from lindungi.core.permissions import Action
 from lindungi.enrollment import selectors
 from lindungi.enrollment.forms import EnrollmentFilterForm
-from lindungi.web.lists import Column, ListDefinition, register
 
 
 def enrollment_rows(user, query):

@@ -2,7 +2,6 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -17,8 +16,9 @@ from django_htmx.http import HTMX_STOP_POLLING
 from lindungi.core.permissions import Action, require
 from lindungi.jobs.choices import JobStatus
 from lindungi.jobs.files import is_expired, job_file_path
+from lindungi.jobs.lists import JOBS
 from lindungi.jobs.models import Job
-from lindungi.jobs.selectors import get_job, get_progress, job_as_dict, list_jobs
+from lindungi.jobs.selectors import get_job, get_progress, job_as_dict
 from lindungi.jobs.worker import worker_status
 
 
@@ -70,8 +70,14 @@ def _progress_context(request, job: Job) -> dict:
 
 @login_required
 def job_list(request):
-    page = Paginator(list_jobs(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "jobs/job_list.html", {"page": page, "workers": worker_status()})
+    listing = JOBS.page(request)
+    if listing.export is not None:
+        return listing.export
+    return render(
+        request,
+        "jobs/job_list.html",
+        {"page": listing, "listing": listing, "workers": worker_status()},
+    )
 
 
 @never_cache

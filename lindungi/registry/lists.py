@@ -2,12 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.core.lists import Column, ListDefinition, register
 from lindungi.core.permissions import Action
 from lindungi.registry import search, selectors
 from lindungi.registry.choices import DuplicateStatus
 from lindungi.registry.forms import PEOPLE_PAGE_FILTERS
 from lindungi.registry.models import Person
-from lindungi.web.lists import Column, ListDefinition, register
 
 
 def people_rows(user, query):

@@ -1,16 +1,18 @@
-"""The background export of a list too large for one request (`web.lists`)."""
+"""The background export of a list too large for one request (`core.lists`)."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lindungi.audit.services import record_event
+from lindungi.core import lists
 from lindungi.core.errors import InvalidInput
 from lindungi.jobs.files import file_result, purge_expired_files, write_job_file
 from lindungi.jobs.registry import job_handler
-from lindungi.web import lists
+
+LIST_EXPORT_JOB_KIND = "jobs.list_export"
 
 
-@job_handler("web.list_export", atomic=False)
+@job_handler(LIST_EXPORT_JOB_KIND, atomic=False)
 def export_list(
     *, job, progress, list_name: str, query: dict, file_format: str, scope: dict | None = None
 ) -> dict:
@@ -48,19 +50,13 @@ def export_list(
     path, count = write_job_file(job.pk, file_format, write)
     progress.finish()
     with transaction.atomic():
-        record_event(
-            action=f"export.{definition.export_kind or definition.name}",
-            object_type="list",
-            object_id=definition.name,
-            object_repr=str(definition.title),
-            summary={
-                "format": file_format,
-                "query": query,
-                "scope": scope or {},
-                "rows": count,
-                "job": job.pk,
-            },
+        record_list_export(
             user=user,
+            definition=definition,
+            file_format=file_format,
+            query=query,
+            scope=scope or {},
+            rows=count,
         )
     return file_result(
         job.pk,
@@ -69,3 +65,35 @@ def export_list(
         download_name=f"{definition.name.replace('.', '-')}.{file_format}",
         action=definition.action.value if definition.action else "",
     )
+
+
+def start_list_export(definition: lists.ListDefinition, user, query, scope: dict):
+    """Queue the export of a list (called by `core.lists` above its threshold)."""
+    from lindungi.jobs.services import start_job
+
+    return start_job(
+        kind=LIST_EXPORT_JOB_KIND,
+        params=lists.export_job_params(definition, query, scope),
+        user=user,
+        label=_("Export: %(list)s") % {"list": definition.title},
+    )
+
+
+def record_list_export(
+    *, user, definition: lists.ListDefinition, file_format: str, query, scope, rows=None
+) -> None:
+    """One audit event per export of a list (issue 12.7): who took which rows, in which format."""
+    summary = {"format": file_format, "query": query, "scope": scope}
+    if rows is not None:
+        summary["rows"] = rows
+    record_event(
+        action=f"export.{definition.export_kind or definition.name}",
+        object_type="list",
+        object_id=definition.name,
+        object_repr=str(definition.title),
+        summary=summary,
+        user=user,
+    )
+
+
+lists.plug_exports(start_job=start_list_export, record=record_list_export)

@@ -32,8 +32,9 @@ What it gives every list:
   order and columns: formula-safe (`core.exports.neutralise`), NIK/KK as text, NIKs masked for
   a role without `Action.VIEW_FULL_NIK`, choice codes as their labels. Up to
   `EXPORT_JOB_THRESHOLD` rows the file is streamed by the request; above it the export runs as
-  a job (`web.list_export`, see `web/jobs.py`) and the user downloads the file from the job page
-  (`jobs:file`, owner only, same scope, kept `jobs.files.RETENTION_DAYS` days).
+  a job (`jobs.list_export`, see `jobs/jobs.py`, which plugs itself in with
+  `plug_exports`, with the audit recorder) and the user downloads the file from the job page (`jobs:file`,
+  owner only, same scope, kept `jobs.files.RETENTION_DAYS` days).
 
 Sortable columns must be NOT NULL (a keyset cannot seek past a NULL); the count shown is capped
 at `COUNT_CAP` so that a million-row list never counts a million rows per page.
@@ -43,12 +44,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import gettext as _
 
 from lindungi.core.exports import csv_lines, write_csv, write_xlsx, xlsx_response
 from lindungi.core.permissions import Action, can, mask_nik, require
@@ -409,20 +410,19 @@ def export_response(
     scope: dict[str, Any],
 ) -> HttpResponse:
     """The file now (up to EXPORT_JOB_THRESHOLD rows) or a job and a redirect to its page."""
-    from lindungi.audit.services import record_event
-
+    if hooks.record is None:
+        raise ImproperlyConfigured("List exports need an audit recorder (jobs app).")
     user = request.user
     large = queryset.order_by()[EXPORT_JOB_THRESHOLD : EXPORT_JOB_THRESHOLD + 1].exists()
-    if large:
-        job = start_export_job(definition, user, request.GET, scope)
+    if large and hooks.start_job is not None:
+        job = hooks.start_job(definition, user, request.GET, scope)
         return redirect("jobs:detail", pk=job.pk)
-    record_event(
-        action=f"export.{definition.export_kind or definition.name}",
-        object_type="list",
-        object_id=definition.name,
-        object_repr=str(definition.title),
-        summary={"format": export_format, "query": _filters(request.GET), "scope": scope},
+    hooks.record(
         user=user,
+        definition=definition,
+        file_format=export_format,
+        query=_filters(request.GET),
+        scope=scope,
     )
     filename = f"{definition.name.replace('.', '-')}.{export_format}"
     if export_format == "xlsx":
@@ -450,22 +450,35 @@ def _filters(query: QueryDict) -> dict[str, list[str]]:
     }
 
 
-def start_export_job(
-    definition: ListDefinition, user, query: QueryDict, scope: dict[str, Any] | None = None
-):
-    from lindungi.jobs.services import start_job
+# What core cannot do itself (it knows neither jobs nor the audit trail) is plugged in at
+# start-up by the jobs app (`jobs/jobs.py`): queueing a large export as a job, and recording
+# every export in the audit trail. Without a recorder an export is refused, never unaudited.
+@dataclass
+class ExportHooks:
+    # start_job(definition, user, query, scope) -> the queued job
+    start_job: Callable[..., Any] | None = None
+    # record(user=, definition=, file_format=, query=, scope=, rows=None) -> None
+    record: Callable[..., Any] | None = None
 
-    return start_job(
-        kind="web.list_export",
-        params={
-            "list_name": definition.name,
-            "query": _filters(query),
-            "file_format": query["export"],
-            "scope": scope or {},
-        },
-        user=user,
-        label=_("Export: %(list)s") % {"list": definition.title},
-    )
+
+hooks = ExportHooks()
+
+
+def plug_exports(*, start_job: Callable[..., Any], record: Callable[..., Any]) -> None:
+    hooks.start_job = start_job
+    hooks.record = record
+
+
+def export_job_params(
+    definition: ListDefinition, query: QueryDict, scope: dict[str, Any]
+) -> dict[str, Any]:
+    """What an export job needs to rebuild the rows in the worker (plain JSON)."""
+    return {
+        "list_name": definition.name,
+        "query": _filters(query),
+        "file_format": query["export"],
+        "scope": scope,
+    }
 
 
 def query_from(filters: dict[str, list[str]]) -> QueryDict:

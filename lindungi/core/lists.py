@@ -32,8 +32,8 @@ What it gives every list:
   order and columns: formula-safe (`core.exports.neutralise`), NIK/KK as text, NIKs masked for
   a role without `Action.VIEW_FULL_NIK`, choice codes as their labels. Up to
   `EXPORT_JOB_THRESHOLD` rows the file is streamed by the request; above it the export runs as
-  a job (`jobs.list_export`, see `jobs/jobs.py`, which plugs itself in with
-  `plug_exports`, with the audit recorder) and the user downloads the file from the job page (`jobs:file`,
+  a job (`jobs.list_export` in `jobs/jobs.py`, which plugs itself in with `plug_exports`, as
+  does the audit recorder) and the user downloads the file from the job page (`jobs:file`,
   owner only, same scope, kept `jobs.files.RETENTION_DAYS` days).
 
 Sortable columns must be NOT NULL (a keyset cannot seek past a NULL); the count shown is capped

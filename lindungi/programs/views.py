@@ -20,7 +20,6 @@ from lindungi.programs.models import Decision, ExclusionProposal, Programme, Sel
 from lindungi.programs.services import create_programme
 
 
-
 @login_required
 def programme_list(request):
     return render(

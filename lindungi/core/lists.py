@@ -1,23 +1,29 @@
 """One list toolkit for every people- or money-bearing list page (issue 18.3, 17.3).
 
-An app declares each list once, in its `lists.py`, and its view hands the request to it:
+An app declares each list once, in its `lists.py` (imported on first use by
+`get_definition`, for export jobs), and its view hands the request to it:
 
     PEOPLE = register(ListDefinition(
         name="registry.people",
         title=_("People"),
         action=Action.VIEW_PEOPLE,
-        rows=lambda user, query: search_people(user=user, search=...),
+        rows=people_rows,                     # rows(user, query, **scope): filtered, scoped
         columns=(
-            Column("nik", _("NIK"), "nik", sortable=True, unique=True, nik=True),
+            Column("nik", "NIK", "nik", sortable=True, unique=True, nik=True),
             Column("name", _("Name"), "full_name", sortable=True),
         ),
         default_sort="nik",
     ))
 
     def people(request):
-        listing = PEOPLE.page(request)          # or PEOPLE.respond(request, ...) for exports
-        if listing.export is not None:
+        listing = PEOPLE.page(request)        # PEOPLE.page(request, statement_id=pk) for scope
+        if listing.export is not None:        # ?export=csv|xlsx: the file, or a job redirect
             return listing.export
+        return render(request, "...", {"listing": listing})
+
+and its template includes `web/_list_filters.html` (the filter form, folded),
+`web/_list_controls.html` (count, page sizes, export links), `web/_list_headers.html` inside the
+table's header row, and `web/_list_pager.html` (first / previous / next).
 
 What it gives every list:
 - sorting by a whitelisted column (`?sort=name`, `?sort=-name`), always ending with the primary

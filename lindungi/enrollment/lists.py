@@ -28,7 +28,7 @@ ENROLLMENTS = register(
         # By id: the primary key's index serves page 1 and page 20,000 alike.
         default_sort="id",
         columns=(
-            Column("nik", _("NIK"), "person__nik", sortable=True, nik=True),
+            Column("nik", "NIK", "person__nik", sortable=True, nik=True),
             Column("name", _("Name"), "person__full_name", sortable=True),
             Column("regency", _("Regency"), "regency__name", sortable=True, sort=("regency_id",)),
             Column("state", _("State"), "state", sortable=True),

@@ -29,7 +29,7 @@ PEOPLE = register(
         # NIK order, as before; the NIK is unique, so the seek needs no id.
         default_sort="nik",
         columns=(
-            Column("nik", _("NIK"), "nik", sortable=True, unique=True, nik=True),
+            Column("nik", "NIK", "nik", sortable=True, unique=True, nik=True),
             Column("name", _("Name"), "full_name", sortable=True),
             Column("sex", _("Sex"), "sex", sortable=True),
             Column("birth_date", _("Birth date"), "birth_date", sortable=True),

@@ -319,12 +319,14 @@ def build_page(definition: ListDefinition, request: HttpRequest, scope: dict[str
         return listing
     before = decode_cursor(query.get("before", ""), ordering, queryset)
     after = None if before else decode_cursor(query.get("after", ""), ordering, queryset)
+    found = []
     if before is not None:
         window = queryset.filter(seek(ordering, *before, forward=False))
         found = list(window.order_by(*ordering.order_by(reverse=True))[: size + 1])
+    if found:
         has_previous, has_next = len(found) > size, True
         page_rows = list(reversed(found[:size]))
-    else:
+    else:  # forward, or back from the first row: the first page
         window = queryset.filter(seek(ordering, *after, forward=True)) if after else queryset
         found = list(window.order_by(*ordering.order_by())[: size + 1])
         has_next, has_previous = len(found) > size, after is not None

@@ -38,3 +38,51 @@ ENROLLMENTS = register(
         ),
     )
 )
+
+
+def batch_rows(user, query):
+    return selectors.list_batches(user=user)
+
+
+BATCHES = register(
+    ListDefinition(
+        name="enrollment.batches",
+        title=_("Submission batches"),
+        action=Action.VIEW_PEOPLE,
+        rows=batch_rows,
+        export_kind="batches",
+        default_sort="-id",
+        columns=(
+            Column("number", _("Batch number"), "number", sortable=True, unique=True, text=True),
+            Column("programme", _("Programme"), "programme__name", sortable=True),
+            Column("status", _("Status"), "status", sortable=True),
+            Column("people", _("People"), "people", sortable=True),
+            Column("start", _("Requested coverage start"), "start_date", sortable=True),
+        ),
+    )
+)
+
+
+def exit_import_rows(user, query):
+    return selectors.list_exit_imports(user=user)
+
+
+EXIT_IMPORTS = register(
+    ListDefinition(
+        name="enrollment.exit_imports",
+        title=_("Exits"),
+        action=Action.VIEW_PEOPLE,
+        rows=exit_import_rows,
+        export_kind="exit_imports",
+        default_sort="-id",
+        columns=(
+            Column("kind", _("Kind of file"), "kind", sortable=True),
+            Column("file", _("File"), "file_name", sortable=True),
+            Column("read", _("Read"), "rows_read", sortable=True),
+            Column("ended", _("Ended"), "rows_ended", sortable=True),
+            Column("unchanged", _("Unchanged"), "rows_unchanged", sortable=True),
+            Column("rejected", _("Invalid rows"), "rows_rejected", sortable=True),
+            Column("replacements", _("Replacements"), "replacements", sortable=True),
+        ),
+    )
+)

@@ -31,7 +31,7 @@ from lindungi.enrollment.forms import (
     SubmissionForm,
 )
 from lindungi.enrollment.jobs import BATCH_XLSX_JOB_KIND, BATCH_XLSX_JOB_THRESHOLD
-from lindungi.enrollment.lists import ENROLLMENTS
+from lindungi.enrollment.lists import BATCHES, ENROLLMENTS, EXIT_IMPORTS
 from lindungi.enrollment.models import SubmissionBatch
 from lindungi.enrollment.services import record_exit
 from lindungi.enrollment.uploads import start_exits_job, start_response_job
@@ -52,6 +52,7 @@ def enrollment_list(request):
         {
             "form": form,
             "listing": listing,
+            "page": listing,
             "counts": selectors.count_by_state(user=request.user),
             "can_exit": can(request.user, Action.RECORD_EXIT),
             "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
@@ -74,11 +75,15 @@ def batch_list(request):
             messages.error(request, error.message)
         else:
             return redirect("enrollment:batch", pk=batch.pk)
+    listing = BATCHES.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "enrollment/batches.html",
         {
-            "batches": selectors.list_batches(user=request.user)[:200],
+            "batches": listing,
+            "listing": listing,
             "form": form,
             "can_exchange": can(request.user, Action.EXCHANGE_INSURER_FILES),
         },
@@ -208,12 +213,16 @@ def exits(request):
             messages.error(request, error.message)
         else:
             return redirect("jobs:detail", pk=job.pk)
+    listing = EXIT_IMPORTS.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "enrollment/exits.html",
         {
             "form": form if may_upload else None,
-            "imports": selectors.list_exit_imports(user=request.user)[:100],
+            "imports": listing,
+            "listing": listing,
         },
     )
 

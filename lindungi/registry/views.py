@@ -52,6 +52,7 @@ def people(request):
         {
             "form": form,
             "listing": listing,
+            "page": listing,
             "invalid": wanted is None,
             "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
         },
@@ -95,7 +96,11 @@ def imports(request):
     return render(
         request,
         "registry/imports.html",
-        {"listing": listing, "can_upload": can(request.user, Action.IMPORT_CANDIDATES)},
+        {
+            "listing": listing,
+            "page": listing,
+            "can_upload": can(request.user, Action.IMPORT_CANDIDATES),
+        },
     )
 
 
@@ -190,6 +195,7 @@ def duplicates(request):
         "registry/duplicates.html",
         {
             "listing": listing,
+            "page": listing,
             "status": duplicate_status(request.GET),
             "form": ReviewForm(),
             "can_review": can(request.user, Action.REVIEW_DUPLICATES),

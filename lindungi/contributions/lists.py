@@ -3,7 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.contributions.choices import ReconciliationCategory
-from lindungi.contributions.selectors import list_invoices, list_statement_lines
+from lindungi.contributions.selectors import (
+    list_invoices,
+    list_statement_lines,
+    list_statements,
+)
 from lindungi.core.lists import Column, ListDefinition, register
 from lindungi.core.permissions import Action
 
@@ -59,6 +63,30 @@ STATEMENT_LINES = register(
             Column("insurer", _("Billed by the insurer"), "insurer_amount", sortable=True),
             Column("expected", _("Expected"), "expected_amount", sortable=True),
             Column("resolution", _("Resolution"), "resolution_note"),
+        ),
+    )
+)
+
+
+def statement_rows(user, query):
+    return list_statements(user)
+
+
+STATEMENTS = register(
+    ListDefinition(
+        name="contributions.statements",
+        title=_("Reconciliation"),
+        action=Action.VIEW_MONEY,
+        rows=statement_rows,
+        export_kind="statements",
+        default_sort="-month",
+        columns=(
+            Column("month", _("Month"), "month", sortable=True),
+            Column("programme", _("Programme"), "programme__name", sortable=True),
+            Column("payer", _("Payer"), "payer__name"),
+            Column("file", _("File"), "file_name", sortable=True),
+            Column("version", _("Version"), "version", sortable=True),
+            Column("imported", _("Imported"), "imported_at", sortable=True),
         ),
     )
 )

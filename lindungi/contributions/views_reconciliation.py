@@ -20,13 +20,12 @@ from lindungi.contributions.exports import (
 )
 from lindungi.contributions.forms import ResolveForm, StatementForm
 from lindungi.contributions.jobs import STATEMENT_EXPORT_JOB_KIND
-from lindungi.contributions.lists import STATEMENT_LINES
+from lindungi.contributions.lists import STATEMENT_LINES, STATEMENTS
 from lindungi.contributions.reconciliation import resolve_line, start_statement_import
 from lindungi.contributions.selectors import (
     get_statement,
     list_statement_lines,
     list_statement_rejections,
-    list_statements,
     statement_summary,
 )
 from lindungi.core.dates import Month
@@ -40,12 +39,15 @@ PAGE_SIZE = 200
 
 @login_required
 def reconciliation(request, form: StatementForm | None = None):
-    statements = list_statements(request.user)
+    listing = STATEMENTS.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "contributions/reconciliation.html",
         {
-            "statements": statements[:200],
+            "statements": listing,
+            "listing": listing,
             "form": form or StatementForm(),
             "may_import": can(request.user, Action.MANAGE_BILLING),
         },

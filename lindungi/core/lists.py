@@ -319,7 +319,7 @@ def build_page(definition: ListDefinition, request: HttpRequest, scope: dict[str
         return listing
     before = decode_cursor(query.get("before", ""), ordering, queryset)
     after = None if before else decode_cursor(query.get("after", ""), ordering, queryset)
-    found = []
+    found: list[Any] = []
     if before is not None:
         window = queryset.filter(seek(ordering, *before, forward=False))
         found = list(window.order_by(*ordering.order_by(reverse=True))[: size + 1])

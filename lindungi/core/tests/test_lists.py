@@ -271,3 +271,41 @@ def test_seek_condition_for_two_columns_and_the_id():
     assert str(backwards) == (
         "(OR: ('full_name__gt', 'B'), (AND: ('full_name', 'B'), ('pk__gt', 7)))"
     )
+
+
+LIST_PAGES = [
+    "registry:people",
+    "registry:imports",
+    "registry:duplicates",
+    "enrollment:list",
+    "enrollment:batches",
+    "enrollment:exits",
+    "contributions:invoices",
+    "contributions:reconciliation",
+    "audit:list",
+    "jobs:list",
+    "benefits:list",
+]
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_every_list_sorts_by_each_header_and_exports_its_columns(client, province_admin, name):
+    PersonFactory(village_code=ALOR_VILLAGE, full_name="=1+1")
+    client.force_login(province_admin)
+    url = reverse(name)
+    listing = client.get(url, {"size": "25"}).context["listing"]
+    assert listing.size == 25
+    for header in [header for header in listing.headers if header.sortable]:
+        for link in (header.url, client.get(url + header.url).context["listing"].headers):
+            target = (
+                link if isinstance(link, str) else next(h.url for h in link if h.key == header.key)
+            )
+            response = client.get(url + target)
+            assert response.status_code == 200, (name, target)
+            assert response.context["listing"].ordering.key == header.key
+    rows = _csv_rows(client.get(url, {"export": "csv"}))
+    assert rows[0] == [str(column.label) for column in listing.definition.columns]
+    assert len(rows) - 1 == listing.count
+    assert AuditEvent.objects.filter(
+        action__startswith="export.", object_id=listing.definition.name
+    )

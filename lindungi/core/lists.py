@@ -140,7 +140,9 @@ class Ordering:
     def order_by(self, *, reverse: bool = False) -> list[str]:
         descending = self.descending != reverse
         sign = "-" if descending else ""
-        return [sign + path for path in self.paths] + [sign + "pk"]
+        # A unique column orders alone: no id, so that the column's own index serves the sort.
+        tie_breaker = [] if self.unique and self.paths else [sign + "pk"]
+        return [sign + path for path in self.paths] + tie_breaker
 
 
 _registry: dict[str, ListDefinition] = {}

@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
@@ -374,7 +374,11 @@ def export_rows(definition: ListDefinition, user, queryset: QuerySet) -> Iterato
     full_nik = can(user, Action.VIEW_FULL_NIK)
     labels: list[dict | None] = []
     for column in columns:
-        model_field = _model_field(queryset.model, column.path)
+        try:
+            model_field = _model_field(queryset.model, column.path)
+        except FieldDoesNotExist:  # an annotation (a sum, a share): no choices
+            labels.append(None)
+            continue
         labels.append(dict(model_field.flatchoices) if model_field.choices else None)
     paths = [column.path for column in columns]
     for values in queryset.values_list(*paths).iterator(chunk_size=2000):

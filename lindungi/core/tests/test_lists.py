@@ -222,13 +222,22 @@ def test_a_large_export_is_a_job_whose_file_only_its_owner_downloads(
         assert client.get(job.result["result_url"]).status_code == 404
 
 
-def test_an_export_job_never_holds_another_regencys_rows(
-    client, monkeypatch, regency_officer, crowd
-):
+def test_an_export_job_never_holds_another_regencys_rows(client, regency_officer, crowd):
+    from django.http import QueryDict
+
+    from lindungi.registry.lists import PEOPLE as PEOPLE_LIST
+
     _alor, ttu = crowd
     client.force_login(regency_officer)
-    # Asking for TTU by filter is not a way round the scope.
-    job = _export_job(client, monkeypatch, {"export": "xlsx", "regency": "53.03"})
+    # Asking for TTU by filter is not a way round the scope: not in a request...
+    rows = _csv_rows(client.get(PEOPLE, {"export": "csv", "regency": "53.03"}))
+    assert rows[1:] == []
+    # ...nor in a job queued with those filters (as a forged request would queue it).
+    job = lists.hooks.start_job(
+        PEOPLE_LIST, regency_officer, QueryDict("export=xlsx&regency=53.03"), {}
+    )
+    assert execute_job(job_id=job.pk) == "succeeded"
+    job.refresh_from_db()
     content = b"".join(client.get(job.result["result_url"]).streaming_content)
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet.max_row == 1  # the header alone

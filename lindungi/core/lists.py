@@ -343,7 +343,9 @@ def build_page(definition: ListDefinition, request: HttpRequest, scope: dict[str
     listing.headers = _headers(definition, query, ordering)
     listing.sizes = [(choice, _url(query, size=choice), choice == size) for choice in PAGE_SIZES]
     listing.export_urls = {fmt: _url(query, export=fmt) for fmt in EXPORT_FORMATS}
-    listing.count = queryset.order_by()[: COUNT_CAP + 1].count()
+    # One page holds everything: its rows are the count, no query needed.
+    whole = not has_next and not has_previous
+    listing.count = len(page_rows) if whole else queryset.order_by()[: COUNT_CAP + 1].count()
     listing.count_capped = listing.count > COUNT_CAP
     listing.count = min(listing.count, COUNT_CAP)
     return listing

@@ -53,7 +53,8 @@ from typing import IO, Any
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpRequest, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.module_loading import autodiscover_modules
 
@@ -275,7 +276,7 @@ class ListPage:
     export_urls: dict[str, str] = field(default_factory=dict)
     count: int = 0
     count_capped: bool = False
-    export: HttpResponse | None = None
+    export: HttpResponseBase | None = None
 
     def __iter__(self) -> Iterator:
         return iter(self.rows)
@@ -424,7 +425,7 @@ def export_response(
     queryset: QuerySet,
     export_format: str,
     scope: dict[str, Any],
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The file now (up to EXPORT_JOB_THRESHOLD rows) or a job and a redirect to its page."""
     if hooks.record is None:
         raise ImproperlyConfigured("List exports need an audit recorder (jobs app).")

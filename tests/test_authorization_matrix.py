@@ -91,6 +91,8 @@ MATRIX: dict[str, Route] = {
     "jobs:detail": Route(args=_pk("jobs.Job"), regional=True),
     "jobs:progress": Route(args=_pk("jobs.Job"), regional=True),
     "jobs:json": Route(args=_pk("jobs.Job"), regional=True),
+    # A job's file (a large export): its creator alone, within the same regency scope.
+    "jobs:file": Route(args=_pk("jobs.Job"), regional=True),
     # --- regions (reference data: the same for everyone with a role)
     "regions:list": Route(),
     "regions:lookup": Route(query="?q=alor"),

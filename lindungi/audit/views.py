@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from lindungi.audit.forms import AuditFilterForm
+from lindungi.audit.lists import EVENTS
 from lindungi.audit.models import AuditEvent
-from lindungi.audit.selectors import list_events, list_object_types
+from lindungi.audit.selectors import list_object_types
 from lindungi.core.permissions import Action, require
 
 
@@ -12,15 +12,12 @@ from lindungi.core.permissions import Action, require
 def event_list(request):
     require(request.user, Action.VIEW_AUDIT)
     form = AuditFilterForm(request.GET or None, object_types=list_object_types())
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = list_events(**{key: value for key, value in filters.items() if value})
-    page = Paginator(events.select_related(None), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    form.is_valid()
+    listing = EVENTS.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
-        request,
-        "audit/event_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        request, "audit/event_list.html", {"form": form, "page": listing, "listing": listing}
     )
 
 

@@ -16,6 +16,7 @@ from lindungi.benefits import selectors
 from lindungi.benefits.compute import explain
 from lindungi.benefits.forms import ClaimFilterForm, ClaimUploadForm, DeathReportForm
 from lindungi.benefits.importing import start_claims_import
+from lindungi.benefits.lists import CLAIMS
 from lindungi.benefits.models import BenefitRule
 from lindungi.benefits.services import HeirInput, reassess_claim, report_death
 from lindungi.core.dates import local_today
@@ -30,22 +31,18 @@ def _context(request):
 @login_required
 def claim_list(request):
     form = ClaimFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    claims = selectors.list_claims(
-        user=request.user,
-        regency_code=filters.get("regency") or None,
-        kind=filters.get("kind") or None,
-        status=filters.get("status") or None,
-        verdict=filters.get("verdict") or None,
-    )
-    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    form.is_valid()
+    listing = CLAIMS.page(request)
+    if listing.export is not None:
+        return listing.export
     rows = selectors.impact(user=request.user) if can(request.user, Action.VIEW_MONEY) else []
     return render(
         request,
         "benefits/list.html",
         {
             "form": form,
-            "page": page,
+            "page": listing,
+            "listing": listing,
             "totals": selectors.totals(rows),
             "can_manage": can(request.user, Action.MANAGE_CLAIMS),
             "can_exchange": can(request.user, Action.EXCHANGE_INSURER_FILES),

@@ -7,6 +7,7 @@ any transaction, then one transaction of about a second writes the whole reconci
 
 from datetime import date
 
+from django.db import transaction
 from django.urls import reverse
 
 from lindungi.contributions.lapses import run_daily_lapses
@@ -77,3 +78,76 @@ def run_lapses_job(*, job, progress, as_of: str, programme_id: int | None = None
         "ended": sum(result.ended for result in results),
         "result_url": reverse("contributions:arrears"),
     }
+
+
+# --- exports too large for a request (issue 17.3): the file is written by the worker ---------
+
+INVOICE_XLSX_JOB_KIND = "contributions.invoice_xlsx"
+STATEMENT_EXPORT_JOB_KIND = "contributions.statement_export"
+
+
+@job_handler(INVOICE_XLSX_JOB_KIND, atomic=False)
+def export_invoice_detail(*, job, progress, invoice_id: int) -> dict:
+    """The per-person detail of an invoice, as the creator may read it (their regency's rows)."""
+    from lindungi.audit.services import record_export
+    from lindungi.contributions.documents import detail_xlsx_chunks
+    from lindungi.contributions.selectors import get_invoice, list_details
+    from lindungi.core.permissions import Action, nik_shown_to
+    from lindungi.jobs.files import file_result, purge_expired_files, write_job_file
+
+    user = job.created_by
+    invoice = get_invoice(user, invoice_id)
+    details = list_details(user, invoice)
+    purge_expired_files()
+    total = details.count()
+    progress.start(total, "")
+
+    def write(target) -> int:
+        for chunk in detail_xlsx_chunks(details, show_nik=nik_shown_to(user)):
+            target.write(chunk)
+        return total
+
+    path, rows = write_job_file(job.pk, "xlsx", write)
+    progress.advance(total)
+    progress.finish()
+    with transaction.atomic():
+        record_export(user=user, kind="invoice_lines", target=invoice, file_format="xlsx")
+    name = invoice.number.replace("/", "-")
+    return file_result(
+        job.pk,
+        path,
+        rows,
+        download_name=f"{name}-rincian.xlsx",
+        action=Action.VIEW_MONEY.value,
+    )
+
+
+@job_handler(STATEMENT_EXPORT_JOB_KIND, atomic=False)
+def export_statement(*, job, progress, statement_id: int, file_format: str) -> dict:
+    """The reconciliation lines the creator may see, formula-safe, as CSV or XLSX."""
+    from lindungi.audit.services import record_export
+    from lindungi.contributions.exports import statement_name, write_statement_export
+    from lindungi.contributions.selectors import get_statement
+    from lindungi.core.permissions import Action
+    from lindungi.jobs.files import file_result, purge_expired_files, write_job_file
+
+    user = job.created_by
+    statement = get_statement(user, statement_id)
+    purge_expired_files()
+    progress.start(None, "")
+    path, rows = write_job_file(
+        job.pk,
+        file_format,
+        lambda target: write_statement_export(user, statement, file_format, target),
+    )
+    progress.advance(rows)
+    progress.finish()
+    with transaction.atomic():
+        record_export(user=user, kind="statement", target=statement, file_format=file_format)
+    return file_result(
+        job.pk,
+        path,
+        rows,
+        download_name=f"{statement_name(statement)}.{file_format}",
+        action=Action.VIEW_MONEY.value,
+    )

@@ -14,8 +14,11 @@ from django.views.decorators.http import require_POST
 from lindungi.audit.services import record_export
 from lindungi.contributions.credit_notes import issue_credit_note
 from lindungi.contributions.documents import detail_xlsx_chunks, invoice_pdf
+from lindungi.contributions.exports import is_large
 from lindungi.contributions.forms import PaymentForm
+from lindungi.contributions.jobs import INVOICE_XLSX_JOB_KIND
 from lindungi.contributions.lapses import start_lapses_job
+from lindungi.contributions.lists import INVOICES
 from lindungi.contributions.models import HeldPayment
 from lindungi.contributions.payments import apply_credit, payer_credit, record_payment
 from lindungi.contributions.selectors import (
@@ -26,21 +29,25 @@ from lindungi.contributions.selectors import (
     invoice_balance,
     list_details,
     list_invoice_payments,
-    list_invoices,
     list_lines,
     list_payments,
 )
 from lindungi.core.dates import local_today
 from lindungi.core.errors import LindungiError
 from lindungi.core.permissions import Action, can, nik_shown_to, regency_scope
+from lindungi.jobs.services import start_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
 def invoice_list(request):
-    invoices = list_invoices(request.user)
-    return render(request, "contributions/invoice_list.html", {"invoices": invoices[:500]})
+    listing = INVOICES.page(request)
+    if listing.export is not None:
+        return listing.export
+    return render(
+        request, "contributions/invoice_list.html", {"invoices": listing, "listing": listing}
+    )
 
 
 @login_required
@@ -85,12 +92,19 @@ def invoice_pdf_view(request, pk: int):
 @login_required
 def invoice_xlsx(request, pk: int):
     invoice = get_invoice(request.user, pk)
+    details = list_details(request.user, invoice)
+    if is_large(details):
+        # A hundred thousand people take seconds to write: the worker writes the file.
+        job = start_job(
+            kind=INVOICE_XLSX_JOB_KIND,
+            params={"invoice_id": invoice.pk},
+            user=request.user,
+            label=_("Per-person detail of %(number)s") % {"number": invoice.number},
+        )
+        return redirect("jobs:detail", pk=job.pk)
     record_export(user=request.user, kind="invoice_lines", target=invoice, file_format="xlsx")
     response = StreamingHttpResponse(
-        detail_xlsx_chunks(
-            list_details(request.user, invoice), show_nik=nik_shown_to(request.user)
-        ),
-        content_type=XLSX,
+        detail_xlsx_chunks(details, show_nik=nik_shown_to(request.user)), content_type=XLSX
     )
     name = invoice.number.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="{name}-rincian.xlsx"'

@@ -1,54 +1,53 @@
 """Reconciliation pages: statements, upload, the report by category, resolving a line and
 formula-safe exports. Thin: parse, call a selector or service, render."""
 
-import csv
+import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindungi.audit.services import record_export
 from lindungi.contributions.choices import ReconciliationCategory
+from lindungi.contributions.exports import (
+    is_large,
+    statement_name,
+    statement_rows,
+    write_statement_export,
+)
 from lindungi.contributions.forms import ResolveForm, StatementForm
+from lindungi.contributions.jobs import STATEMENT_EXPORT_JOB_KIND
+from lindungi.contributions.lists import STATEMENT_LINES, STATEMENTS
 from lindungi.contributions.reconciliation import resolve_line, start_statement_import
 from lindungi.contributions.selectors import (
     get_statement,
     list_statement_lines,
     list_statement_rejections,
-    list_statements,
     statement_summary,
 )
 from lindungi.core.dates import Month
 from lindungi.core.errors import LindungiError
-from lindungi.core.exports import neutralise, xlsx_response
-from lindungi.core.permissions import Action, can, nik_shown_to, require
+from lindungi.core.exports import XLSX_CONTENT_TYPE
+from lindungi.core.permissions import Action, can, require
+from lindungi.jobs.services import start_job
 
-EXPORT_HEADER = ("Baris", "KPJ", "NIK", "Kab/Kota", "Kategori", "Tagihan BPJS", "Seharusnya")
-EXPORT_FIELDS = (
-    "row_number",
-    "kpj",
-    "nik",
-    "regency_id",
-    "category",
-    "insurer_amount",
-    "expected_amount",
-    "resolved",
-    "resolution_note",
-)
 PAGE_SIZE = 200
 
 
 @login_required
 def reconciliation(request, form: StatementForm | None = None):
-    statements = list_statements(request.user)
+    listing = STATEMENTS.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "contributions/reconciliation.html",
         {
-            "statements": statements[:200],
+            "statements": listing,
+            "listing": listing,
             "form": form or StatementForm(),
             "may_import": can(request.user, Action.MANAGE_BILLING),
         },
@@ -82,19 +81,18 @@ def statement_upload(request):
 @login_required
 def statement_detail(request, pk: int):
     statement = get_statement(request.user, pk)
-    lines = list_statement_lines(request.user, statement.pk)
+    listing = STATEMENT_LINES.page(request, statement_id=statement.pk)
+    if listing.export is not None:
+        return listing.export
     category = request.GET.get("category", "")
-    if category in ReconciliationCategory.values:
-        lines = lines.filter(category=category)
-    if request.GET.get("open"):
-        lines = lines.filter(resolved=False)
     return render(
         request,
         "contributions/statement_detail.html",
         {
             "statement": statement,
             "summary": statement_summary(request.user, statement),
-            "lines": lines.order_by("category", "row_number", "id")[:PAGE_SIZE],
+            "lines": listing,
+            "listing": listing,
             "rejected": list_statement_rejections(request.user, statement.pk)[:PAGE_SIZE],
             "superseded_by": getattr(statement, "superseded_by", None),
             "category": category,
@@ -126,35 +124,30 @@ def statement_line_resolve(request, pk: int, line_pk: int):
 
 @login_required
 def statement_export(request, pk: int, file_format: str):
-    """The lines the user may see, every text cell neutralised against formulas."""
+    """The lines the user may see, every text cell neutralised against formulas; a large
+    statement is written by a job and downloaded from its page (issue 17.3)."""
     statement = get_statement(request.user, pk)
-    rows = (
-        list_statement_lines(request.user, statement.pk)
-        .order_by("category", "row_number", "id")
-        .values_list(*EXPORT_FIELDS)
-        .iterator(chunk_size=2000)
-    )
-    show_nik = nik_shown_to(request.user)
-    nik_at = EXPORT_FIELDS.index("nik")
-    rows = ((*row[:nik_at], show_nik(row[nik_at]), *row[nik_at + 1 :]) for row in rows)
-    header = (*EXPORT_HEADER, "Selesai", "Catatan")
-    name = f"rekonsiliasi-{statement.month:%Y-%m}-{statement.pk}"
     if file_format not in {"csv", "xlsx"}:
         raise Http404(file_format)
+    if is_large(statement_rows(request.user, statement)):
+        job = start_job(
+            kind=STATEMENT_EXPORT_JOB_KIND,
+            params={"statement_id": statement.pk, "file_format": file_format},
+            user=request.user,
+            label=_("Reconciliation export %(name)s") % {"name": statement_name(statement)},
+        )
+        return redirect("jobs:detail", pk=job.pk)
     record_export(user=request.user, kind="statement", target=statement, file_format=file_format)
+    name = statement_name(statement)
     if file_format == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([neutralise(value) for value in row])
+        write_statement_export(request.user, statement, file_format, response)
         return response
-    # KPJ and NIK stay text so Excel keeps every digit; written to a temporary file, not memory.
-    return xlsx_response(
-        filename=f"{name}.xlsx",
-        headers=header,
-        rows=rows,
-        sheet_title="Rekonsiliasi",
-        text_columns=(1, 2),
+    # Written to a temporary file, not memory, then streamed.
+    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    write_statement_export(request.user, statement, file_format, spool)
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE
     )

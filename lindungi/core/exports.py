@@ -11,10 +11,12 @@ temporary file, which is then streamed to the client: memory stays flat at a mil
 Every text cell that a spreadsheet would read as a formula is neutralised (DOMAIN.md §4).
 """
 
+import csv
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime
+from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
@@ -108,3 +110,35 @@ def xlsx_response(
     return FileResponse(
         spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )
+
+
+class _Echo:
+    """A file-like object that hands back what csv.writer writes (one line at a time)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def csv_lines(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """CSV text line by line, formula-safe, with a BOM first so that Excel reads UTF-8.
+
+    For a StreamingHttpResponse or a file: nothing is held beyond one line."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([neutralise(str(header)) for header in headers])
+    for row in rows:
+        yield writer.writerow([neutralise(_csv_value(value)) for value in row])
+
+
+def write_csv(target: IO[bytes], *, headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> int:
+    """Write the rows as UTF-8 CSV to a binary file; return the number of data rows."""
+    lines = -1  # the header line is not a data row
+    for line in csv_lines(headers, rows):
+        target.write(line.encode("utf-8"))
+        lines += 1
+    return lines

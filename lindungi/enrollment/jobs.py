@@ -62,3 +62,42 @@ def run_death_list_import(*, job, progress, path: str, file_name: str) -> dict:
         "reasons": result.reason_counts,
         "result_url": reverse("enrollment:exits"),
     }
+
+
+BATCH_XLSX_JOB_KIND = "enrollment.batch_xlsx"
+# A batch of more people than this is written to XLSX by the worker, not by the request.
+BATCH_XLSX_JOB_THRESHOLD = 5000
+
+
+@job_handler(BATCH_XLSX_JOB_KIND, atomic=False)
+def export_batch_xlsx(*, job, progress, batch_id: int) -> dict:
+    """The batch's XLSX (cover sheet and every person), for the insurer exchange roles."""
+    from django.db import transaction
+
+    from lindungi.audit.services import record_export
+    from lindungi.core.permissions import Action, require
+    from lindungi.enrollment.batches import write_batch_xlsx
+    from lindungi.jobs.files import file_result, purge_expired_files, write_job_file
+
+    user = job.created_by
+    require(user, Action.EXCHANGE_INSURER_FILES)
+    batch = SubmissionBatch.objects.select_related("programme").get(pk=batch_id)
+    purge_expired_files()
+    progress.start(batch.people, "")
+
+    def write(target) -> int:
+        write_batch_xlsx(batch, target)
+        return batch.people
+
+    path, rows = write_job_file(job.pk, "xlsx", write)
+    progress.advance(rows)
+    progress.finish()
+    with transaction.atomic():
+        record_export(user=user, kind="submission_batch", target=batch, file_format="xlsx")
+    return file_result(
+        job.pk,
+        path,
+        rows,
+        download_name=f"{batch.number}.xlsx",
+        action=Action.EXCHANGE_INSURER_FILES.value,
+    )

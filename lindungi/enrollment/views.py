@@ -6,7 +6,6 @@ Uploads (insurer responses, exits) run as background jobs: the page redirects to
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,9 +30,12 @@ from lindungi.enrollment.forms import (
     ResponseUploadForm,
     SubmissionForm,
 )
+from lindungi.enrollment.jobs import BATCH_XLSX_JOB_KIND, BATCH_XLSX_JOB_THRESHOLD
+from lindungi.enrollment.lists import BATCHES, ENROLLMENTS, EXIT_IMPORTS
 from lindungi.enrollment.models import SubmissionBatch
 from lindungi.enrollment.services import record_exit
 from lindungi.enrollment.uploads import start_exits_job, start_response_job
+from lindungi.jobs.services import start_job
 from lindungi.jobs.views import start_from_page
 from lindungi.programs.models import Programme
 
@@ -41,21 +43,20 @@ from lindungi.programs.models import Programme
 @login_required
 def enrollment_list(request):
     form = EnrollmentFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.list_enrollments(
-        user=request.user,
-        regency_code=filters.get("regency") or None,
-        state=filters.get("state") or None,
-    )
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    form.is_valid()
+    listing = ENROLLMENTS.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "enrollment/list.html",
         {
             "form": form,
-            "page": page,
+            "listing": listing,
+            "page": listing,
             "counts": selectors.count_by_state(user=request.user),
             "can_exit": can(request.user, Action.RECORD_EXIT),
+            "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
         },
     )
 
@@ -75,11 +76,15 @@ def batch_list(request):
             messages.error(request, error.message)
         else:
             return redirect("enrollment:batch", pk=batch.pk)
+    listing = BATCHES.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "enrollment/batches.html",
         {
-            "batches": selectors.list_batches(user=request.user)[:200],
+            "batches": listing,
+            "listing": listing,
             "form": form,
             "can_exchange": can(request.user, Action.EXCHANGE_INSURER_FILES),
         },
@@ -105,6 +110,15 @@ def batch_file(request, pk: int, kind: str):
     # The file lists people of every regency: only the insurer exchange roles may take it.
     require(request.user, Action.EXCHANGE_INSURER_FILES)
     batch = get_object_or_404(SubmissionBatch, pk=pk)
+    if kind == "xlsx" and batch.people > BATCH_XLSX_JOB_THRESHOLD:
+        # Writing a hundred thousand rows takes seconds: the worker writes the file.
+        job = start_job(
+            kind=BATCH_XLSX_JOB_KIND,
+            params={"batch_id": batch.pk},
+            user=request.user,
+            label=_("Batch file %(number)s (XLSX)") % {"number": batch.number},
+        )
+        return redirect("jobs:detail", pk=job.pk)
     if kind in ("csv", "xlsx", "pdf"):
         record_export(user=request.user, kind="submission_batch", target=batch, file_format=kind)
     if kind == "csv":
@@ -200,12 +214,16 @@ def exits(request):
         )
         if started is not None:
             return started
+    listing = EXIT_IMPORTS.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "enrollment/exits.html",
         {
             "form": form if may_upload else None,
-            "imports": selectors.list_exit_imports(user=request.user)[:100],
+            "imports": listing,
+            "listing": listing,
         },
     )
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/progress/", views.job_progress, name="progress"),
     path("<int:pk>.json", views.job_json, name="json"),
+    path("<int:pk>/file/", views.job_file, name="file"),
 ]

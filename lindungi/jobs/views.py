@@ -2,20 +2,25 @@ import json
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_htmx.http import HTMX_STOP_POLLING
 
 from lindungi.core.errors import LindungiError
+from lindungi.core.permissions import Action, require
+from lindungi.jobs.choices import JobStatus
+from lindungi.jobs.files import is_expired, job_file_path
+from lindungi.jobs.lists import JOBS
 from lindungi.jobs.models import Job
-from lindungi.jobs.selectors import get_job, get_progress, job_as_dict, list_jobs
+from lindungi.jobs.selectors import get_job, get_progress, job_as_dict
 from lindungi.jobs.worker import worker_status
 
 
@@ -81,8 +86,14 @@ def start_from_page(
 
 @login_required
 def job_list(request):
-    page = Paginator(list_jobs(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "jobs/job_list.html", {"page": page, "workers": worker_status()})
+    listing = JOBS.page(request)
+    if listing.export is not None:
+        return listing.export
+    return render(
+        request,
+        "jobs/job_list.html",
+        {"page": listing, "listing": listing, "workers": worker_status()},
+    )
 
 
 @never_cache
@@ -130,3 +141,37 @@ def job_progress(request, pk: int):
 @login_required
 def job_json(request, pk: int):
     return JsonResponse(job_as_dict(_visible_job(request, pk)))
+
+
+@login_required
+def job_file(request, pk: int):
+    """The file a finished job produced (a large export), for the user who started it only.
+
+    The job is read through `scoped()` (another regency's job is a 404), must be the user's own
+    (an export holds what its creator may read, no more and no less), and the permission the
+    file needs is checked again now: a user who lost it cannot take an old file."""
+    job = _visible_job(request, pk)
+    result = job.result or {}
+    name = result.get("file")
+    if job.created_by_id != request.user.pk or job.status != JobStatus.SUCCEEDED or not name:
+        raise Http404
+    action = result.get("action")
+    if action:
+        try:
+            require(request.user, Action(action))
+        except ValueError:
+            raise PermissionDenied("unknown_action") from None
+    suffix = str(name).rsplit(".", 1)[-1]
+    path = job_file_path(job.pk, suffix)
+    if is_expired(job.finished_at) or not path.exists():
+        path.unlink(missing_ok=True)
+        return HttpResponse(
+            _("This file has expired; start the export again."),
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=str(result.get("download_name") or path.name),
+    )

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from lindungi.programs.forms import (
 )
 from lindungi.programs.jobs import start_selection_job
 from lindungi.programs.lifecycle import editable_table
+from lindungi.programs.lists import DECISIONS, decision_outcome
 from lindungi.programs.models import (
     Decision,
     ExclusionProposal,
@@ -32,8 +32,6 @@ from lindungi.programs.models import (
 from lindungi.programs.rate_changes import decide_rate_rule, pending_proposals, propose_rate_rule
 from lindungi.programs.reference import reference_values
 from lindungi.programs.services import create_programme
-
-PAGE_SIZE = 100
 
 
 @login_required
@@ -188,19 +186,18 @@ def decisions(request, run_id: int, regency_code: str):
     if not can_access_regency(request.user, regency_code):
         raise Http404  # another regency's list looks like one that does not exist
     run = get_object_or_404(SelectionRun.objects.select_related("programme"), pk=run_id)
-    outcome = request.GET.get("outcome") or Outcome.SELECTED
-    if outcome not in Outcome.values:
-        raise Http404
-    queryset = selectors.list_decisions(
-        user=request.user, run=run, outcome=outcome, regency_code=regency_code
-    )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    outcome = decision_outcome(request.GET)
+    listing = DECISIONS.page(request, run_id=run.pk, regency_code=regency_code)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "programs/decisions.html",
         {
             "run": run,
-            "page": page,
+            "page": listing,
+            "listing": listing,
+            "show_full_nik": can(request.user, Action.VIEW_FULL_NIK),
             "outcome": outcome,
             "regency_code": regency_code,
             "outcomes": Outcome.choices,

@@ -19,6 +19,7 @@ from lindungi.core.permissions import Action, can, nik_shown_to, require
 from lindungi.jobs.views import start_from_page
 from lindungi.registry import exports, search, selectors, services
 from lindungi.registry.forms import PEOPLE_PAGE_FILTERS, PeopleFilterForm, ReviewForm, UploadForm
+from lindungi.registry.lists import DUPLICATES, IMPORTS, PEOPLE, duplicate_status
 from lindungi.registry.models import CandidateImport, DuplicateCandidate, Person
 from lindungi.registry.reading import HEADER_ALIASES
 from lindungi.web.hooks import person_panels
@@ -43,21 +44,16 @@ def people(request):
     form.is_valid()
     wanted = _people_search(request, form)
     # A bad filter lists nobody: an unfiltered list under a filter form would mislead.
-    queryset = (
-        search.search_people(user=request.user, search=wanted).select_related("village")
-        if wanted is not None
-        else Person.objects.none()
-    )
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = PEOPLE.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "registry/people.html",
         {
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            "listing": listing,
+            "page": listing,
             "invalid": wanted is None,
         },
     )
@@ -94,14 +90,17 @@ def person(request, pk: int):
 
 @login_required
 def imports(request):
-    require(request.user, Action.VIEW_PEOPLE)
-    page = Paginator(selectors.list_imports(user=request.user), 50).get_page(
-        request.GET.get("page")
-    )
+    listing = IMPORTS.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "registry/imports.html",
-        {"page": page, "can_upload": can(request.user, Action.IMPORT_CANDIDATES)},
+        {
+            "listing": listing,
+            "page": listing,
+            "can_upload": can(request.user, Action.IMPORT_CANDIDATES),
+        },
     )
 
 
@@ -189,19 +188,16 @@ def template(request, kind: str):
 
 @login_required
 def duplicates(request):
-    require(request.user, Action.VIEW_PEOPLE)
-    status = request.GET.get("status", "open")
-    if status not in ("open", "confirmed", "dismissed"):
-        status = "open"
-    page = Paginator(selectors.list_duplicates(user=request.user, status=status), 50).get_page(
-        request.GET.get("page")
-    )
+    listing = DUPLICATES.page(request)
+    if listing.export is not None:
+        return listing.export
     return render(
         request,
         "registry/duplicates.html",
         {
-            "page": page,
-            "status": status,
+            "listing": listing,
+            "page": listing,
+            "status": duplicate_status(request.GET),
             "form": ReviewForm(),
             "can_review": can(request.user, Action.REVIEW_DUPLICATES),
             "can_review_moves": can(request.user, Action.REVIEW_REGENCY_MOVES),

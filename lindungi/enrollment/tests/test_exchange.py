@@ -236,3 +236,37 @@ class TestResponses:
             )
         assert refused.value.code == "batch_unknown"
         assert not Enrollment.objects.filter(state=EnrollmentState.ACTIVE).exists()
+
+
+@pytest.mark.django_db
+def test_a_large_batch_xlsx_is_a_job_for_the_exchange_roles_only(
+    client, monkeypatch, settings, tmp_path, batch, province_officer, regency_officer
+):
+    """Issue 17.3: above the threshold the batch XLSX is written by the worker; the file is
+    downloaded from the job by its owner, and the permission is checked again then."""
+    from django.urls import reverse
+
+    from lindungi.enrollment import views
+    from lindungi.jobs.models import Job
+    from lindungi.jobs.services import execute_job
+
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(views, "BATCH_XLSX_JOB_THRESHOLD", 1)
+    url = reverse("enrollment:batch_file", args=[batch.pk, "xlsx"])
+    client.force_login(regency_officer)
+    assert client.get(url).status_code == 403
+    assert not Job.objects.exists()
+    client.force_login(province_officer)
+    response = client.get(url)
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert execute_job(job_id=job.pk) == "succeeded"
+    job.refresh_from_db()
+    download = client.get(job.result["result_url"])
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert workbook.sheetnames == ["Ringkasan", "Peserta"]
+    assert workbook["Peserta"].max_row == 1 + batch.people
+    # A user who lost the exchange permission cannot take the old file.
+    province_officer.role = "auditor"
+    province_officer.save()
+    assert client.get(job.result["result_url"]).status_code == 403

@@ -119,6 +119,9 @@ MATRIX: dict[str, Route] = {
         regional=True,
         writes=Action.REVIEW_DUPLICATES,
     ),
+    "registry:review_duplicates": Route(
+        needs=Action.REVIEW_DUPLICATES, writes=Action.REVIEW_DUPLICATES
+    ),
     # --- programmes and selection
     "programs:list": Route(),
     "programs:create": Route(needs=Action.MANAGE_PROGRAMMES, writes=Action.MANAGE_PROGRAMMES),
@@ -152,6 +155,11 @@ MATRIX: dict[str, Route] = {
         },
         regional=True,
         writes=Action.PROPOSE_EXCLUSION,
+    ),
+    "programs:decide_many": Route(
+        needs=Action.DECIDE_EXCLUSION,
+        args=_named("run_id", "programs.SelectionRun"),
+        writes=Action.DECIDE_EXCLUSION,
     ),
     "programs:decide": Route(
         needs=Action.DECIDE_EXCLUSION,
@@ -214,6 +222,12 @@ MATRIX: dict[str, Route] = {
         needs=Action.MANAGE_BILLING, writes=Action.MANAGE_BILLING
     ),
     "contributions:statement": Route(args=_pk("contributions.StatementImport")),
+    "contributions:resolve_lines": Route(
+        needs=Action.MANAGE_BILLING,
+        args=_pk("contributions.StatementImport"),
+        regional=True,
+        writes=Action.MANAGE_BILLING,
+    ),
     "contributions:resolve_line": Route(
         needs=Action.MANAGE_BILLING,
         args=lambda world, region: {

@@ -56,7 +56,8 @@ def test_accepting_several_promotes_each_regencys_next_waitlisted_in_rank_order(
         3: Outcome.SELECTED,
         4: Outcome.SELECTED,
     }
-    assert set(run.decisions.filter(regency_id=ALOR, rank__gt=2).values_list("cohort_id", flat=True)) == {cohort}  # fmt: skip
+    promoted = run.decisions.filter(regency_id=ALOR, rank__gt=2)
+    assert set(promoted.values_list("cohort_id", flat=True)) == {cohort}
     # TTU had nobody waiting: its place stays empty and the run counts one fewer.
     assert outcomes(run, TTU) == {1: Outcome.EXCLUDED}
     run.refresh_from_db()
@@ -75,7 +76,8 @@ def test_refusing_several_changes_no_decision(run, proposals, province_officer):
         user=province_officer, run=run, ids=[p.pk for p in proposals[:2]], accept=False
     )
     assert outcomes(run, ALOR) == before
-    assert {p.status for p in type(proposals[0]).objects.filter(pk__in=[p.pk for p in proposals[:2]])} == {ExclusionStatus.REFUSED}  # fmt: skip
+    refused = type(proposals[0]).objects.filter(pk__in=[p.pk for p in proposals[:2]])
+    assert {p.status for p in refused} == {ExclusionStatus.REFUSED}
     assert type(proposals[0]).objects.get(pk=proposals[2].pk).status == ExclusionStatus.PROPOSED
 
 

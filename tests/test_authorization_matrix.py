@@ -300,6 +300,7 @@ MATRIX: dict[str, Route] = {
     ),
     # --- shell additions
     "attention": Route(),
+    "upload_template": Route(needs=SIGNED_IN, args=lambda world, region: {"key": "candidates"}),
     # The auditors' integrity page and its exports (no person of another regency: auditors
     # read everything; regency officers may not open them).
     "reports:integrity": Route(needs=Action.VIEW_AUDIT),

@@ -117,3 +117,12 @@ def labelled(counts, choices_path: str) -> list[tuple[str, object]]:
         labels[str(member.value)] = member.label
         labels[member.name.lower()] = member.label
     return [(labels.get(str(key), key), count) for key, count in counts.items() if count]
+
+
+@register.inclusion_tag("web/_upload_columns.html")
+def upload_columns(key: str) -> dict:
+    """What an upload page says about its file: the columns (required ones first named), a
+    table of what each wants, and the XLSX template (`core.upload_templates`)."""
+    from lindungi.core.upload_templates import get_template
+
+    return {"template": get_template(key)}

@@ -93,6 +93,7 @@ MATRIX: dict[str, Route] = {
     # --- regions (reference data: the same for everyone with a role)
     "regions:list": Route(),
     "regions:lookup": Route(query="?q=alor"),
+    "regions:options": Route(query="?level=district&regency=53.05"),
     "regions:detail": Route(args=lambda world, region: {"code": region}),
     # --- registry
     "registry:people": Route(needs=Action.VIEW_PEOPLE),

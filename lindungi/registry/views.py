@@ -40,7 +40,7 @@ def _people_search(request, form):
 @login_required
 def people(request):
     require(request.user, Action.VIEW_PEOPLE)
-    form = PeopleFilterForm(request.GET or None)
+    form = PeopleFilterForm(request.GET or None, user=request.user)
     form.is_valid()
     wanted = _people_search(request, form)
     # A bad filter lists nobody: an unfiltered list under a filter form would mislead.

@@ -137,4 +137,4 @@ def test_every_upload_page_names_its_columns_and_links_its_template(
     for key in keys:
         assert reverse("upload_template", args=[key]) in html
         for column in registered()[key].columns:
-            assert f"<th scope=\"row\">{column.name}</th>" in html
+            assert f'<th scope="row">{column.name}</th>' in html

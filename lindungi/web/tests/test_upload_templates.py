@@ -138,3 +138,21 @@ def test_every_upload_page_names_its_columns_and_links_its_template(
         assert reverse("upload_template", args=[key]) in html
         for column in registered()[key].columns:
             assert f'<th scope="row">{column.name}</th>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "page",
+    [
+        "contributions:reconciliation",
+        "contributions:arrears",
+        "contributions:budgets",
+        "enrollment:batches",
+    ],
+)
+def test_pages_a_newcomer_may_not_understand_explain_themselves_in_indonesian(
+    client, province_officer, page
+):
+    client.force_login(province_officer)
+    html = client.get(reverse(page)).content.decode()
+    assert '<details class="page-help"><summary>Halaman apa ini?</summary>' in html

@@ -22,7 +22,7 @@ CLAIMS = register(
                 "NOMOR_KLAIM", _("The insurer's claim number"), required=True, example="K-2025-0001"
             ),
             TemplateColumn(
-                "NIK", _("16 digits, as text; NIK or KPJ is needed"), example="5305011503850001"
+                "NIK", _("16 digits, as text; NIK or KPJ is needed"), example="5305011503859999"
             ),
             TemplateColumn("KPJ", _("The participant number (11 digits)"), example="25071800001"),
             TemplateColumn(

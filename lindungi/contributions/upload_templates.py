@@ -20,7 +20,7 @@ STATEMENT = register(
             TemplateColumn(
                 "NIK",
                 _("16 digits, as text; used when the KPJ is empty"),
-                example="5305011503850001",
+                example="5305011503859999",
             ),
             TemplateColumn(
                 "IURAN",

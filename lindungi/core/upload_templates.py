@@ -99,7 +99,7 @@ def workbook_bytes(template: UploadTemplate) -> bytes:
     sheet = workbook.active
     sheet.title = template.sheet[:31]
     last = FORMATTED_ROWS + 1
-    validated = VALIDATED_ROWS + 1
+    validated = VALIDATED_ROWS
     for index, column in enumerate(template.columns, 1):
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index, value=column.name)

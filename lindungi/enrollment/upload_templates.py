@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from lindungi.core.upload_templates import DATE, TemplateColumn, UploadTemplate, register
 
 _NIK = _("16 digits, as text (format the column as Text so Excel keeps every digit)")
-_EXAMPLE_NIK = "5305011503850001"
+_EXAMPLE_NIK = "5305011503859999"
 
 RESPONSES = register(
     UploadTemplate(

@@ -15,7 +15,7 @@ ACTIVE_PARTICIPANTS = register(
                 "NIK",
                 _("16 digits, as text (format the column as Text so Excel keeps every digit)"),
                 required=True,
-                example="5305011503850001",
+                example="5305011503859999",
             ),
             TemplateColumn("KPJ", _("The participant number (11 digits)"), example="25071800001"),
             TemplateColumn(

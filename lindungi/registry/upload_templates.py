@@ -21,7 +21,7 @@ _DESCRIPTIONS = {
 }
 # A person the import accepts: a man born 15 March 1985 in Alor (NIK district 530501).
 _EXAMPLE = {
-    "NIK": "5305011503850001",
+    "NIK": "5305011503859999",
     "NO_KK": "5305010101000001",
     "NAMA": "Yohanes Laka",
     "JENIS_KELAMIN": Sex.MALE.value,

@@ -87,7 +87,7 @@ def test_the_importer_reads_its_own_template(key, aliases, required):
     assert len(table.rows) == 1  # the example row; the formatted empty rows are no rows
     nik_at = table.position("NIK")
     if nik_at is not None:
-        assert table.rows[0][1][nik_at] == "5305011503850001"
+        assert table.rows[0][1][nik_at] == "5305011503859999"
 
 
 def test_the_statement_reader_reads_its_template():

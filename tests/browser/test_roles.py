@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from lindungi.web.tests.test_translations import _entries
 
@@ -25,6 +26,7 @@ LAPTOP = {"width": 1366, "height": 768}
 WIDTHS = {"phone": PHONE, "laptop": LAPTOP}
 ROOT = Path(__file__).resolve().parents[2]
 # Pages a link may lead to that are files or actions, not pages to look at.
+PUBLIC_PAGES = ("login", "reports:public", "awards:public")
 SKIPPED = re.compile(r"(\.(csv|xlsx|pdf|json|geojson)$)|/logout/|/admin/|/api/")
 
 
@@ -135,9 +137,14 @@ def test_every_role_opens_its_menu_at_phone_and_laptop_widths(
                 page.screenshot(
                     path=str(screenshots / f"role-{role}-{width_name}.png"), full_page=False
                 )
-                # The public has no menu: the links of the page it lands on (the public page,
-                # the language switch and the sign-in).
-                menu = _links(page, "#site-nav a[href]" if user else "a[href]", base)
+                if user is not None:
+                    menu = _links(page, "#site-nav a[href]", base)
+                else:
+                    # The public has no menu: the sign-in page, the public figures and the
+                    # award results, and the links those pages offer.
+                    menu = [f"{base}{reverse(name)}" for name in PUBLIC_PAGES]
+                    page.goto(menu[1])
+                    menu += [url for url in _links(page, "main a[href]", base) if url not in menu]
                 assert menu, f"{role}: no menu"
                 seen: set[str] = set()
                 for url in menu:

@@ -88,12 +88,12 @@ class PeopleFilterForm(forms.Form):
         )
         self.fields["district"].widget.choices = _with_current(
             [("", _("All districts"))]
-            + [(d.code, d.name) for d in list_districts(regency=regency) if regency],
+            + ([(d.code, d.name) for d in list_districts(regency=regency)] if regency else []),
             district,
         )
         self.fields["village"].widget.choices = _with_current(
             [("", _("All villages"))]
-            + [(v.code, v.name) for v in list_villages(district=district) if district],
+            + ([(v.code, v.name) for v in list_villages(district=district)] if district else []),
             str(data.get("village") or ""),
         )
         picker = {"hx-include": "closest form", "hx-swap": "innerHTML"}

@@ -96,6 +96,7 @@ MATRIX: dict[str, Route] = {
     # --- regions (reference data: the same for everyone with a role)
     "regions:list": Route(),
     "regions:lookup": Route(query="?q=alor"),
+    "regions:options": Route(query="?level=district&regency=53.05"),
     "regions:detail": Route(args=lambda world, region: {"code": region}),
     # --- registry
     "registry:people": Route(needs=Action.VIEW_PEOPLE),
@@ -127,6 +128,9 @@ MATRIX: dict[str, Route] = {
         args=_pk("registry.DuplicateCandidate"),
         regional=True,
         writes=Action.REVIEW_DUPLICATES,
+    ),
+    "registry:review_duplicates": Route(
+        needs=Action.REVIEW_DUPLICATES, writes=Action.REVIEW_DUPLICATES
     ),
     # --- programmes and selection
     "programs:list": Route(),
@@ -166,6 +170,11 @@ MATRIX: dict[str, Route] = {
         },
         regional=True,
         writes=Action.PROPOSE_EXCLUSION,
+    ),
+    "programs:decide_many": Route(
+        needs=Action.DECIDE_EXCLUSION,
+        args=_named("run_id", "programs.SelectionRun"),
+        writes=Action.DECIDE_EXCLUSION,
     ),
     "programs:decide": Route(
         needs=Action.DECIDE_EXCLUSION,
@@ -272,6 +281,12 @@ MATRIX: dict[str, Route] = {
         needs=Action.MANAGE_BILLING, writes=Action.MANAGE_BILLING
     ),
     "contributions:statement": Route(args=_pk("contributions.StatementImport")),
+    "contributions:resolve_lines": Route(
+        needs=Action.MANAGE_BILLING,
+        args=_pk("contributions.StatementImport"),
+        regional=True,
+        writes=Action.MANAGE_BILLING,
+    ),
     "contributions:resolve_line": Route(
         needs=Action.MANAGE_BILLING,
         args=lambda world, region: {
@@ -384,6 +399,7 @@ MATRIX: dict[str, Route] = {
     "api:upload-claims": Route(writes=Action.EXCHANGE_INSURER_FILES),
     # --- shell additions
     "attention": Route(),
+    "upload_template": Route(needs=SIGNED_IN, args=lambda world, region: {"key": "candidates"}),
     # The auditors' integrity page and its exports (no person of another regency: auditors
     # read everything; regency officers may not open them).
     "reports:integrity": Route(needs=Action.VIEW_AUDIT),

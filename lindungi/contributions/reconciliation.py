@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lindungi.audit.services import record_event
 from lindungi.contributions.choices import ReconciliationCategory as Category
@@ -38,7 +39,7 @@ from lindungi.contributions.statement_file import StatementFile, StatementRow, r
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput
 from lindungi.core.intake import store_upload
-from lindungi.core.permissions import Action, require
+from lindungi.core.permissions import Action, require, scoped_ids
 from lindungi.core.progress import NULL_PROGRESS, Progress
 from lindungi.core.sql import (
     analyze,
@@ -431,6 +432,45 @@ def resolve_line(*, line: StatementLine, note: str, user) -> StatementLine:
             after={"resolved": True, "note": note, "category": line.category},
         )
     return line
+
+
+def resolve_lines(*, user, statement: StatementImport, ids, note: str) -> int:
+    """Resolve (annotate) several open lines of one statement with one note: the bulk action.
+
+    The whole selection is refused when any id is not a line of this statement within the
+    user's scope (PermissionDenied) or is already resolved (InvalidInput): nothing is skipped
+    silently. One UPDATE and one audit event with the count. Returns the count.
+    """
+    require(user, Action.MANAGE_BILLING)
+    note = note.strip()
+    if not note:
+        raise InvalidInput(_("A resolution needs a note."), code="note_required")
+    with transaction.atomic():
+        chosen = scoped_ids(user, StatementLine.objects.filter(statement=statement), ids)
+        lines = StatementLine.objects.filter(pk__in=chosen)
+        resolved = sum(
+            1 for done in lines.select_for_update().values_list("resolved", flat=True) if done
+        )
+        if resolved:
+            raise InvalidInput(
+                ngettext(
+                    "%(n)s of the selected lines is already resolved; nothing was saved.",
+                    "%(n)s of the selected lines are already resolved; nothing was saved.",
+                    resolved,
+                )
+                % {"n": resolved},
+                code="already_resolved",
+            )
+        count = lines.update(
+            resolved=True, resolution_note=note, resolved_at=timezone.now(), resolved_by=user
+        )
+        record_event(
+            action="contributions.statement_lines_resolved",
+            target=statement,
+            summary={"count": count, "note": note, "line_ids": chosen},
+            user=user,
+        )
+    return count
 
 
 STATEMENT_JOB_KIND = "contributions.statement_import"

@@ -26,6 +26,11 @@ urlpatterns = [
     path("rekonsiliasi/unggah/", views_reconciliation.statement_upload, name="statement_upload"),
     path("rekonsiliasi/<int:pk>/", views_reconciliation.statement_detail, name="statement"),
     path(
+        "rekonsiliasi/<int:pk>/baris/selesai/",
+        views_reconciliation.statement_lines_resolve,
+        name="resolve_lines",
+    ),
+    path(
         "rekonsiliasi/<int:pk>/baris/<int:line_pk>/selesai/",
         views_reconciliation.statement_line_resolve,
         name="resolve_line",

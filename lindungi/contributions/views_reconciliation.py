@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lindungi.audit.services import record_export
@@ -21,7 +23,11 @@ from lindungi.contributions.exports import (
 from lindungi.contributions.forms import ResolveForm, StatementForm
 from lindungi.contributions.jobs import STATEMENT_EXPORT_JOB_KIND
 from lindungi.contributions.lists import STATEMENT_LINES, STATEMENTS
-from lindungi.contributions.reconciliation import resolve_line, start_statement_import
+from lindungi.contributions.reconciliation import (
+    resolve_line,
+    resolve_lines,
+    start_statement_import,
+)
 from lindungi.contributions.selectors import (
     get_statement,
     list_statement_lines,
@@ -31,7 +37,7 @@ from lindungi.contributions.selectors import (
 from lindungi.core.dates import Month
 from lindungi.core.errors import LindungiError
 from lindungi.core.exports import XLSX_CONTENT_TYPE
-from lindungi.core.permissions import Action, can, require
+from lindungi.core.permissions import Action, can, require, scoped_ids
 from lindungi.jobs.services import start_job
 
 PAGE_SIZE = 200
@@ -120,6 +126,53 @@ def statement_line_resolve(request, pk: int, line_pk: int):
         else:
             messages.success(request, _("Line resolved."))
     return redirect("contributions:statement", pk=statement.pk)
+
+
+@login_required
+@require_POST
+def statement_lines_resolve(request, pk: int):
+    """The bulk resolution: the selected lines, a confirmation page, then one service call."""
+    require(request.user, Action.MANAGE_BILLING)
+    statement = get_statement(request.user, pk)
+    back = reverse("contributions:statement", args=[statement.pk])
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A resolution needs a note."))
+        return redirect(back)
+    note, ids = form.cleaned_data["note"], request.POST.getlist("ids")
+    try:
+        if request.POST.get("confirm") != "1":
+            lines = list_statement_lines(request.user, statement.pk)
+            chosen = scoped_ids(request.user, lines, ids)
+            return render(
+                request,
+                "web/bulk_confirm.html",
+                {
+                    "title": _("Resolve statement lines"),
+                    "question": ngettext(
+                        "Resolve %(n)s line with the note “%(note)s”?",
+                        "Resolve %(n)s lines with the note “%(note)s”?",
+                        len(chosen),
+                    )
+                    % {"n": len(chosen), "note": note},
+                    "items": [
+                        f"{line.row_number or '–'} · {line.kpj} · {line.get_category_display()}"
+                        for line in lines.filter(pk__in=chosen).order_by("row_number", "id")
+                    ],
+                    "ids": chosen,
+                    "hidden": {"note": note},
+                    "action": reverse("contributions:resolve_lines", args=[statement.pk]),
+                    "back": back,
+                },
+            )
+        count = resolve_lines(user=request.user, statement=statement, ids=ids, note=note)
+    except LindungiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, ngettext("%(n)s line resolved.", "%(n)s lines resolved.", count) % {"n": count}
+        )
+    return redirect(back)
 
 
 @login_required

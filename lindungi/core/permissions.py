@@ -10,7 +10,9 @@ from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 
+from lindungi.core.errors import InvalidInput
 from lindungi.core.roles import Role
 
 
@@ -154,6 +156,34 @@ def scoped(user, queryset: QuerySet[M], *, regency_field: str | None = None) -> 
     if limit is None:
         return queryset
     return queryset.filter(**{field: limit})
+
+
+# A bulk action's form names at most this many rows (a page holds 50 to 200).
+MAX_BULK_IDS = 500
+
+
+def scoped_ids(user, queryset: QuerySet[M], ids) -> list[int]:
+    """The ids a bulk action was asked to act on, all of them within the user's scope.
+
+    Raises InvalidInput for no id or a malformed one, and PermissionDenied when any id is
+    not in `scoped(user, queryset)` (another regency's row, or none at all): a bulk action
+    is refused as a whole, never done for the rows the user may touch and silently skipped
+    for the others. One query, however many ids.
+    """
+    try:
+        wanted = sorted({int(value) for value in ids})
+    except (TypeError, ValueError):
+        raise InvalidInput(_("The selection is not valid."), code="bad_selection") from None
+    if not wanted:
+        raise InvalidInput(_("Select at least one row."), code="nothing_selected")
+    if len(wanted) > MAX_BULK_IDS:
+        raise InvalidInput(
+            _("Select at most %(n)s rows at once.") % {"n": MAX_BULK_IDS}, code="too_many"
+        )
+    found = set(scoped(user, queryset).filter(pk__in=wanted).values_list("pk", flat=True))
+    if len(found) != len(wanted):
+        raise PermissionDenied(f"{len(wanted) - len(found)} of the selected rows are not yours")
+    return wanted
 
 
 NIK_SHOWN_START, NIK_SHOWN_END = 6, 4

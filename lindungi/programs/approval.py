@@ -6,15 +6,20 @@ accepts (the person is excluded and the best-ranked waitlisted person of that re
 place) or refuses. Approval is refused while proposals are open, and an approved run is frozen.
 """
 
+from collections import defaultdict
+from typing import Any
+
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
 from lindungi.core.checker import require_second_person
 from lindungi.core.errors import InvalidInput, InvalidTransition
-from lindungi.core.permissions import Action, can_access_regency, require
+from lindungi.core.permissions import Action, can_access_regency, require, scoped_ids
 from lindungi.programs.choices import ExclusionStatus, Outcome, PendingDuplicates, RunStatus
 from lindungi.programs.lifecycle import activate_if_started
 from lindungi.programs.models import Decision, ExclusionProposal, SelectionRun
@@ -176,3 +181,88 @@ def decide_exclusion(
             user=user,
         )
     return proposal
+
+
+def decide_exclusions(*, user, run: SelectionRun, ids, accept: bool, note: str = "") -> int:
+    """Accept or refuse several open proposals of one draft run at once (the bulk action).
+
+    The whole selection is refused when any id is not an open proposal of this run within
+    the user's scope (nothing is skipped silently). Accepting excludes the people and gives
+    each regency's places to its best-ranked waitlisted people, in rank order, each taking an
+    excluded person's cohort; a regency whose waitlist runs out leaves the places empty.
+    Set-based: a few statements per regency and cohort (bounded by the selection, not by the
+    registry) and one audit event with the count. Returns the number of proposals decided.
+    """
+    require(user, Action.DECIDE_EXCLUSION)
+    note = note.strip()[:500]
+    with transaction.atomic():
+        run = _lock_draft(run)
+        chosen = scoped_ids(user, ExclusionProposal.objects.filter(decision__run=run), ids)
+        proposals = ExclusionProposal.objects.filter(pk__in=chosen)
+        locked = list(proposals.select_for_update().values_list("status", "decision_id"))
+        decided = sum(1 for status, _decision in locked if status != ExclusionStatus.PROPOSED)
+        if decided:
+            raise InvalidTransition(
+                ngettext(
+                    "%(n)s of the selected proposals is already decided; nothing was saved.",
+                    "%(n)s of the selected proposals are already decided; nothing was saved.",
+                    decided,
+                )
+                % {"n": decided},
+                code="decided",
+            )
+        count = proposals.update(
+            status=ExclusionStatus.ACCEPTED if accept else ExclusionStatus.REFUSED,
+            decided_by=user,
+            decided_at=timezone.now(),
+            decision_note=note,
+        )
+        promoted: list[int] = []
+        if accept:
+            promoted = _exclude_and_promote(run, [decision for _status, decision in locked])
+        notify("programs.approval")
+        record_event(
+            action="programs.exclusions_decided",
+            target=run,
+            summary={
+                "count": count,
+                "accepted": accept,
+                "note": note,
+                "proposal_ids": chosen,
+                "promoted": len(promoted),
+            },
+            user=user,
+        )
+    return count
+
+
+def _exclude_and_promote(run: SelectionRun, decision_ids: list[int]) -> list[int]:
+    """Exclude the decisions; promote each regency's next waitlisted people into the places."""
+    excluded = list(
+        Decision.objects.filter(pk__in=decision_ids)
+        .order_by("regency_id", "rank")
+        .values_list("regency_id", "cohort_id")
+    )
+    Decision.objects.filter(pk__in=decision_ids).update(outcome=Outcome.EXCLUDED)
+    cohorts_by_regency: dict[str, list] = defaultdict(list)
+    for regency_id, cohort_id in excluded:
+        cohorts_by_regency[regency_id].append(cohort_id)
+    promoted: list[int] = []
+    for regency_id, cohorts in cohorts_by_regency.items():
+        waiting = list(
+            Decision.objects.filter(run=run, regency_id=regency_id, outcome=Outcome.WAITLISTED)
+            .order_by("rank")
+            .values_list("pk", flat=True)[: len(cohorts)]
+        )
+        by_cohort: dict[Any, list[int]] = defaultdict(list)
+        for decision_id, cohort_id in zip(waiting, cohorts, strict=False):
+            by_cohort[cohort_id].append(decision_id)
+        for cohort_id, ids in by_cohort.items():
+            Decision.objects.filter(pk__in=ids).update(
+                outcome=Outcome.SELECTED, cohort_id=cohort_id
+            )
+        promoted.extend(waiting)
+    shortfall = len(excluded) - len(promoted)
+    if shortfall:
+        SelectionRun.objects.filter(pk=run.pk).update(selected=F("selected") - shortfall)
+    return promoted

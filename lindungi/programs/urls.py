@@ -15,5 +15,6 @@ urlpatterns = [
     path("runs/<int:run_id>/explain/", views.explanation, name="explain"),
     path("runs/<int:run_id>/regency/<str:regency_code>/", views.decisions, name="decisions"),
     path("runs/<int:run_id>/people/<str:nik>/exclude/", views.propose, name="propose"),
+    path("runs/<int:run_id>/proposals/decide/", views.decide_many, name="decide_many"),
     path("proposals/<int:proposal_id>/decide/", views.decide, name="decide"),
 ]

@@ -6,12 +6,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lindungi.core.errors import LindungiError
-from lindungi.core.permissions import Action, can, can_access_regency, require
+from lindungi.core.permissions import Action, can, can_access_regency, require, scoped_ids
 from lindungi.programs import selectors
-from lindungi.programs.approval import approve_run, decide_exclusion, propose_exclusion
+from lindungi.programs.approval import (
+    approve_run,
+    decide_exclusion,
+    decide_exclusions,
+    propose_exclusion,
+)
 from lindungi.programs.choices import Outcome
 from lindungi.programs.forms import (
     DecideExclusionForm,
@@ -276,3 +282,60 @@ def decide(request, proposal_id: int):
         except LindungiError as error:
             messages.error(request, error.message)
     return redirect("programs:detail", pk=proposal.decision.run.programme_id)
+
+
+@login_required
+@require_POST
+def decide_many(request, run_id: int):
+    """The bulk decision on exclusion proposals: a confirmation page, then one service call."""
+    require(request.user, Action.DECIDE_EXCLUSION)
+    run = get_object_or_404(SelectionRun, pk=run_id)
+    back = reverse("programs:detail", args=[run.programme_id])
+    form = DecideExclusionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or refuse."))
+        return redirect(back)
+    accept, note = form.cleaned_data["accept"], form.cleaned_data["note"]
+    ids = request.POST.getlist("ids")
+    try:
+        if request.POST.get("confirm") != "1":
+            proposals = selectors.list_proposals(user=request.user, run=run)
+            chosen = scoped_ids(request.user, proposals, ids)
+            question = (
+                ngettext(
+                    "Accept %(n)s exclusion proposal? The next waitlisted people take the places.",
+                    "Accept %(n)s exclusion proposals? The next waitlisted people take the places.",
+                    len(chosen),
+                )
+                if accept
+                else ngettext(
+                    "Refuse %(n)s exclusion proposal?",
+                    "Refuse %(n)s exclusion proposals?",
+                    len(chosen),
+                )
+            )
+            return render(
+                request,
+                "web/bulk_confirm.html",
+                {
+                    "title": _("Exclusion proposals"),
+                    "question": question % {"n": len(chosen)},
+                    "items": [
+                        f"{p.decision.nik} · {p.decision.regency.name} · {p.reason}"
+                        for p in proposals.filter(pk__in=chosen)
+                    ],
+                    "ids": chosen,
+                    "hidden": {"accept": "1" if accept else "0", "note": note},
+                    "action": reverse("programs:decide_many", args=[run.pk]),
+                    "back": back,
+                },
+            )
+        count = decide_exclusions(user=request.user, run=run, ids=ids, accept=accept, note=note)
+    except LindungiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)s proposal decided.", "%(n)s proposals decided.", count) % {"n": count},
+        )
+    return redirect(back)

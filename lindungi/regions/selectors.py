@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from lindungi.regions.models import (
+    District,
     DistrictCode,
     Regency,
     RegencyCode,
@@ -121,6 +122,38 @@ def list_regencies(*, region: str | None = None) -> QuerySet[Regency]:
     if "." in region:
         return Regency.objects.filter(code=region)
     return Regency.objects.filter(province_id=region)
+
+
+def list_districts(*, regency: str) -> QuerySet[District]:
+    """The districts of a regency (dotted code), by name: the filters' district picker."""
+    return District.objects.filter(regency_id=regency).order_by("name", "code")
+
+
+def list_villages(*, district: str) -> QuerySet[Village]:
+    """The villages of a district (dotted code), by name: the filters' village picker."""
+    return Village.objects.filter(district_id=district).order_by("name", "code")
+
+
+_REGENCY_PREFIX = re.compile(r"^(kabupaten|kab\.?|kota)\s+", re.IGNORECASE)
+
+
+def _bare_name(name: str) -> str:
+    return " ".join(_REGENCY_PREFIX.sub("", name.strip()).lower().split())
+
+
+def regencies_named(name: str, *, region: str | None = None) -> list[Regency]:
+    """The served regencies whose name is `name` ("Alor", "Kabupaten Alor", "kota kupang"),
+    or, failing that, contains it. Several for an ambiguous name ("Kupang")."""
+    wanted = _bare_name(name)
+    if not wanted:
+        return []
+    regencies = list(list_regencies(region=region))
+    full = " ".join(name.strip().lower().split())
+    exact = [r for r in regencies if " ".join(r.name.lower().split()) == full]
+    if exact:
+        return exact
+    bare = [r for r in regencies if _bare_name(r.name) == wanted]
+    return bare or [r for r in regencies if wanted in _bare_name(r.name)]
 
 
 def latest_statistic(*, indicator: str, region: str | None = None) -> dict[str, Decimal]:

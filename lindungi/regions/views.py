@@ -3,7 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from lindungi.regions import selectors
 from lindungi.regions.models import District, Regency, Village
@@ -77,3 +79,30 @@ def lookup(request):
         "regions/lookup.html",
         {"query": query, "village": village, "nik": nik, "searched": bool(query)},
     )
+
+
+@login_required
+def options(request):
+    """The <option>s of a region picker (htmx): `level=district` lists the districts of
+    `regency`, `level=village` the villages of `district`; an empty or unknown parent gives
+    only the "all" option. Region names are public reference data."""
+    level = request.GET.get("level")
+    if level == "district":
+        parent = (request.GET.get("regency") or "").strip()
+        rows = selectors.list_districts(regency=parent) if parent else []
+        empty = _("All districts")
+    elif level == "village":
+        parent = (request.GET.get("district") or "").strip()
+        rows = selectors.list_villages(district=parent) if parent else []
+        empty = _("All villages")
+    else:
+        return HttpResponseBadRequest(_("Choose level=district or level=village."))
+    response = render(
+        request,
+        "regions/_options.html",
+        {"empty": empty, "options": [(row.code, row.name) for row in rows]},
+    )
+    if level == "district":
+        # The district picker was replaced: its villages must follow (see PeopleFilterForm).
+        response["HX-Trigger-After-Swap"] = "regions-districts-replaced"
+    return response

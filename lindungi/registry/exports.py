@@ -5,14 +5,15 @@ spreadsheet run it as a formula (CSV injection), so such a value gets a leading 
 """
 
 import csv
-import io
 from collections.abc import Callable, Iterator
 
 from django.utils.translation import gettext as _
 
 from lindungi.core.exports import neutralise as neutralise_cell
+from lindungi.core.upload_templates import workbook_bytes
 from lindungi.registry.models import CandidateImport, RejectedRow
 from lindungi.registry.reading import CANONICAL_COLUMNS
+from lindungi.registry.upload_templates import CANDIDATES
 
 REJECT_EXTRA_COLUMNS = ("BARIS", "KODE_ALASAN", "ALASAN")
 
@@ -84,54 +85,9 @@ def write_rejects(candidate_import: CandidateImport, path: str) -> int:
     return candidate_import.rows_rejected
 
 
-# Column notes for the template: what each column wants.
-def column_notes() -> dict[str, str]:
-    return {
-        "NIK": _("16 digits, as text (format the column as Text so Excel keeps every digit)"),
-        "NO_KK": _("Family card number: 16 digits, as text"),
-        "NAMA": _("Full name as on the ID card"),
-        "JENIS_KELAMIN": _("L (male) or P (female)"),
-        "TEMPAT_LAHIR": _("Place of birth"),
-        "TANGGAL_LAHIR": _("Birth date: dd/mm/yyyy, yyyy-mm-dd or 15 Maret 1985"),
-        "KODE_DESA": _("Kemendagri village code, dotted (53.05.01.2001) or 10 digits"),
-        "ALAMAT": _("Address: RT/RW, hamlet"),
-        "PEKERJAAN": _("Occupation, e.g. Petani, Nelayan, Penenun"),
-        "DESIL": _("Welfare decile 1-10 from DTSEN (blank if unknown)"),
-        "NO_HP": _("Mobile number, digits only (optional)"),
-    }
-
-
 def template_xlsx(output) -> None:
-    """The import template: header with notes, text-formatted ID columns, drop-down lists."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Calon Peserta"
-    notes = column_notes()
-    for index, column in enumerate(CANONICAL_COLUMNS, 1):
-        cell = sheet.cell(row=1, column=index, value=column)
-        cell.comment = Comment(notes[column], "Lindungi")
-        letter = cell.column_letter
-        sheet.column_dimensions[letter].width = max(14, len(column) + 4)
-        if column in ("NIK", "NO_KK", "KODE_DESA", "NO_HP"):
-            sheet.column_dimensions[letter].number_format = "@"
-            for row in range(2, 1002):
-                sheet.cell(row=row, column=index).number_format = "@"
-    letters = {column: i for i, column in enumerate(CANONICAL_COLUMNS, 1)}
-    sex = DataValidation(type="list", formula1='"L,P"', allow_blank=False)
-    sex.error = _("Choose L or P")
-    desil = DataValidation(type="whole", operator="between", formula1="1", formula2="10")
-    desil.error = _("Desil is a whole number from 1 to 10")
-    for validation, column in ((sex, "JENIS_KELAMIN"), (desil, "DESIL")):
-        validation.showErrorMessage = True
-        sheet.add_data_validation(validation)
-        letter = sheet.cell(row=1, column=letters[column]).column_letter
-        validation.add(f"{letter}2:{letter}100000")
-    sheet.freeze_panes = "A2"
-    workbook.save(output)
+    """The import template: the generic builder fed by the declaration in upload_templates."""
+    output.write(template_bytes())
 
 
 def template_csv() -> str:
@@ -139,6 +95,4 @@ def template_csv() -> str:
 
 
 def template_bytes() -> bytes:
-    buffer = io.BytesIO()
-    template_xlsx(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(CANDIDATES)

@@ -1,9 +1,12 @@
 import re
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.core.ages import AgeBand
+from lindungi.core.permissions import regency_scope
+from lindungi.regions.selectors import list_districts, list_regencies, list_villages
 from lindungi.registry.choices import DuplicateStatus, Sex
 from lindungi.registry.reading import CANONICAL_COLUMNS
 
@@ -48,10 +51,17 @@ class PeopleFilterForm(forms.Form):
 
     q = forms.CharField(label=_("NIK or name"), required=False)
     kk = forms.CharField(label=_("Family card (KK)"), required=False)
-    regency = forms.CharField(label=_("Regency code"), required=False)
-    district = forms.CharField(label=_("District code"), required=False)
-    village = forms.CharField(label=_("Village code"), required=False)
-    desil = forms.CharField(label=_("Desil"), required=False)
+    # Pickers of names (the values are codes); picking a regency fetches its districts, a
+    # district its villages (htmx, `regions:options`). A typed URL is still checked by the
+    # search: "Alor" and "5305" find Alor, an unknown code is refused with a message.
+    regency = forms.CharField(label=_("Regency"), required=False, widget=forms.Select)
+    district = forms.CharField(label=_("District"), required=False, widget=forms.Select)
+    village = forms.CharField(label=_("Village"), required=False, widget=forms.Select)
+    desil = forms.CharField(
+        label=_("Desil"),
+        required=False,
+        widget=forms.Select(choices=[("", "–"), *((str(d), str(d)) for d in range(1, 11))]),
+    )
     sex = forms.CharField(
         label=_("Sex"), required=False, widget=forms.Select(choices=[("", "–"), *Sex.choices])
     )
@@ -65,9 +75,51 @@ class PeopleFilterForm(forms.Form):
     age_min = forms.CharField(label=_("Youngest age"), required=False)
     age_max = forms.CharField(label=_("Oldest age"), required=False)
 
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        data = self.data or {}
+        limit = regency_scope(user) if user is not None else None
+        regencies = list_regencies(region=limit) if limit else list_regencies()
+        regency = str(data.get("regency") or limit or "")
+        district = str(data.get("district") or "")
+        options = reverse("regions:options")
+        self.fields["regency"].widget.choices = _with_current(
+            [("", _("All regencies"))] + [(r.code, r.name) for r in regencies], regency
+        )
+        self.fields["district"].widget.choices = _with_current(
+            [("", _("All districts"))]
+            + ([(d.code, d.name) for d in list_districts(regency=regency)] if regency else []),
+            district,
+        )
+        self.fields["village"].widget.choices = _with_current(
+            [("", _("All villages"))]
+            + ([(v.code, v.name) for v in list_villages(district=district)] if district else []),
+            str(data.get("village") or ""),
+        )
+        picker = {"hx-include": "closest form", "hx-swap": "innerHTML"}
+        self.fields["regency"].widget.attrs.update(
+            picker, **{"hx-get": f"{options}?level=district", "hx-target": "#id_district"}
+        )
+        self.fields["district"].widget.attrs.update(
+            picker,
+            **{
+                "hx-get": f"{options}?level=village",
+                "hx-target": "#id_village",
+                # A new regency empties the district: its villages go too.
+                "hx-trigger": "change, regions-districts-replaced from:body",
+            },
+        )
+
     def clean(self):
         # Validation is the search's (parse_people_search); the fields only render.
         return self.cleaned_data
+
+
+def _with_current(choices: list[tuple[str, str]], current: str) -> list[tuple[str, str]]:
+    """Keep a value typed into the URL selectable (the search reports it if it is wrong)."""
+    if current and current not in {value for value, _label in choices}:
+        return [*choices, (current, current)]
+    return choices
 
 
 PEOPLE_PAGE_FILTERS = frozenset(PeopleFilterForm.base_fields)

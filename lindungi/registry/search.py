@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -23,6 +24,8 @@ from django.utils.translation import gettext as _
 from lindungi.core.ages import AgeBand, band_limits, years_before
 from lindungi.core.errors import InvalidInput
 from lindungi.core.permissions import Action, require, scoped
+from lindungi.regions.models import District, Regency, Village
+from lindungi.regions.selectors import regencies_named
 from lindungi.registry.choices import Sex
 from lindungi.registry.models import Person
 
@@ -146,6 +149,68 @@ def _code(pattern: re.Pattern, example: str) -> Callable[[str], str]:
     return parse
 
 
+# Level -> (dotted pattern, digits of the undotted code, example, the model's manager).
+def _region_levels() -> dict[str, tuple[re.Pattern, int, str, Any]]:
+    return {
+        "regency": (REGENCY_CODE, 4, "53.05", Regency.objects),
+        "district": (DISTRICT_CODE, 6, "53.05.01", District.objects),
+        "village": (VILLAGE_CODE, 10, "53.05.01.2001", Village.objects),
+    }
+
+
+def _dotted(digits: str) -> str:
+    parts = [digits[0:2], digits[2:4], digits[4:6], digits[6:]]
+    return ".".join(part for part in parts if part)
+
+
+def _region(level: str) -> Callable[[str], str]:
+    """A regency, district or village: its dotted code, its undotted digits ("5305"), or for
+    a regency its name ("Alor", "Kabupaten Alor"). A code no region has is refused with a
+    message, never searched for (it would silently list nobody)."""
+
+    def parse(text: str) -> str:
+        pattern, digits, example, manager = _region_levels()[level]
+        if pattern.fullmatch(text):
+            code = text
+        elif text.isdigit() and len(text) == digits:
+            code = _dotted(text)
+        elif level == "regency" and re.search(r"[^\W\d_]", text):
+            return _regency_by_name(text)
+        else:
+            message = (
+                _("Give a regency's name or a code like %(example)s.")
+                if level == "regency"
+                else _("Give a code like %(example)s.")
+            )
+            raise ValueError("bad_code", message % {"example": example})
+        if not manager.filter(code=code).exists():
+            messages = {
+                "regency": _("No regency has the code %(code)s."),
+                "district": _("No district has the code %(code)s."),
+                "village": _("No village has the code %(code)s."),
+            }
+            raise ValueError("unknown_code", messages[level] % {"code": code})
+        return code
+
+    return parse
+
+
+def _regency_by_name(text: str) -> str:
+    found = regencies_named(text)
+    if len(found) == 1:
+        return found[0].code
+    if not found:
+        raise ValueError(
+            "unknown_name",
+            _("No regency is called “%(name)s”; choose one from the list.") % {"name": text},
+        )
+    raise ValueError(
+        "ambiguous_name",
+        _("“%(name)s” matches several regencies: %(names)s.")
+        % {"name": text, "names": ", ".join(f"{r.name} ({r.code})" for r in found)},
+    )
+
+
 def _text(text: str) -> str:
     if len(text) > MAX_TEXT or "\x00" in text:
         raise ValueError("too_long", _("Give at most %(n)s characters.") % {"n": MAX_TEXT})
@@ -199,9 +264,9 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "kk_number": _digits(NIK_LENGTH),
     "name": _text,
     "phone": _phone,
-    "regency": _code(REGENCY_CODE, "53.05"),
-    "district": _code(DISTRICT_CODE, "53.05.01"),
-    "village": _code(VILLAGE_CODE, "53.05.01.2001"),
+    "regency": _region("regency"),
+    "district": _region("district"),
+    "village": _region("village"),
     "desil": lambda text: _integer(text, 1, 10),
     "desil_min": lambda text: _integer(text, 1, 10),
     "desil_max": lambda text: _integer(text, 1, 10),

@@ -9,12 +9,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lindungi.audit.services import record_event
 from lindungi.core.changes import notify
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.intake import store_upload
-from lindungi.core.permissions import Action, regency_scope, require
+from lindungi.core.permissions import Action, regency_scope, require, scoped_ids
 from lindungi.registry.choices import DeathSource, DuplicateResolution, DuplicateStatus
 from lindungi.registry.importing import import_candidates
 from lindungi.registry.models import DuplicateCandidate, Person
@@ -146,6 +147,43 @@ def resolve_duplicate(
     return locked
 
 
+def review_duplicates(*, user, ids, status: str, note: str = "") -> int:
+    """Confirm or dismiss several flagged pairs at once (the duplicates page's bulk action).
+
+    Set-based: one scope check, one UPDATE, one audit event with the count and the ids. The
+    whole selection is refused when any pair is outside the user's scope (PermissionDenied)
+    or already reviewed (InvalidTransition): nothing is skipped silently. Returns the count.
+    """
+    require(user, Action.REVIEW_DUPLICATES)
+    if status not in (DuplicateStatus.CONFIRMED, DuplicateStatus.DISMISSED):
+        raise InvalidInput(_("Choose confirm or dismiss"), code="invalid_status")
+    note = note.strip()[:2000]
+    with transaction.atomic():
+        chosen = scoped_ids(user, DuplicateCandidate.objects.all(), ids)
+        pairs = DuplicateCandidate.objects.filter(pk__in=chosen)
+        statuses = list(pairs.select_for_update().values_list("status", flat=True))
+        reviewed = sum(1 for current in statuses if current != DuplicateStatus.OPEN)
+        if reviewed:
+            raise InvalidTransition(
+                ngettext(
+                    "%(n)s of the selected pairs has already been reviewed; nothing was saved.",
+                    "%(n)s of the selected pairs have already been reviewed; nothing was saved.",
+                    reviewed,
+                )
+                % {"n": reviewed},
+                code="already_reviewed",
+            )
+        count = pairs.update(status=status, note=note, reviewed_by=user, reviewed_at=timezone.now())
+        record_event(
+            action="registry.review_duplicates",
+            object_type=DuplicateCandidate._meta.label_lower,
+            object_repr=f"{count} pairs",
+            summary={"count": count, "status": status, "note": note, "ids": chosen},
+            user=user,
+        )
+    return count
+
+
 __all__ = [
     "import_candidates",
     "record_death",
@@ -153,6 +191,7 @@ __all__ = [
     "record_person_viewed",
     "resolve_duplicate",
     "review_duplicate",
+    "review_duplicates",
     "start_import_job",
 ]
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("template.<str:kind>", views.template, name="template"),
     path("duplicates/", views.duplicates, name="duplicates"),
     path("regency-moves/", views.regency_moves, name="regency_moves"),
+    path("duplicates/review/", views.review_duplicates, name="review_duplicates"),
     path("duplicates/<int:pk>/review/", views.review_duplicate, name="review_duplicate"),
 ]

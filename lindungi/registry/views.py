@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lindungi.audit.services import record_export
 from lindungi.core.errors import LindungiError
-from lindungi.core.permissions import Action, can, nik_shown_to, require
+from lindungi.core.permissions import Action, can, nik_shown_to, require, scoped_ids
 from lindungi.jobs.views import start_from_page
 from lindungi.registry import exports, search, selectors, services
 from lindungi.registry.forms import PEOPLE_PAGE_FILTERS, PeopleFilterForm, ReviewForm, UploadForm
@@ -40,7 +42,7 @@ def _people_search(request, form):
 @login_required
 def people(request):
     require(request.user, Action.VIEW_PEOPLE)
-    form = PeopleFilterForm(request.GET or None)
+    form = PeopleFilterForm(request.GET or None, user=request.user)
     form.is_valid()
     wanted = _people_search(request, form)
     # A bad filter lists nobody: an unfiltered list under a filter form would mislead.
@@ -229,6 +231,58 @@ def review_duplicate(request, pk: int):
     else:
         messages.success(request, _("Review saved"))
     return redirect("registry:duplicates")
+
+
+@login_required
+@require_POST
+def review_duplicates(request):
+    """The bulk review: the selected pairs, a confirmation page, then one service call."""
+    require(request.user, Action.REVIEW_DUPLICATES)
+    form = ReviewForm(request.POST)
+    ids = request.POST.getlist("ids")
+    back = reverse("registry:duplicates")
+    if not form.is_valid():
+        messages.error(request, _("Choose confirm or dismiss"))
+        return redirect(back)
+    status, note = form.cleaned_data["status"], form.cleaned_data["note"]
+    try:
+        if request.POST.get("confirm") != "1":
+            chosen = scoped_ids(request.user, DuplicateCandidate.objects.all(), ids)
+            pairs = DuplicateCandidate.objects.filter(pk__in=chosen).select_related(
+                "first_person", "second_person"
+            )
+            label = dict(form.fields["status"].choices)[status]
+            return render(
+                request,
+                "web/bulk_confirm.html",
+                {
+                    "title": _("Review possible duplicates"),
+                    "question": ngettext(
+                        "Mark %(n)s pair as “%(status)s”?",
+                        "Mark %(n)s pairs as “%(status)s”?",
+                        len(chosen),
+                    )
+                    % {"n": len(chosen), "status": label},
+                    "items": [
+                        f"{p.first_person.full_name} ({p.first_nik}) ~ "
+                        f"{p.second_person.full_name} ({p.second_nik})"
+                        for p in pairs
+                    ],
+                    "ids": chosen,
+                    "hidden": {"status": status, "note": note},
+                    "action": reverse("registry:review_duplicates"),
+                    "back": back,
+                },
+            )
+        count = services.review_duplicates(user=request.user, ids=ids, status=status, note=note)
+    except LindungiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)s pair reviewed.", "%(n)s pairs reviewed.", count) % {"n": count},
+        )
+    return redirect(back)
 
 
 @login_required

@@ -7,5 +7,6 @@ from lindungi.web import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("perlu-perhatian/", views.attention, name="attention"),
+    path("templat/<slug:key>.xlsx", views.upload_template, name="upload_template"),
     path("", include("lindungi.accounts.urls")),
 ]

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from lindungi.core.upload_templates import get_template, workbook_bytes
 from lindungi.web.hooks import attention_for, home_panels
 from lindungi.web.navigation import modules_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def home(request):
@@ -27,3 +31,16 @@ def home(request):
 def attention(request):
     """Everything waiting for this user, each with the page to act on it."""
     return render(request, "web/attention.html", {"attention": attention_for(request.user)})
+
+
+@login_required
+def upload_template(request, key: str):
+    """The XLSX template of an upload (`core.upload_templates`): headers, notes, drop-downs
+    and an example row. It holds no data, so any signed-in user may fetch it."""
+    try:
+        template = get_template(key)
+    except KeyError:
+        raise Http404(key) from None
+    response = HttpResponse(workbook_bytes(template), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{template.file_name}"'
+    return response

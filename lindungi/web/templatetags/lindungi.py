@@ -85,6 +85,33 @@ def tanggal(value) -> str:
 
 
 @register.filter
+def waktu(value) -> str:
+    """An aware datetime on the WITA clock: "18 Juli 2025 14.05" ("18 July 2025 14:05")."""
+    if value is None or value == "":
+        return MISSING
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected a datetime, got {value!r}")
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    language = get_language() or "id"
+    separator = ":" if language.startswith("en") else "."
+    return f"{format_date(local.date(), language)} {local:%H}{separator}{local:%M}"
+
+
+@register.filter
+def bulan(value) -> str:
+    """A month (core.dates.Month, or a date standing for its month): "Agustus 2025"."""
+    if value is None or value == "":
+        return MISSING
+    from lindungi.core.dates import Month
+
+    if isinstance(value, date):
+        value = Month.of(value)
+    if not isinstance(value, Month):
+        raise TypeError(f"expected a month, got {value!r}")
+    return value.label(get_language() or "id")
+
+
+@register.filter
 def nik_for(nik: str, full: bool) -> str:
     """`{{ person.nik|nik_for:show_full_nik }}`: the NIK, or its masked form (issue 12.8)."""
     from lindungi.core.permissions import mask_nik
@@ -117,3 +144,12 @@ def labelled(counts, choices_path: str) -> list[tuple[str, object]]:
         labels[str(member.value)] = member.label
         labels[member.name.lower()] = member.label
     return [(labels.get(str(key), key), count) for key, count in counts.items() if count]
+
+
+@register.inclusion_tag("web/_upload_columns.html")
+def upload_columns(key: str) -> dict:
+    """What an upload page says about its file: the columns (required ones first named), a
+    table of what each wants, and the XLSX template (`core.upload_templates`)."""
+    from lindungi.core.upload_templates import get_template
+
+    return {"template": get_template(key)}

@@ -6,7 +6,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from lindungi.web.templatetags.lindungi import angka, persen, rupiah, tanggal
+from lindungi.core.dates import Month
+from lindungi.web.templatetags.lindungi import angka, bulan, persen, rupiah, tanggal, waktu
 
 
 @pytest.mark.parametrize(
@@ -91,3 +92,25 @@ def test_filters_work_in_templates():
     )
     with translation.override("id"):
         assert template.render(context) == "Rp1.680.000.000 | 100.000 | 18 Juli 2025 | 50,0% | –"
+
+
+def test_waktu_shows_a_moment_on_the_wita_clock_in_words_not_iso():
+    # 17 July 20:05 UTC is 18 July 04:05 in Kupang; pages showed "2025-07-17 20:05".
+    moment = datetime(2025, 7, 17, 20, 5, tzinfo=ZoneInfo("UTC"))
+    with translation.override("id"):
+        assert waktu(moment) == "18 Juli 2025 04.05"
+    with translation.override("en"):
+        assert waktu(moment) == "18 July 2025 04:05"
+    assert waktu(None) == "–"
+    with pytest.raises(TypeError):
+        waktu(date(2025, 7, 18))
+
+
+def test_bulan_names_the_month():
+    with translation.override("id"):
+        assert bulan(Month(2025, 8)) == "Agustus 2025"
+        assert bulan(date(2025, 8, 1)) == "Agustus 2025"
+    with translation.override("en"):
+        assert bulan(date(2025, 8, 1)) == "August 2025"
+    with pytest.raises(TypeError):
+        bulan("2025-08")

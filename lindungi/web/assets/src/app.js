@@ -56,10 +56,26 @@ export function refreshProgressBars(scope = document) {
   });
 }
 
+// Bulk actions: <input type="checkbox" data-select-all="ids" form="F"> ticks or clears every
+// checkbox named "ids" of form F on the page (the page's rows only: the server acts on the
+// ids posted, nothing more).
+function setupSelectAll() {
+  document.querySelectorAll("input[data-select-all]").forEach((master) => {
+    master.addEventListener("change", () => {
+      const name = master.dataset.selectAll;
+      const owner = master.getAttribute("form");
+      document.querySelectorAll(`input[type=checkbox][name="${name}"]`).forEach((box) => {
+        if (!owner || box.getAttribute("form") === owner) box.checked = master.checked;
+      });
+    });
+  });
+}
+
 window.Lindungi = { refreshProgressBars, setupCharts, setupMaps };
 
 document.addEventListener("DOMContentLoaded", () => {
   setupNavigation();
+  setupSelectAll();
   setupRequestIndicator();
   refreshProgressBars();
   setupForms();

@@ -7,6 +7,16 @@ class EnrollmentConfig(AppConfig):
     verbose_name = "Enrollment"
 
     def ready(self) -> None:
+        from lindungi.core.sql import table
         from lindungi.enrollment import search
+        from lindungi.enrollment.choices import EnrollmentState
+        from lindungi.enrollment.models import Enrollment
+        from lindungi.programs.above import register_enrollment
 
         search.register()
+        register_enrollment(
+            table=lambda: table(Enrollment),
+            active_places=lambda programme_id: Enrollment.objects.filter(
+                programme_id=programme_id, state=EnrollmentState.ACTIVE
+            ).count(),
+        )

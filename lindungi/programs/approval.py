@@ -20,6 +20,7 @@ from lindungi.core.changes import notify
 from lindungi.core.checker import require_second_person
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, can_access_regency, require, scoped_ids
+from lindungi.programs.above import active_places
 from lindungi.programs.choices import ExclusionStatus, Outcome, PendingDuplicates, RunStatus
 from lindungi.programs.lifecycle import activate_if_started
 from lindungi.programs.models import Decision, ExclusionProposal, SelectionRun
@@ -93,11 +94,7 @@ def approve_run(*, user, run: SelectionRun) -> SelectionRun:
 
 
 def _covered(run: SelectionRun) -> int:
-    from django.apps import apps
-
-    # Read through the registry: enrollment builds on programs, not the other way round.
-    enrollment = apps.get_model("enrollment", "Enrollment")
-    return enrollment.objects.filter(programme_id=run.programme_id, state="active").count()
+    return active_places(run.programme_id)
 
 
 def propose_exclusion(*, user, decision: Decision, reason: str) -> ExclusionProposal:

@@ -21,6 +21,7 @@ from lindungi.audit.services import record_event
 from lindungi.core.dates import Month
 from lindungi.core.errors import InvalidInput, InvalidTransition
 from lindungi.core.permissions import Action, require
+from lindungi.programs.above import billed_from
 from lindungi.programs.choices import FundingSource, PayerType, ProgrammeStatus
 from lindungi.programs.models import Cohort, FundingShare, Payer, Programme
 
@@ -104,7 +105,6 @@ def set_funding_shares(
     *, user, cohort: Cohort, from_month: Month, shares: list[ShareSpec]
 ) -> list[FundingShare]:
     """Change who pays a cohort from `from_month` on. Months already billed cannot change."""
-    from django.apps import apps
 
     require(user, Action.MANAGE_PROGRAMMES)
     programme = cohort.programme
@@ -119,9 +119,8 @@ def set_funding_shares(
             _("%(month)s is outside the programme's coverage.") % {"month": from_month},
             code="month_outside_programme",
         )
-    # Read through the registry: contributions builds on programs, not the other way round.
-    invoice_model = apps.get_model("contributions", "Invoice")
-    if invoice_model.objects.filter(programme=programme, month__gte=from_month.first_day).exists():
+    # Contributions builds on programs and answers this (programs.above).
+    if billed_from(programme.pk, from_month.first_day):
         raise InvalidTransition(
             _("%(month)s is already billed: change the shares from a later month.")
             % {"month": from_month},

@@ -39,6 +39,7 @@ from lindungi.core.sql import (
     sqlite_cache,
     table,
 )
+from lindungi.programs.above import enrollment_table
 from lindungi.programs.choices import (
     Criterion,
     Outcome,
@@ -144,13 +145,6 @@ RUN_QUOTA = table(RunQuota)
 ACTIVE_PARTICIPANT = table(ActiveInsurerParticipant)
 
 
-def _enrollment_table() -> str:
-    """Read through the app registry: enrollment builds on programs, not the other way round."""
-    from django.apps import apps
-
-    return table(apps.get_model("enrollment", "Enrollment"))
-
-
 def _stage_candidates(programme: Programme) -> None:
     """Every registry person with their reasons, age, household flag and tie-break, staged."""
     overlapping = f"""
@@ -197,7 +191,7 @@ def _stage_candidates(programme: Programme) -> None:
             LEFT JOIN ({_SECOND_OF_A_PAIR}) dup ON dup.person_id = p.id
             -- Carried over from last year (renewal): already covered in this programme, so
             -- the insurer's list of active participants does not make them ineligible.
-            LEFT JOIN (SELECT DISTINCT person_id FROM {_enrollment_table()}
+            LEFT JOIN (SELECT DISTINCT person_id FROM {enrollment_table()}
                        WHERE programme_id = %(programme)s AND state = 'active'
                          AND decision_id IS NULL) ce ON ce.person_id = p.id
             {_person_order_fence()}

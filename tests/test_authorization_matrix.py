@@ -383,7 +383,7 @@ MATRIX: dict[str, Route] = {
     "api:cohort-list": Route(),
     "api:cohort-detail": Route(args=_pk("programs.Cohort")),
     "api:payer-list": Route(needs=Action.VIEW_MONEY),
-    "api:payer-detail": Route(needs=Action.VIEW_MONEY, args=_pk("contributions.Payer")),
+    "api:payer-detail": Route(needs=Action.VIEW_MONEY, args=_pk("programs.Payer")),
     "api:payment-list": Route(needs=Action.VIEW_MONEY, writes=Action.RECORD_PAYMENT),
     "api:payment-detail": Route(needs=Action.VIEW_MONEY, args=_pk("contributions.Payment")),
     "api:budgets": Route(needs=Action.VIEW_MONEY),

@@ -54,7 +54,11 @@ def setup() -> None:
         headcount=30,
     )
     kpjs = [enroll(cohort).kpj for _ in range(30)]
-    user = User(username="officer", role="province_officer")
+    # The fixtures may have made the acting officer already (cohort_with_payer writes shares
+    # as a user): the same account, given a password for the login.
+    user, _created = User.objects.get_or_create(
+        username="officer", defaults={"role": "province_officer"}
+    )
     user.set_password("test-password-123")
     user.save()
     content = "KPJ,Iuran\n" + "".join(f"{kpj},16800\n" for kpj in kpjs)
@@ -154,7 +158,11 @@ def setup_race(path: str) -> None:
         )
     ]
     kpjs = {cohort.pk: [enroll(cohort).kpj for _ in range(20)] for cohort in cohorts}
-    user = User(username="officer", role="province_officer")
+    # The fixtures may have made the acting officer already (cohort_with_payer writes shares
+    # as a user): the same account, given a password for the login.
+    user, _created = User.objects.get_or_create(
+        username="officer", defaults={"role": "province_officer"}
+    )
     user.set_password("test-password-123")
     user.save()
     [payer] = [share.payer for share in cohort_shares(programme) if share.cohort == cohorts[0]]

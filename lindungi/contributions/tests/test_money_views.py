@@ -229,6 +229,11 @@ def test_upload_statement_and_read_the_report(client, province_officer, invoice)
         "": (3, 33_600, 50_400),
     }
     assert [row.code for row in page.context["rejected"]] == ["unknown_person"]
+    # The rejected rows are in the page's body, once, and never inside its <title>.
+    html = page.content.decode()
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "<table" not in title and "Baris ditolak" not in title
+    assert html.count("<h2>Baris ditolak</h2>") == 1
 
 
 def test_upload_refused_for_auditor_and_bad_month(client, auditor, province_officer, invoice):

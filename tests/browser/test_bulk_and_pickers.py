@@ -44,6 +44,8 @@ def test_pickers_follow_each_other_and_a_bulk_review_confirms_first(
     expect(page).to_have_url(f"{base}/")
 
     page.goto(f"{base}/registry/")
+    # The filters fold away above the list (a laptop sees the results first): open them.
+    page.locator("details.list-filters summary").click()
     district = District.objects.filter(regency_id="53.05").order_by("code").first()
     village = Village.objects.filter(district=district).order_by("code").first()
     regency_picker, district_picker = page.locator("#id_regency"), page.locator("#id_district")

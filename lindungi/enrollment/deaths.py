@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,33 +48,32 @@ def end_places_of_the_deceased(*, user, on: date | None = None) -> int:
     """End every open place whose person is recorded deceased, on the date of death.
 
     It applies deaths already recorded (and audited) in the registry, so it needs no right of
-    its own: billing and submission call it for whoever runs them. One event INSERT..SELECT
-    and one UPDATE per distinct date of death; nothing to do costs one indexed query.
+    its own: billing and submission call it for whoever runs them. Set-based whatever the
+    number of dates of death: one event INSERT..SELECT and two UPDATEs, each place reading
+    its own person's date; nothing to do costs one query on the partial index of the deceased.
     """
     on = on or timezone.localdate()
-    open_of_deceased = Enrollment.objects.filter(
+    group = Enrollment.objects.filter(
         state__in=OPEN_STATES, person__died_on__isnull=False
-    )
-    dates = sorted(set(open_of_deceased.values_list("person__died_on", flat=True)))
-    if not dates:
+    ).order_by()
+    ended_ids = list(group.values_list("pk", flat=True))
+    if not ended_ids:
         return 0
     with transaction.atomic():
-        ended_ids: list[int] = []
-        now = timezone.now()
-        for died_on in dates:
-            group = Enrollment.objects.filter(
-                state__in=OPEN_STATES, person__died_on=died_on
-            ).order_by()
-            ids = list(group.values_list("pk", flat=True))
-            record_transitions(
-                group,
-                to_state=EnrollmentState.ENDED,
-                on=died_on,
-                actor_id=getattr(user, "pk", None),
-                note=ExitReason.DEATH,
-            )
-            end_places(group, reason=ExitReason.DEATH, ended_on=died_on, updated_at=now)
-            ended_ids.extend(ids)
+        record_transitions(
+            group,
+            to_state=EnrollmentState.ENDED,
+            on="person__died_on",
+            actor_id=getattr(user, "pk", None),
+            note=ExitReason.DEATH,
+        )
+        died_on = Subquery(Person.objects.filter(pk=OuterRef("person_id")).values("died_on")[:1])
+        end_places(
+            group,
+            reason=ExitReason.DEATH,
+            ended_on=died_on,
+            updated_at=timezone.now(),
+        )
         replacements = replace_freed_places(user=user, vacated_ids=ended_ids, on=on)
         notify("enrollment.exit")
         record_event(

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -318,8 +318,10 @@ def apply_lapses(
     return ended
 
 
-def end_places(group: QuerySet, *, reason: str, ended_on: date, updated_at) -> int:
+def end_places(group: QuerySet, *, reason: str, ended_on: date | Subquery, updated_at) -> int:
     """End the open places of `group` on `ended_on`, set-based; returns how many ended.
+
+    `ended_on` is one date, or a subquery giving each place its own (a person's death).
 
     The coverage period ends on `ended_on`; a place whose coverage had not begun by then gets
     no coverage period at all (start and end empty), never an end before its start: the

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from lindungi.enrollment.models import Enrollment, EnrollmentEvent
@@ -16,7 +16,7 @@ def record_transitions(
     queryset: QuerySet[Enrollment],
     *,
     to_state: str,
-    on: date,
+    on: date | str,
     actor_id: int | None,
     note: str = "",
     created: bool = False,
@@ -26,20 +26,28 @@ def record_transitions(
     Call it before the update() that changes the state, so `from_state` is still the old one;
     `created` records a new place (no previous state).
     """
-    select_sql, select_params = (
-        queryset.order_by().values_list("id", "state").query.sql_with_params()
-    )
+    # `on` is one date for every row, or the lookup of a date the queryset reads per row
+    # (`person__died_on`: each place ends on its person's date of death; a name we write).
+    per_row = isinstance(on, str)
+    picked = queryset.order_by()
+    if per_row:
+        picked = picked.annotate(on_day=F(on)).values_list("id", "state", "on_day")
+    else:
+        picked = picked.values_list("id", "state")
+    select_sql, select_params = picked.query.sql_with_params()
     events = connection.ops.quote_name(EnrollmentEvent._meta.db_table)
     ops = connection.ops
     from_state = "''" if created else "picked.state"
+    day = "picked.on_day" if per_row else "%s"
     columns = "enrollment_id, from_state, to_state, date, actor_id, note, recorded_at"
     sql = (
         f"INSERT INTO {events} ({columns}) "  # noqa: S608 (names are ours, values parameters)
-        f"SELECT picked.id, {from_state}, %s, %s, %s, %s, %s FROM ({select_sql}) picked"
+        f"SELECT picked.id, {from_state}, %s, {day}, %s, %s, %s"
+        f" FROM ({select_sql}) picked"
     )
     params = [
         to_state,
-        ops.adapt_datefield_value(on),
+        *([] if per_row else [ops.adapt_datefield_value(on)]),
         actor_id,
         note[:300],
         ops.adapt_datetimefield_value(timezone.now()),

@@ -83,6 +83,34 @@ class TestDeathsReachTheRegistry:
         )
         assert AuditEvent.objects.filter(action="registry.deaths_recorded").count() == 1
 
+    def test_many_deaths_on_different_days_end_each_place_on_its_own_day(
+        self, places, province_officer
+    ):
+        """One set-based pass ends every place on its own person's date of death, dates its
+        event the same day, and leaves the living alone; a place whose cover had not begun
+        gets no period at all (never an end before its start)."""
+        from lindungi.enrollment.deaths import end_places_of_the_deceased
+        from lindungi.enrollment.models import EnrollmentEvent
+
+        Enrollment.objects.filter(pk=places[2].pk).update(start_date=D(2025, 9, 1))
+        days = {places[0].person_id: D(2025, 8, 20), places[1].person_id: D(2025, 9, 3)}
+        days[places[2].person_id] = D(2025, 8, 5)
+        for person_id, day in days.items():
+            Person.objects.filter(pk=person_id).update(died_on=day)
+        assert end_places_of_the_deceased(user=province_officer, on=TODAY) == 3
+        for place in places[:3]:
+            place.refresh_from_db()
+            assert (place.state, place.end_reason) == (EnrollmentState.ENDED, ExitReason.DEATH)
+            assert place.ended_on == days[place.person_id]
+            event = EnrollmentEvent.objects.get(enrollment=place, to_state=EnrollmentState.ENDED)
+            assert event.date == days[place.person_id]
+        assert places[0].end_date == D(2025, 8, 20) and places[1].end_date == D(2025, 9, 3)
+        assert (places[2].start_date, places[2].end_date) == (None, None)
+        for place in places[3:]:
+            place.refresh_from_db()
+            assert place.state == EnrollmentState.ACTIVE
+        assert end_places_of_the_deceased(user=province_officer, on=TODAY) == 0
+
     def test_the_auditor_cannot_record_a_death(self, places, auditor):
         with pytest.raises(PermissionDenied):
             record_deaths(

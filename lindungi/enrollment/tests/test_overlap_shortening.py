@@ -4,7 +4,7 @@ still refuses every update that could create an overlap (both databases)."""
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from lindungi.enrollment.choices import EnrollmentState, ExitReason
 from lindungi.enrollment.models import Enrollment
@@ -76,24 +76,6 @@ class TestShorteningSkipsTheCheck:
         for number, person in enumerate(people):
             _place(person, next_year, cohort, D(2026, 1, 1), f"1000000000{number}")
         assert Enrollment.objects.filter(state=EnrollmentState.ACTIVE).count() == 3
-
-    def test_shortening_takes_no_coverage_lock_on_postgresql(self, programme, cohort):
-        if connection.vendor != "postgresql":
-            pytest.skip("the advisory lock is PostgreSQL's")
-        place = _place(PersonFactory(), programme, cohort, D(2025, 7, 18), "10000000001")
-        locks = (
-            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
-        )
-        with transaction.atomic(), connection.cursor() as cursor:
-            Enrollment.objects.filter(pk=place.pk).update(
-                state=EnrollmentState.ENDED, end_date=D(2025, 12, 31), ended_on=D(2025, 12, 31)
-            )
-            cursor.execute(locks)
-            assert cursor.fetchone()[0] == 0
-            # Lengthening is checked, under the lock.
-            Enrollment.objects.filter(pk=place.pk).update(end_date=D(2026, 1, 31))
-            cursor.execute(locks)
-            assert cursor.fetchone()[0] == 1
 
 
 @pytest.mark.django_db

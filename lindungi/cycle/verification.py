@@ -28,7 +28,7 @@ from lindungi.core.sql import sqlite_cache, table
 from lindungi.cycle.choices import EntryOutcome, LeaveReason, RenewalStatus
 from lindungi.cycle.models import Renewal, RenewalEntry
 from lindungi.enrollment.choices import EnrollmentState, ExitReason
-from lindungi.enrollment.models import Enrollment
+from lindungi.enrollment.models import Enrollment, EnrollmentEvent
 from lindungi.enrollment.sql import record_transitions
 from lindungi.programs.lifecycle import activate_if_started
 from lindungi.programs.models import ActiveInsurerParticipant, Cohort, Programme
@@ -402,36 +402,69 @@ def _end_last_year(renewal: Renewal, user) -> int:
 
     Only places still running are touched: a place the closing already ended keeps its end.
     The end date is the old programme's last day, so it never falls before the place's start
-    and never touches the new year's place.
+    and never touches the new year's place. One INSERT..SELECT records every place's event
+    (note "continued" or the leave reason) and one UPDATE..FROM ends them all, the exit
+    reason read from the entry: a shortening, which the overlap check skips (enrollment 0011).
     """
     old = renewal.from_programme
-    last_day = old.coverage_end
-    entries = renewal.entries.exclude(previous__isnull=True)
-    groups = [(EntryOutcome.CONTINUES, "", ExitReason.PROGRAMME_ENDED)] + [
-        (EntryOutcome.LEAVES, reason, exit_reason) for reason, exit_reason in EXIT_REASONS.items()
+    last_day = connection.ops.adapt_datefield_value(old.coverage_end)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    place, entry = table(Enrollment), table(RenewalEntry)
+    leaves = ", ".join("%s" for _reason in EXIT_REASONS)
+    # The entries to act on: continuing ones (no reason) and leavers with a known reason.
+    picked = f"""r.renewal_id = %s AND r.previous_id IS NOT NULL
+        AND ((r.outcome = %s AND r.reason = '') OR (r.outcome = %s AND r.reason IN ({leaves})))
+        AND {place}.programme_id = %s AND {place}.state = %s AND {place}.end_date IS NULL"""
+    picked_params = [
+        renewal.pk,
+        EntryOutcome.CONTINUES,
+        EntryOutcome.LEAVES,
+        *EXIT_REASONS,
+        old.pk,
+        EnrollmentState.ACTIVE,
     ]
-    ended = 0
-    now = timezone.now()
-    for outcome, reason, exit_reason in groups:
-        ids = entries.filter(outcome=outcome, reason=reason).values("previous_id")
-        places = Enrollment.objects.filter(
-            pk__in=ids, programme=old, state=EnrollmentState.ACTIVE, end_date__isnull=True
+    exit_case = " ".join("WHEN %s THEN %s" for _reason in EXIT_REASONS)
+    exit_params = [value for pair in EXIT_REASONS.items() for value in pair]
+    events = f"""
+        INSERT INTO {table(EnrollmentEvent)}
+            (enrollment_id, from_state, to_state, date, actor_id, note, recorded_at)
+        SELECT {place}.id, {place}.state, %s, %s, %s,
+            CASE WHEN r.outcome = %s THEN 'continued' ELSE r.reason END, %s
+        FROM {entry} r JOIN {place} ON {place}.id = r.previous_id
+        WHERE {picked}
+    """  # noqa: S608 (names are ours; values are parameters)
+    update = f"""
+        UPDATE {place} SET state = %s,
+            end_reason = CASE WHEN r.outcome = %s THEN %s ELSE CASE r.reason {exit_case} END END,
+            ended_on = %s, end_date = %s, updated_at = %s
+        FROM {entry} r WHERE r.previous_id = {place}.id AND {picked}
+    """  # noqa: S608 (names are ours; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            events,
+            [
+                EnrollmentState.ENDED,
+                last_day,
+                user.pk,
+                EntryOutcome.CONTINUES,
+                now,
+                *picked_params,
+            ],
         )
-        record_transitions(
-            places,
-            to_state=EnrollmentState.ENDED,
-            on=last_day,
-            actor_id=user.pk,
-            note=("continued" if outcome == EntryOutcome.CONTINUES else str(reason))[:300],
+        cursor.execute(
+            update,
+            [
+                EnrollmentState.ENDED,
+                EntryOutcome.CONTINUES,
+                ExitReason.PROGRAMME_ENDED,
+                *exit_params,
+                last_day,
+                last_day,
+                now,
+                *picked_params,
+            ],
         )
-        ended += places.update(
-            state=EnrollmentState.ENDED,
-            end_reason=exit_reason,
-            ended_on=last_day,
-            end_date=last_day,
-            updated_at=now,
-        )
-    return ended
+        return cursor.rowcount
 
 
 def _carry_over(renewal: Renewal, user) -> int:

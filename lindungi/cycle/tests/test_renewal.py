@@ -21,7 +21,7 @@ from lindungi.cycle.verification import approve_renewal, comment_entry, reverify
 from lindungi.enrollment.batches import make_submission
 from lindungi.enrollment.choices import EnrollmentState, ExitReason
 from lindungi.enrollment.exits import import_exits
-from lindungi.enrollment.models import BatchEntry, Enrollment
+from lindungi.enrollment.models import BatchEntry, Enrollment, EnrollmentEvent
 from lindungi.enrollment.selectors import count_contribution_months
 from lindungi.enrollment.services import enroll_selected
 from lindungi.programs.choices import FundingSource, Outcome, PayerType, ProgrammeStatus, Sector
@@ -254,6 +254,33 @@ def test_leavers_get_an_exit_dated_31_december(story, province_officer):
         ExitReason.DEATH,
     )
     assert not Enrollment.objects.filter(programme=renewal.to_programme, person=dead).exists()
+
+
+def test_every_ended_place_gets_one_event_with_its_reason_and_the_approver(story, province_officer):
+    covered = _covered_2025(story)
+    dead = covered[0].person
+    dead.died_on = date(2025, 11, 2)
+    dead.save()
+    _renew_and_approve(story, province_officer)
+    events = EnrollmentEvent.objects.filter(
+        enrollment__programme=story.programme, to_state=EnrollmentState.ENDED
+    )
+    assert sorted(events.values_list("enrollment_id", flat=True)) == sorted(
+        place.pk for place in covered
+    )
+    assert {
+        (event.enrollment.person_id, event.from_state, event.date, event.actor.username, event.note)
+        for event in events.select_related("enrollment", "actor")
+    } == {
+        (
+            place.person_id,
+            EnrollmentState.ACTIVE,
+            date(2025, 12, 31),
+            "checker",
+            LeaveReason.DECEASED if place.person_id == dead.pk else "continued",
+        )
+        for place in covered
+    }
 
 
 def test_an_exit_dated_31_december_ends_the_2025_place_not_the_2026_one(story, province_officer):

@@ -31,6 +31,28 @@ SAMPLE = 300
 
 
 @contextmanager
+def slowest_statements(count: int = 12):
+    """With BENCH_PROFILE=1, the block's slowest SQL statements (seconds, text), else nothing."""
+    found: list[tuple[float, str]] = []
+    if not os.environ.get("BENCH_PROFILE"):
+        yield found
+        return
+    from django.db import connection
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            found.append((time.perf_counter() - started, " ".join(str(sql).split())))
+
+    with connection.execute_wrapper(timed):
+        yield found
+    found.sort(reverse=True)
+    del found[count:]
+
+
+@contextmanager
 def cpu():
     """This process's CPU seconds for the block: on a shared, loaded machine the wall time
     mostly measures the queue for a core (PostgreSQL's own work is not in this figure)."""
@@ -195,9 +217,11 @@ def main() -> None:
     today = date(2025, 12, 20)
 
     settle()
-    with measure() as first, cpu() as first_cpu:
+    with measure() as first, cpu() as first_cpu, slowest_statements() as slowest:
         result = import_claims(user=user, file_name="claims.csv", content=content, today=today)
     settle()
+    for seconds, sql in slowest:
+        print(f"{seconds:7.3f} s  {sql[:160]}")
     with measure() as again, cpu() as again_cpu:
         repeat = import_claims(user=user, file_name="claims.csv", content=content, today=today)
     settle()

@@ -65,13 +65,13 @@ def _fill(rows: int, vendor: str) -> None:
             f"""
             INSERT INTO programs_decision (run_id, person_id, nik, kk_number, regency_id, desil,
                 poverty_label, birth_date, age, reasons, household_first, tie_break, rank,
-                outcome, cohort_id)
+                outcome, cohort_id, continued)
             SELECT %s, p.id, p.nik, p.kk_number, p.regency_id, p.desil, p.poverty_label,
                 p.birth_date, 40, CASE WHEN p.desil > 4 THEN 4 ELSE 0 END, {_true(vendor)},
                 p.id, CASE WHEN p.desil > 4 THEN NULL ELSE p.id END,
                 CASE WHEN p.desil > 4 THEN 'ineligible'
                      WHEN p.id %% 10 = 0 THEN 'selected' ELSE 'waitlisted' END,
-                CASE WHEN p.desil <= 4 AND p.id %% 10 = 0 THEN %s END
+                CASE WHEN p.desil <= 4 AND p.id %% 10 = 0 THEN %s END, {_false(vendor)}
             FROM registry_person p
             """,  # noqa: S608 - only constant SQL fragments are interpolated
             [_RUN["run"], _RUN["cohort"]],
@@ -91,6 +91,10 @@ def _fill(rows: int, vendor: str) -> None:
 
 def _true(vendor: str) -> str:
     return "TRUE" if vendor == "postgresql" else "1"
+
+
+def _false(vendor: str) -> str:
+    return "FALSE" if vendor == "postgresql" else "0"
 
 
 _RUN: dict[str, int] = {}
